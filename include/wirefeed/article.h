@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef WIREFEED_ARTICLE_H
+#define WIREFEED_ARTICLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wirefeed/datetime.h"
+#include "wirefeed/status.h"
+
+/*
+ * The article record: the newswire's source of truth for one story.
+ * All strings are UTF-8, heap-allocated and owned by the article;
+ * optional ones are NULL when absent. wf_article_destroy() frees everything.
+ */
+
+struct wf_person {
+	char *name;  /* required */
+	char *uri;   /* optional */
+	char *email; /* optional */
+};
+
+struct wf_section_ref {
+	char *term;  /* slug, e.g. "politics"; required */
+	char *label; /* display name, e.g. "Politics"; optional */
+};
+
+struct wf_correction {
+	struct wf_time time;
+	char *text;
+};
+
+struct wf_image {
+	char *url;      /* required */
+	char *type;     /* media type, e.g. "image/jpeg"; required */
+	int64_t length; /* bytes; 0 if unknown */
+	char *caption;  /* optional */
+	char *credit;   /* optional */
+};
+
+enum wf_article_status {
+	WF_ARTICLE_PUBLISHED = 0,
+	WF_ARTICLE_WITHDRAWN,
+};
+
+struct wf_article {
+	char *id;    /* "urn:uuid:..." assigned once, never changed */
+	char *title; /* plain text */
+	struct wf_person *authors;
+	size_t n_authors;
+	char *source;   /* credit line, e.g. "Harbor City Wire"; optional */
+	char *dateline; /* e.g. "PORTLAND, Maine"; optional */
+	struct wf_section_ref *sections;
+	size_t n_sections;
+	struct wf_time published; /* originally published */
+	struct wf_time updated;   /* last significant change */
+	struct wf_time edited;    /* last change of any kind (app:edited) */
+	bool has_edited;
+	char *summary;      /* plain text; optional */
+	char *content_html; /* HTML fragment; optional */
+	char *link;         /* canonical story URL; optional */
+	struct wf_image *image; /* optional */
+	char *rights;           /* optional */
+	struct wf_correction *corrections;
+	size_t n_corrections;
+	enum wf_article_status status;
+	struct wf_time withdrawn_at;  /* when status == WITHDRAWN */
+	char *withdrawn_reason;       /* when status == WITHDRAWN */
+};
+
+/** A zeroed article; never NULL (aborts on OOM). */
+struct wf_article *
+wf_article_create(void);
+
+/** Free @article and everything it owns. NULL is a no-op. */
+void
+wf_article_destroy(struct wf_article *article);
+
+/** Deep copy; never NULL. */
+struct wf_article *
+wf_article_clone(const struct wf_article *article);
+
+/* Appenders: copy their string arguments; NULL optionals stay NULL. */
+void
+wf_article_add_author(struct wf_article *a, const char *name, const char *uri,
+		      const char *email);
+void
+wf_article_add_section(struct wf_article *a, const char *term,
+		       const char *label);
+void
+wf_article_add_correction(struct wf_article *a, struct wf_time time,
+			  const char *text);
+/** Replace *field with a copy of @value (NULL clears it). */
+void
+wf_article_set_string(char **field, const char *value);
+
+/** Whether the article belongs to the section with slug @term. */
+bool
+wf_article_in_section(const struct wf_article *a, const char *term);
+
+/**
+ * Check the record rules that do not depend on syntax (docs/record-format.md):
+ * id is a lowercase urn:uuid, title present, updated >= published,
+ * edited >= updated, corrections not before published and not after
+ * updated, withdrawal not before publication, every string XML-safe UTF-8. On failure fills @diag (message only; the caller
+ * adds file and line) and returns WF_ERR_INVALID.
+ */
+WF_MUST_CHECK enum wf_status
+wf_article_check(const struct wf_article *a, struct wf_diag *diag);
+
+/** Whether @id is "urn:uuid:" followed by a canonical lowercase UUID. */
+bool
+wf_article_id_is_valid(const char *id);
+
+/** A fresh "urn:uuid:<random uuid>" id; caller frees. */
+char *
+wf_article_new_id(void);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef WIREFEED_CONFIG_H
+#define WIREFEED_CONFIG_H
+
+#include <stddef.h>
+
+#include "wirefeed/status.h"
+
+/* The newswire's configuration, read from <root>/wirefeed.conf
+ * (format: docs/config-format.md). Strings owned by the config. */
+
+struct wf_section_def {
+	char *slug;  /* matches an article's category term; [a-z0-9-]+ */
+	char *title; /* display name */
+};
+
+struct wf_config {
+	char *title;          /* wire title; required */
+	char *subtitle;       /* optional */
+	char *base_url;       /* absolute http(s) URL ending in '/'; required */
+	char *site_url;       /* the HTML site (alternate link); default base_url */
+	char *feed_id;        /* urn:uuid of the whole-wire feed; required */
+	char *default_author; /* used where an entry has no author */
+	char *language;       /* e.g. "en-us"; default "en-us" */
+	char *rights;         /* optional */
+	size_t max_entries;   /* entries per feed; default 50 */
+	unsigned cache_max_age_s; /* HTTP Cache-Control max-age; default 300 */
+	struct wf_section_def *sections;
+	size_t n_sections;
+};
+
+#define WF_CONFIG_DEFAULT_MAX_ENTRIES 50
+#define WF_CONFIG_DEFAULT_MAX_AGE_S 300
+
+/**
+ * Load @path. On success *out is a new config the caller destroys with
+ * wf_config_destroy(). Errors (WF_ERR_IO, WF_ERR_NOT_FOUND, WF_ERR_PARSE,
+ * WF_ERR_INVALID) fill @diag with file, line and cause.
+ */
+WF_MUST_CHECK enum wf_status
+wf_config_load(const char *path, struct wf_config **out, struct wf_diag *diag);
+
+/** Parse config text; @source names it in diagnostics. */
+WF_MUST_CHECK enum wf_status
+wf_config_parse(const char *text, size_t len, const char *source,
+		struct wf_config **out, struct wf_diag *diag);
+
+/** Free @config; NULL is a no-op. */
+void
+wf_config_destroy(struct wf_config *config);
+
+/** The section definition with @slug, or NULL. */
+const struct wf_section_def *
+wf_config_find_section(const struct wf_config *config, const char *slug);
+
+#endif

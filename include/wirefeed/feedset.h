@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef WIREFEED_FEEDSET_H
+#define WIREFEED_FEEDSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "wirefeed/datetime.h"
+#include "wirefeed/status.h"
+
+/*
+ * A feed set: every file one build produces (whole-wire and per-section
+ * Atom and RSS, plus the index page), rendered in memory. Immutable once
+ * built and shared by reference count, so the HTTP server can keep sending
+ * one version while a rebuild publishes the next.
+ */
+
+enum wf_file_kind {
+	WF_FILE_ATOM,
+	WF_FILE_RSS,
+	WF_FILE_HTML,
+};
+
+struct wf_rendered_file {
+	char *path;               /* relative, '/'-separated: "atom.xml",
+				     "sections/politics/rss.xml", "index.html" */
+	char *data;               /* the bytes */
+	size_t len;
+	enum wf_file_kind kind;
+	const char *content_type; /* static, with charset */
+	char etag[72];            /* strong ETag with quotes, from the bytes */
+	struct wf_time updated;   /* feed updated (Last-Modified) */
+	char *title;              /* feed title (for index pages) */
+	size_t n_entries;
+};
+
+struct wf_feedset {
+	struct wf_rendered_file *files; /* sorted by path */
+	size_t n_files;
+	struct wf_time updated; /* newest of the files' updated */
+	/* private */
+	long refcount_;
+};
+
+/** Take another reference; returns @set. Thread-safe. */
+struct wf_feedset *
+wf_feedset_ref(struct wf_feedset *set);
+
+/** Drop a reference; frees on the last one and returns NULL. NULL-safe,
+ * thread-safe. */
+struct wf_feedset *
+wf_feedset_unref(struct wf_feedset *set);
+
+/** The file at @path (relative, no leading '/'), or NULL. Borrowed. */
+const struct wf_rendered_file *
+wf_feedset_find(const struct wf_feedset *set, const char *path);
+
+#endif

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+#include "wirefeed/article.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <uuid/uuid.h>
+
+#include "wirefeed/text.h"
+#include "mem.h"
+
+struct wf_article *
+wf_article_create(void)
+{
+	return xzalloc(sizeof(struct wf_article));
+}
+
+static void
+image_destroy(struct wf_image *img)
+{
+	if (!img) {
+		return;
+	}
+	free(img->url);
+	free(img->type);
+	free(img->caption);
+	free(img->credit);
+	free(img);
+}
+
+void
+wf_article_destroy(struct wf_article *a)
+{
+	if (!a) {
+		return;
+	}
+	free(a->id);
+	free(a->title);
+	for (size_t i = 0; i < a->n_authors; i++) {
+		free(a->authors[i].name);
+		free(a->authors[i].uri);
+		free(a->authors[i].email);
+	}
+	free(a->authors);
+	free(a->source);
+	free(a->dateline);
+	for (size_t i = 0; i < a->n_sections; i++) {
+		free(a->sections[i].term);
+		free(a->sections[i].label);
+	}
+	free(a->sections);
+	free(a->summary);
+	free(a->content_html);
+	free(a->link);
+	image_destroy(a->image);
+	free(a->rights);
+	for (size_t i = 0; i < a->n_corrections; i++) {
+		free(a->corrections[i].text);
+	}
+	free(a->corrections);
+	free(a->withdrawn_reason);
+	free(a);
+}
+
+struct wf_article *
+wf_article_clone(const struct wf_article *src)
+{
+	struct wf_article *a = wf_article_create();
+	a->id = xstrdup(src->id);
+	a->title = xstrdup(src->title);
+	for (size_t i = 0; i < src->n_authors; i++) {
+		wf_article_add_author(a, src->authors[i].name,
+				      src->authors[i].uri,
+				      src->authors[i].email);
+	}
+	a->source = xstrdup(src->source);
+	a->dateline = xstrdup(src->dateline);
+	for (size_t i = 0; i < src->n_sections; i++) {
+		wf_article_add_section(a, src->sections[i].term,
+				       src->sections[i].label);
+	}
+	a->published = src->published;
+	a->updated = src->updated;
+	a->edited = src->edited;
+	a->has_edited = src->has_edited;
+	a->summary = xstrdup(src->summary);
+	a->content_html = xstrdup(src->content_html);
+	a->link = xstrdup(src->link);
+	if (src->image) {
+		a->image = xzalloc(sizeof(*a->image));
+		a->image->url = xstrdup(src->image->url);
+		a->image->type = xstrdup(src->image->type);
+		a->image->length = src->image->length;
+		a->image->caption = xstrdup(src->image->caption);
+		a->image->credit = xstrdup(src->image->credit);
+	}
+	a->rights = xstrdup(src->rights);
+	for (size_t i = 0; i < src->n_corrections; i++) {
+		wf_article_add_correction(a, src->corrections[i].time,
+					  src->corrections[i].text);
+	}
+	a->status = src->status;
+	a->withdrawn_at = src->withdrawn_at;
+	a->withdrawn_reason = xstrdup(src->withdrawn_reason);
+	return a;
+}
+
+void
+wf_article_add_author(struct wf_article *a, const char *name, const char *uri,
+		      const char *email)
+{
+	a->authors = xreallocarray(a->authors, a->n_authors + 1,
+				   sizeof(*a->authors));
+	struct wf_person *p = &a->authors[a->n_authors++];
+	p->name = xstrdup(name);
+	p->uri = xstrdup(uri);
+	p->email = xstrdup(email);
+}
+
+void
+wf_article_add_section(struct wf_article *a, const char *term,
+		       const char *label)
+{
+	a->sections = xreallocarray(a->sections, a->n_sections + 1,
+				    sizeof(*a->sections));
+	struct wf_section_ref *s = &a->sections[a->n_sections++];
+	s->term = xstrdup(term);
+	s->label = xstrdup(label);
+}
+
+void
+wf_article_add_correction(struct wf_article *a, struct wf_time time,
+			  const char *text)
+{
+	a->corrections = xreallocarray(a->corrections, a->n_corrections + 1,
+				       sizeof(*a->corrections));
+	struct wf_correction *c = &a->corrections[a->n_corrections++];
+	c->time = time;
+	c->text = xstrdup(text);
+}
+
+void
+wf_article_set_string(char **field, const char *value)
+{
+	char *copy = xstrdup(value);
+	free(*field);
+	*field = copy;
+}
+
+bool
+wf_article_in_section(const struct wf_article *a, const char *term)
+{
+	for (size_t i = 0; i < a->n_sections; i++) {
+		if (strcmp(a->sections[i].term, term) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
+wf_article_id_is_valid(const char *id)
+{
+	static const char prefix[] = "urn:uuid:";
+	if (!id || strncmp(id, prefix, sizeof(prefix) - 1) != 0) {
+		return false;
+	}
+	const char *u = id + sizeof(prefix) - 1;
+	if (strlen(u) != 36) {
+		return false;
+	}
+	for (int i = 0; i < 36; i++) {
+		char c = u[i];
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-') {
+				return false;
+			}
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+char *
+wf_article_new_id(void)
+{
+	uuid_t u;
+	char text[37];
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, text);
+	return xasprintf("urn:uuid:%s", text);
+}
+
+static bool
+text_ok(const char *field, const char *value, struct wf_diag *diag)
+{
+	size_t off;
+	const char *why;
+	if (value && !wf_text_is_xml_safe(value, strlen(value), &off, &why)) {
+		wf_diag_set(diag, NULL, 0, 0, "%s: %s at byte %zu", field, why,
+			    off);
+		return false;
+	}
+	return true;
+}
+
+static bool
+nonempty(const char *s)
+{
+	if (!s) {
+		return false;
+	}
+	for (; *s; s++) {
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r') {
+			return true;
+		}
+	}
+	return false;
+}
+
+enum wf_status
+wf_article_check(const struct wf_article *a, struct wf_diag *diag)
+{
+	if (!a->id) {
+		wf_diag_set(diag, NULL, 0, 0, "missing id");
+		return WF_ERR_INVALID;
+	}
+	if (!wf_article_id_is_valid(a->id)) {
+		wf_diag_set(diag, NULL, 0, 0,
+			    "id '%.80s' is not a lowercase urn:uuid", a->id);
+		return WF_ERR_INVALID;
+	}
+	if (!nonempty(a->title)) {
+		wf_diag_set(diag, NULL, 0, 0, "missing or empty title");
+		return WF_ERR_INVALID;
+	}
+	if (wf_time_compare(a->updated, a->published) < 0) {
+		wf_diag_set(diag, NULL, 0, 0, "updated is before published");
+		return WF_ERR_INVALID;
+	}
+	if (a->has_edited && wf_time_compare(a->edited, a->updated) < 0) {
+		wf_diag_set(diag, NULL, 0, 0, "edited is before updated");
+		return WF_ERR_INVALID;
+	}
+	for (size_t i = 0; i < a->n_authors; i++) {
+		if (!nonempty(a->authors[i].name)) {
+			wf_diag_set(diag, NULL, 0, 0, "author without a name");
+			return WF_ERR_INVALID;
+		}
+	}
+	for (size_t i = 0; i < a->n_sections; i++) {
+		if (!nonempty(a->sections[i].term)) {
+			wf_diag_set(diag, NULL, 0, 0,
+				    "section without a term");
+			return WF_ERR_INVALID;
+		}
+	}
+	for (size_t i = 0; i < a->n_corrections; i++) {
+		const struct wf_correction *c = &a->corrections[i];
+		if (!nonempty(c->text)) {
+			wf_diag_set(diag, NULL, 0, 0, "empty correction");
+			return WF_ERR_INVALID;
+		}
+		if (wf_time_compare(c->time, a->published) < 0) {
+			wf_diag_set(diag, NULL, 0, 0,
+				    "correction is dated before published");
+			return WF_ERR_INVALID;
+		}
+		if (wf_time_compare(c->time, a->updated) > 0) {
+			wf_diag_set(diag, NULL, 0, 0,
+				    "correction is dated after updated (a correction is a significant update)");
+			return WF_ERR_INVALID;
+		}
+	}
+	if (a->image && (!nonempty(a->image->url) || !nonempty(a->image->type))) {
+		wf_diag_set(diag, NULL, 0, 0, "image needs a url and a type");
+		return WF_ERR_INVALID;
+	}
+	if (a->image && a->image->length < 0) {
+		wf_diag_set(diag, NULL, 0, 0, "image length is negative");
+		return WF_ERR_INVALID;
+	}
+	if (a->status == WF_ARTICLE_WITHDRAWN) {
+		if (wf_time_compare(a->withdrawn_at, a->published) < 0) {
+			wf_diag_set(diag, NULL, 0, 0,
+				    "withdrawn before published");
+			return WF_ERR_INVALID;
+		}
+	}
+	const struct {
+		const char *name;
+		const char *value;
+	} fields[] = {
+		{ "title", a->title },
+		{ "source", a->source },
+		{ "dateline", a->dateline },
+		{ "summary", a->summary },
+		{ "content", a->content_html },
+		{ "link", a->link },
+		{ "rights", a->rights },
+		{ "withdrawn reason", a->withdrawn_reason },
+		{ "image caption", a->image ? a->image->caption : NULL },
+		{ "image credit", a->image ? a->image->credit : NULL },
+		{ "image url", a->image ? a->image->url : NULL },
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (!text_ok(fields[i].name, fields[i].value, diag)) {
+			return WF_ERR_INVALID;
+		}
+	}
+	for (size_t i = 0; i < a->n_authors; i++) {
+		if (!text_ok("author name", a->authors[i].name, diag) ||
+		    !text_ok("author uri", a->authors[i].uri, diag) ||
+		    !text_ok("author email", a->authors[i].email, diag)) {
+			return WF_ERR_INVALID;
+		}
+	}
+	for (size_t i = 0; i < a->n_sections; i++) {
+		if (!text_ok("section", a->sections[i].term, diag) ||
+		    !text_ok("section label", a->sections[i].label, diag)) {
+			return WF_ERR_INVALID;
+		}
+	}
+	for (size_t i = 0; i < a->n_corrections; i++) {
+		if (!text_ok("correction", a->corrections[i].text, diag)) {
+			return WF_ERR_INVALID;
+		}
+	}
+	return WF_OK;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+#include "buf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "mem.h"
+
+void
+buf_init(struct buf *b, size_t max_bytes)
+{
+	memset(b, 0, sizeof(*b));
+	b->max_bytes = max_bytes;
+}
+
+void
+buf_finish(struct buf *b)
+{
+	if (!b) {
+		return;
+	}
+	free(b->data);
+	size_t max = b->max_bytes;
+	memset(b, 0, sizeof(*b));
+	b->max_bytes = max;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data) {
+		b->data[0] = '\0';
+	}
+}
+
+static enum wf_status
+reserve(struct buf *b, size_t extra)
+{
+	if (extra > b->max_bytes || b->len > b->max_bytes - extra) {
+		return WF_ERR_TOO_LARGE;
+	}
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap) {
+		return WF_OK;
+	}
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < need) {
+		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+	}
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+	return WF_OK;
+}
+
+enum wf_status
+buf_append(struct buf *b, const void *data, size_t len)
+{
+	enum wf_status st = reserve(b, len);
+	if (st != WF_OK) {
+		return st;
+	}
+	if (len) {
+		memcpy(b->data + b->len, data, len);
+	}
+	b->len += len;
+	b->data[b->len] = '\0';
+	return WF_OK;
+}
+
+enum wf_status
+buf_append_str(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+enum wf_status
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		return WF_ERR_INVALID;
+	}
+	enum wf_status st = reserve(b, (size_t)n);
+	if (st != WF_OK) {
+		return st;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return WF_OK;
+}
+
+char *
+buf_take(struct buf *b, size_t *len)
+{
+	char *p = b->data;
+	if (!p) {
+		p = xzalloc(1);
+	}
+	if (len) {
+		*len = b->len;
+	}
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	return p;
+}
+
+enum wf_status
+buf_read_file(struct buf *b, const char *path, struct wf_diag *diag)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		wf_diag_set(diag, path, 0, 0, "cannot open: %s", strerror(errno));
+		return errno == ENOENT ? WF_ERR_NOT_FOUND : WF_ERR_IO;
+	}
+	enum wf_status st = WF_OK;
+	char chunk[65536];
+	for (;;) {
+		size_t n = fread(chunk, 1, sizeof(chunk), f);
+		if (n > 0) {
+			st = buf_append(b, chunk, n);
+			if (st != WF_OK) {
+				wf_diag_set(diag, path, 0, 0,
+					    "file larger than %zu bytes",
+					    b->max_bytes);
+				break;
+			}
+		}
+		if (n < sizeof(chunk)) {
+			if (ferror(f)) {
+				wf_diag_set(diag, path, 0, 0, "read error: %s",
+					    strerror(errno));
+				st = WF_ERR_IO;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	if (st == WF_OK && !b->data) {
+		st = buf_append(b, "", 0);
+	}
+	return st;
+}

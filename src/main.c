@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "build", cmd_build, "write the static Atom and RSS feeds" },
+	{ "serve", cmd_serve, "serve the feeds over HTTP, rebuilding on change" },
+	{ "validate", cmd_validate, "check feeds or article records" },
+	{ "import", cmd_import, "turn wire copy into article records" },
+	{ "new", cmd_new, "create an article record" },
+	{ "update", cmd_update, "record a significant (or --minor) edit" },
+	{ "correct", cmd_correct, "append a correction to a story" },
+	{ "withdraw", cmd_withdraw, "withdraw a story from the feeds" },
+	{ "show", cmd_show, "print one article record" },
+	{ "list", cmd_list, "list the article records" },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: wirefeed COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	}
+	fprintf(out, "\nRun 'wirefeed COMMAND --help' for a command's options.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("wirefeed 0.1.0\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			xmlInitParser();
+			int rc = commands[i].run(argc - 1, argv + 1);
+			xmlCleanupParser();
+			return rc;
+		}
+	}
+	fprintf(stderr, "wirefeed: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+#include "wirefeed/text.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mem.h"
+
+/* Decode one UTF-8 sequence; returns its length, or 0 if invalid. */
+static size_t
+decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		n = 2;
+		v = c & 0x1F;
+		min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 3;
+		v = c & 0x0F;
+		min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 4;
+		v = c & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n > len) {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			return 0;
+		}
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+		return 0;
+	}
+	*cp = v;
+	return n;
+}
+
+static bool
+xml_char_ok(uint32_t c)
+{
+	return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+bool
+wf_text_is_xml_safe(const char *s, size_t len, size_t *bad_offset,
+		    const char **why)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = decode(p + i, len - i, &cp);
+		if (n == 0) {
+			if (bad_offset) {
+				*bad_offset = i;
+			}
+			if (why) {
+				*why = "invalid UTF-8";
+			}
+			return false;
+		}
+		if (!xml_char_ok(cp)) {
+			if (bad_offset) {
+				*bad_offset = i;
+			}
+			if (why) {
+				*why = cp < 0x20 ? "control character not allowed in XML"
+						 : "character not allowed in XML";
+			}
+			return false;
+		}
+		i += n;
+	}
+	return true;
+}
+
+char *
+wf_text_sanitize(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = xmalloc(len * 3 + 1);
+	size_t o = 0, i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = decode(p + i, len - i, &cp);
+		if (n == 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		if (xml_char_ok(cp)) {
+			memcpy(out + o, p + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *
+wf_text_slugify(const char *title, size_t max_len)
+{
+	char *out = xmalloc(max_len + 1);
+	size_t o = 0;
+	bool dash = false;
+	for (const unsigned char *p = (const unsigned char *)title;
+	     *p && o < max_len; p++) {
+		unsigned char c = *p;
+		if (c >= 'A' && c <= 'Z') {
+			c = (unsigned char)(c - 'A' + 'a');
+		}
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && o > 0 && o + 1 < max_len) {
+				out[o++] = '-';
+			}
+			dash = false;
+			out[o++] = (char)c;
+		} else if (c < 0x80) {
+			dash = true;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}

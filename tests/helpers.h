@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef TEST_HELPERS_H
+#define TEST_HELPERS_H
+
+#include <stddef.h>
+
+#include <check.h>
+
+/* Run @suite with Check and return a process exit code. */
+int
+helpers_run_suite(Suite *suite);
+
+/* Path under $WF_TEST_DATA; caller frees. */
+char *
+helpers_data_path(const char *relative);
+
+/* A fresh private temporary directory; caller removes it with
+ * helpers_rmtree() and frees the string. */
+char *
+helpers_make_tempdir(void);
+
+/* rm -rf @path (no symlink following). */
+void
+helpers_rmtree(const char *path);
+
+/* Write @len bytes of @data to @path (creating parent dirs); aborts the
+ * test on failure. */
+void
+helpers_write_file(const char *path, const char *data, size_t len);
+
+/* Read a whole file into a NUL-terminated heap string, or NULL. */
+char *
+helpers_read_file(const char *path, size_t *len);
+
+/* Run a shell command line, capture stdout+stderr into *output (caller
+ * frees, may pass NULL), and return its exit status (or -1). */
+int
+helpers_run(const char *command, char **output);
+
+/* Path of the wirefeed binary under test ($WF_BINARY). */
+const char *
+helpers_binary(void);
+
+/* Path of the source tree ($WF_SOURCE_ROOT). */
+const char *
+helpers_source_root(void);
+
+#endif

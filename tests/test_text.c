@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wirefeed/text.h"
+#include "helpers.h"
+
+START_TEST(accepts_utf8_and_xml_whitespace)
+{
+	const char *s = "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x93\xb0 & <tag>\t\r\n";
+	ck_assert(wf_text_is_xml_safe(s, strlen(s), NULL, NULL));
+}
+END_TEST
+
+START_TEST(rejects_bad_sequences_table)
+{
+	static const struct {
+		const char *s;
+		size_t offset;
+	} cases[] = {
+		{ "ok\xff", 2 },              /* never valid in UTF-8 */
+		{ "a\xc3", 1 },               /* truncated */
+		{ "\xc0\xaf", 0 },            /* overlong '/' */
+		{ "x\xed\xa0\x80", 1 },       /* surrogate */
+		{ "ab\x01", 2 },              /* C0 control */
+		{ "\x1b[31m", 0 },            /* escape */
+		{ "a\xef\xbf\xbe", 1 },       /* U+FFFE */
+		{ "\xf4\x90\x80\x80", 0 },    /* above U+10FFFF */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t off = 99;
+		const char *why = NULL;
+		ck_assert(!wf_text_is_xml_safe(cases[i].s, strlen(cases[i].s),
+					       &off, &why));
+		ck_assert_uint_eq(off, cases[i].offset);
+		ck_assert_ptr_nonnull(why);
+	}
+}
+END_TEST
+
+START_TEST(sanitize_replaces_and_drops)
+{
+	const char in[] = "a\xff" "b\x01" "c\xc3\xa9";
+	char *out = wf_text_sanitize(in, sizeof(in) - 1);
+	ck_assert_str_eq(out, "a\xef\xbf\xbd" "bc\xc3\xa9");
+	ck_assert(wf_text_is_xml_safe(out, strlen(out), NULL, NULL));
+	free(out);
+}
+END_TEST
+
+START_TEST(slugify_table)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Arts & Culture", "arts-culture" },
+		{ "U.S.", "u-s" },
+		{ "  Politics  ", "politics" },
+		{ "Caf\xc3\xa9 news", "caf-news" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = wf_text_slugify(cases[i].in, 64);
+		ck_assert_str_eq(s, cases[i].out);
+		free(s);
+	}
+	char *s = wf_text_slugify("abcdefghij", 4);
+	ck_assert_str_eq(s, "abcd");
+	free(s);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("text");
+	TCase *tc = tcase_create("utf8");
+	tcase_add_test(tc, accepts_utf8_and_xml_whitespace);
+	tcase_add_test(tc, rejects_bad_sequences_table);
+	tcase_add_test(tc, sanitize_replaces_and_drops);
+	tcase_add_test(tc, slugify_table);
+	suite_add_tcase(s, tc);
+	return helpers_run_suite(s);
+}
