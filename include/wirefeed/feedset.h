@@ -42,6 +42,25 @@ struct wf_feedset {
 	long refcount_;
 };
 
+/** An empty set with one reference; never NULL. */
+struct wf_feedset *
+wf_feedset_create(void);
+
+/**
+ * Add a file to a set that is still being built (not yet shared).
+ * @path and @title are copied; @data (@len bytes, heap) is taken over.
+ * Computes the strong ETag (from SHA-256 of the bytes) and content type.
+ * Files are kept sorted by path; adding an existing path replaces it.
+ */
+void
+wf_feedset_add(struct wf_feedset *set, const char *path,
+	       enum wf_file_kind kind, char *data, size_t len,
+	       struct wf_time updated, const char *title, size_t n_entries);
+
+/** The Content-Type header value for @kind (static). */
+const char *
+wf_file_kind_content_type(enum wf_file_kind kind);
+
 /** Take another reference; returns @set. Thread-safe. */
 struct wf_feedset *
 wf_feedset_ref(struct wf_feedset *set);
