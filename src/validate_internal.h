@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VALIDATE_INTERNAL_H
+#define VALIDATE_INTERNAL_H
+
+/* Shared between validate.c (driver, common checks) and the per-format rule
+ * modules validate_atom.c and validate_rss.c. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libxml/tree.h>
+
+#include "wirefeed/validate.h"
+
+#define ATOM_NS "http://www.w3.org/2005/Atom"
+#define XHTML_NS "http://www.w3.org/1999/xhtml"
+#define CONTENT_NS "http://purl.org/rss/1.0/modules/content/"
+#define DC_NS "http://purl.org/dc/elements/1.1/"
+
+/* Findings beyond this many are counted, not stored (bounded memory). */
+#define VALIDATE_MAX_FINDINGS 1000
+
+/* A set of 64-bit string hashes with the line each was first seen on. */
+struct hash_set {
+	uint64_t *keys;
+	int *lines;
+	size_t n, cap;
+};
+
+struct vctx {
+	struct wf_validate_report *report;
+	const struct wf_validate_options *opt;
+	void *format_state; /* owned by the format module */
+};
+
+void
+v_add(struct vctx *v, enum wf_severity severity, int line, int column,
+      const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static inline int
+v_line(const xmlNode *node)
+{
+	long l = xmlGetLineNo(node);
+	return l > 0 && l < 0x7fffffff ? (int)l : 0;
+}
+
+#define v_error(v, node, code, ...) \
+	v_add((v), WF_SEVERITY_ERROR, v_line(node), 0, (code), __VA_ARGS__)
+#define v_warn(v, node, code, ...) \
+	v_add((v), WF_SEVERITY_WARNING, v_line(node), 0, (code), __VA_ARGS__)
+
+/* Node helpers */
+bool
+v_is_ns(const xmlNode *node, const char *ns);
+bool
+v_is(const xmlNode *node, const char *ns, const char *name);
+/* Text content (caller frees with free()), never NULL. */
+char *
+v_text(const xmlNode *node);
+/* Whether @node has element children / non-whitespace text children. */
+bool
+v_has_child_elements(const xmlNode *node);
+bool
+v_has_text(const xmlNode *node);
+/* Attribute value without namespace (caller frees with xmlFree) or NULL. */
+char *
+v_attr(const xmlNode *node, const char *name);
+
+/* Value checks; each reports against @node and returns whether it passed. */
+enum iri_need { IRI_ANY, IRI_ABSOLUTE };
+bool
+v_check_iri(struct vctx *v, const xmlNode *node, const char *what,
+	    const char *value, enum iri_need need);
+bool
+v_check_rfc3339(struct vctx *v, const xmlNode *node, const char *what,
+		const char *value, struct wf_time *out);
+bool
+v_check_rfc822(struct vctx *v, const xmlNode *node, const char *what,
+	       const char *value, struct wf_time *out);
+bool
+v_is_mime_type(const char *value);
+bool
+v_is_language_tag(const char *value);
+bool
+v_is_email(const char *value);
+bool
+v_is_blank(const char *value);
+/* Future-date check against options->now. */
+void
+v_check_future(struct vctx *v, const xmlNode *node, const char *what,
+	       struct wf_time t);
+/* xml:lang / xml:base on any element. */
+void
+v_check_common_attrs(struct vctx *v, const xmlNode *node);
+
+uint64_t
+v_hash(const char *s);
+/* Insert; returns the earlier line (>0) if already present, else 0. */
+int
+hash_set_insert(struct hash_set *set, uint64_t key, int line);
+void
+hash_set_finish(struct hash_set *set);
+
+/* Format modules: begin at the root, then one call per expanded top-level
+ * child (Atom: children of feed, or the root entry; RSS: children of
+ * channel, and other children of rss), then finish. */
+void
+atom_begin(struct vctx *v, const xmlNode *root, bool is_entry_doc);
+void
+atom_child(struct vctx *v, const xmlNode *node);
+void
+atom_finish(struct vctx *v);
+
+void
+rss_begin(struct vctx *v, const xmlNode *root);
+void
+rss_top_child(struct vctx *v, const xmlNode *node); /* child of <rss> */
+void
+rss_channel_child(struct vctx *v, const xmlNode *node);
+void
+rss_finish(struct vctx *v);
+
+/* Run the RFC 4287 RELAX NG schema over @doc (a single entry, or a feed
+ * holding only its metadata); findings go to @v. No-op with no_schema. */
+void
+v_schema_check(struct vctx *v, xmlDoc *doc);
+
+/* The compiled-in RFC 4287 RELAX NG schema (atom_rng.c). */
+extern const char atom_rng_schema[];
+
+#endif
