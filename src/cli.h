@@ -28,4 +28,29 @@ cmd_show(int argc, char **argv);
 int
 cmd_list(int argc, char **argv);
 
+
+/* Shared by build and serve (cli_build.c). */
+#include <stdbool.h>
+#include "wirefeed/feedset.h"
+
+struct cli_build_options {
+	const char *root;
+	const char *out; /* NULL: render only, write nothing */
+	bool keep_going;
+	bool quiet;
+};
+
+/**
+ * Load the newswire, report bad records and withdrawn stories on stderr,
+ * render, and publish to opts->out. Returns the exit code (0, 1, 2). When
+ * something was rendered, *set gets it (caller unrefs), even on exit 1
+ * with --keep-going.
+ */
+int
+cli_build(const struct cli_build_options *opts, struct wf_feedset **set);
+
+/** Print "wirefeed CMD: ..." for a getopt_long failure code. */
+void
+cli_bad_option(char **argv, int code);
+
 #endif

@@ -1,13 +1,73 @@
 /* SPDX-License-Identifier: MIT */
-/* PLACEHOLDER: being written; replace this whole file. */
+/* wirefeed build: records in, static feeds out. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "wirefeed/build.h"
 #include "cli.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--quiet]\n"
+		"\n"
+		"Read the newswire in DIR (wirefeed.conf and articles/*.xml) and write\n"
+		"its feeds under the output directory: atom.xml, rss.xml,\n"
+		"sections/<slug>/{atom,rss}.xml and index.html. Files whose bytes did\n"
+		"not change are left alone; changed files are replaced atomically.\n"
+		"\n"
+		"  --root DIR     the newswire (default: feeds)\n"
+		"  --out DIR      where to write (default: public)\n"
+		"  --keep-going   publish the valid records even if some are invalid\n"
+		"                 (still exits 1)\n"
+		"  --quiet        print errors only\n"
+		"\n"
+		"Exit status: 0 built; 1 an invalid record (nothing written unless\n"
+		"--keep-going); 2 usage error, unusable config or I/O error.\n");
+}
 
 int
 cmd_build(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "wirefeed %s: not implemented yet\n", argv[0]);
-	return 2;
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_build_options opts = {
+		.root = "feeds", .out = "public", .keep_going = false,
+		.quiet = false,
+	};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":r:o:kqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': opts.root = optarg; break;
+		case 'o': opts.out = optarg; break;
+		case 'k': opts.keep_going = true; break;
+		case 'q': opts.quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default:
+			cli_bad_option(argv, c);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "wirefeed build: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	struct wf_feedset *set = NULL;
+	int rc = cli_build(&opts, &set);
+	wf_feedset_unref(set);
+	return rc;
 }

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef WIREFEED_FEED_H
+#define WIREFEED_FEED_H
+
+#include <stddef.h>
+
+#include "wirefeed/article.h"
+#include "wirefeed/datetime.h"
+#include "wirefeed/status.h"
+
+/*
+ * One feed, format-neutral: what goes in it and how it is described.
+ * The Atom and RSS writers turn the same spec into their format, so both
+ * formats always carry the same entries in the same order.
+ */
+struct wf_feed_spec {
+	const char *id;             /* Atom feed id (urn:uuid); required */
+	const char *title;          /* required */
+	const char *subtitle;       /* optional */
+	const char *site_url;       /* alternate (HTML) link; required */
+	const char *atom_url;       /* absolute URL of the Atom file */
+	const char *rss_url;        /* absolute URL of the RSS file */
+	const char *language;       /* optional, e.g. "en-us" */
+	const char *rights;         /* optional */
+	const char *default_author; /* for entries without a byline; required */
+	unsigned ttl_minutes;       /* RSS <ttl>; 0 leaves it out */
+	/* Entries, newest updated first (wf_feed_select()); borrowed. */
+	const struct wf_article *const *entries;
+	size_t n_entries;
+	/* Feed updated: the newest entry's updated; for an empty feed the
+	 * caller picks a stable time (never the build time). */
+	struct wf_time updated;
+};
+
+/**
+ * Pick the entries of a feed from @articles: published (not withdrawn),
+ * in @section (NULL: all), sorted by updated descending with ties broken
+ * by id ascending, at most @max of them. *out is a heap array of borrowed
+ * pointers (free() it); returns the count.
+ */
+size_t
+wf_feed_select(const struct wf_article *const *articles, size_t n,
+	       const char *section, size_t max,
+	       const struct wf_article ***out);
+
+/** The newest updated among @entries, or @fallback when there are none. */
+struct wf_time
+wf_feed_newest(const struct wf_article *const *entries, size_t n,
+	       struct wf_time fallback);
+
+/**
+ * The entry's HTML body as both formats publish it: the image (figure with
+ * caption and credit), the dateline and source, the story content, then a
+ * corrections block with each correction's time and text. Caller frees.
+ */
+char *
+wf_feed_entry_html(const struct wf_article *a);
+
+/**
+ * Render @spec as an Atom 1.0 feed document (RFC 4287) or an RSS 2.0
+ * channel (with the content, dc and atom namespaces). Output is UTF-8,
+ * well-formed whatever the strings hold (invalid UTF-8 and XML-forbidden
+ * characters are replaced or dropped), and deterministic: the same spec
+ * gives the same bytes. *out is heap (free() it), NUL-terminated.
+ * Returns WF_ERR_XML only if libxml2 fails to write.
+ */
+WF_MUST_CHECK enum wf_status
+wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len);
+WF_MUST_CHECK enum wf_status
+wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len);
+
+/** The generator URI and version both formats name. */
+#define WF_GENERATOR_URI "https://wirefeed.dev/"
+#define WF_GENERATOR_NAME "wirefeed"
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/* The build pipeline as the CLI runs it (build, serve): load, report,
+ * render, publish. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wirefeed/build.h"
+#include "wirefeed/newswire.h"
+#include "cli.h"
+
+void
+cli_bad_option(char **argv, int code)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	if (code == ':') {
+		fprintf(stderr, "wirefeed %s: option '%s' needs a value\n",
+			argv[0], arg);
+	} else {
+		fprintf(stderr, "wirefeed %s: unknown option '%s'\n", argv[0],
+			arg);
+	}
+}
+
+static void
+print_error(void *ctx, const struct wf_diag *d)
+{
+	(void)ctx;
+	if (d->line > 0) {
+		fprintf(stderr, "%s:%d:%d: error: %s\n", d->source, d->line,
+			d->column > 0 ? d->column : 1, d->message);
+	} else {
+		fprintf(stderr, "%s: error: %s\n", d->source, d->message);
+	}
+}
+
+/* Notes that keep the newsroom from being surprised by the output. */
+static void
+print_notes(const struct wf_newswire *nw, bool quiet)
+{
+	for (size_t i = 0; i < nw->n_records; i++) {
+		const struct wf_record *r = &nw->records[i];
+		const struct wf_article *a = r->article;
+		if (a->status == WF_ARTICLE_WITHDRAWN && !quiet) {
+			char when[WF_TIME_RFC3339_MAX];
+			wf_time_format_rfc3339(a->withdrawn_at, when, sizeof(when));
+			fprintf(stderr,
+				"%s: note: %s was withdrawn at %s (%s); left out of the feeds\n",
+				r->path, a->id, when,
+				a->withdrawn_reason ? a->withdrawn_reason
+						    : "no reason given");
+		}
+		for (size_t s = 0; s < a->n_sections; s++) {
+			if (!wf_config_find_section(nw->config,
+						    a->sections[s].term)) {
+				fprintf(stderr,
+					"%s: warning: section '%s' is not in wirefeed.conf; the story is only in the wire feed\n",
+					r->path, a->sections[s].term);
+			}
+		}
+	}
+}
+
+int
+cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out)
+{
+	struct wf_newswire *nw = NULL;
+	struct wf_diag diag = { 0 };
+	size_t n_invalid = 0;
+	*set_out = NULL;
+	enum wf_status st = wf_newswire_load(opts->root, print_error, NULL, &nw,
+					     &n_invalid, &diag);
+	if (st != WF_OK) {
+		print_error(NULL, &diag);
+		return 2;
+	}
+	print_notes(nw, opts->quiet);
+	if (n_invalid > 0 && !opts->keep_going) {
+		fprintf(stderr,
+			"wirefeed: %zu invalid record%s; nothing written (--keep-going publishes the valid ones)\n",
+			n_invalid, n_invalid == 1 ? "" : "s");
+		wf_newswire_destroy(nw);
+		return 1;
+	}
+	struct wf_feedset *set = wf_render(nw);
+	size_t n_records = nw->n_records;
+	wf_newswire_destroy(nw);
+	if (opts->out) {
+		struct wf_publish_stats stats = { 0 };
+		st = wf_publish(set, opts->out, &stats, &diag);
+		if (st != WF_OK) {
+			print_error(NULL, &diag);
+			fprintf(stderr, "wirefeed: build failed; previous files in %s are intact\n",
+				opts->out);
+			wf_feedset_unref(set);
+			return 2;
+		}
+		if (!opts->quiet) {
+			fprintf(stderr,
+				"wirefeed: %zu records, %zu files in %s: %zu written, %zu unchanged\n",
+				n_records, set->n_files, opts->out, stats.written,
+				stats.unchanged);
+		}
+	}
+	*set_out = set;
+	return n_invalid > 0 ? 1 : 0;
+}

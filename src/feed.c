@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* Feed assembly: which entries, in which order, with which body. */
+#include "wirefeed/feed.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "html.h"
+#include "mem.h"
+
+/* Newest updated first; equal instants ordered by id so the order never
+ * depends on directory order or qsort's stability. */
+static int
+compare_entries(const void *pa, const void *pb)
+{
+	const struct wf_article *a = *(const struct wf_article *const *)pa;
+	const struct wf_article *b = *(const struct wf_article *const *)pb;
+	int c = wf_time_compare(b->updated, a->updated);
+	if (c != 0) {
+		return c;
+	}
+	return strcmp(a->id, b->id);
+}
+
+size_t
+wf_feed_select(const struct wf_article *const *articles, size_t n,
+	       const char *section, size_t max,
+	       const struct wf_article ***out)
+{
+	const struct wf_article **picked = xcalloc(n ? n : 1, sizeof(*picked));
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct wf_article *a = articles[i];
+		if (a->status != WF_ARTICLE_PUBLISHED) {
+			continue;
+		}
+		if (section && !wf_article_in_section(a, section)) {
+			continue;
+		}
+		picked[count++] = a;
+	}
+	qsort(picked, count, sizeof(*picked), compare_entries);
+	if (count > max) {
+		count = max;
+	}
+	*out = picked;
+	return count;
+}
+
+struct wf_time
+wf_feed_newest(const struct wf_article *const *entries, size_t n,
+	       struct wf_time fallback)
+{
+	if (n == 0) {
+		return fallback;
+	}
+	struct wf_time newest = entries[0]->updated;
+	for (size_t i = 1; i < n; i++) {
+		if (wf_time_compare(entries[i]->updated, newest) > 0) {
+			newest = entries[i]->updated;
+		}
+	}
+	return newest;
+}
+
+/* <time datetime="RFC 3339">2026-11-02 11:20 -05:00</time>: the writer's
+ * own wall time and offset, as the wire wrote it. */
+static void
+html_time(struct buf *b, struct wf_time t)
+{
+	char iso[WF_TIME_RFC3339_MAX];
+	wf_time_format_rfc3339(t, iso, sizeof(iso));
+	int off = t.offset_s / 60;
+	char sign = off < 0 ? '-' : '+';
+	off = off < 0 ? -off : off;
+	/* iso is "YYYY-MM-DDTHH:MM:SS..."; show date and minutes. */
+	enum wf_status st = buf_printf(b,
+		"<time datetime=\"%s\">%.10s %.5s %c%02d:%02d</time>", iso, iso,
+		iso + 11, sign, off / 60, off % 60);
+	(void)st; /* unbounded buffer */
+}
+
+char *
+wf_feed_entry_html(const struct wf_article *a)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	if (a->image) {
+		html_raw(&b, "<figure><img src=\"");
+		html_escape(&b, a->image->url);
+		html_raw(&b, "\" alt=\"");
+		html_escape(&b, a->image->caption ? a->image->caption : "");
+		html_raw(&b, "\"/>");
+		if (a->image->caption || a->image->credit) {
+			html_raw(&b, "<figcaption>");
+			if (a->image->caption) {
+				html_escape(&b, a->image->caption);
+			}
+			if (a->image->caption && a->image->credit) {
+				html_raw(&b, " ");
+			}
+			if (a->image->credit) {
+				html_raw(&b, "<small>");
+				html_escape(&b, a->image->credit);
+				html_raw(&b, "</small>");
+			}
+			html_raw(&b, "</figcaption>");
+		}
+		html_raw(&b, "</figure>");
+	}
+	/* A visible update line: the only cue some readers (newsboat with
+	 * reset-unread-on-update) get that a story they read has changed. */
+	if (wf_time_compare(a->updated, a->published) > 0) {
+		html_raw(&b, "<p class=\"updated\"><em>Updated ");
+		html_time(&b, a->updated);
+		html_raw(&b, "</em></p>");
+	}
+	if (a->dateline || a->source) {
+		html_raw(&b, "<p class=\"dateline\">");
+		if (a->dateline) {
+			html_escape(&b, a->dateline);
+		}
+		if (a->dateline && a->source) {
+			html_raw(&b, " ");
+		}
+		if (a->source) {
+			html_raw(&b, "(");
+			html_escape(&b, a->source);
+			html_raw(&b, ")");
+		}
+		html_raw(&b, "</p>");
+	}
+	if (a->content_html) {
+		html_raw(&b, a->content_html);
+	} else if (a->summary) {
+		html_raw(&b, "<p>");
+		html_escape(&b, a->summary);
+		html_raw(&b, "</p>");
+	}
+	if (a->n_corrections > 0) {
+		html_raw(&b, "<aside class=\"corrections\">");
+		for (size_t i = 0; i < a->n_corrections; i++) {
+			html_raw(&b, "<p><strong>Correction, ");
+			html_time(&b, a->corrections[i].time);
+			html_raw(&b, ":</strong> ");
+			html_escape(&b, a->corrections[i].text);
+			html_raw(&b, "</p>");
+		}
+		html_raw(&b, "</aside>");
+	}
+	return buf_take(&b, NULL);
+}
