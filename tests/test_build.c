@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/* From a newswire directory to published files: loading, rendering,
+ * atomic publishing, and the `wirefeed build` command end to end. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "wirefeed/build.h"
+#include "wirefeed/newswire.h"
+#include "helpers.h"
+
+#define CONF "title = Test Wire\n" \
+	"base_url = https://feeds.example.org/\n" \
+	"feed_id = urn:uuid:5f0c9a52-8a7e-4c1e-9d2b-6b1f3e4a7c10\n" \
+	"section = politics | Politics\n"
+
+static char *
+record_xml(const char *uuid_tail, const char *title, const char *updated,
+	   const char *extra)
+{
+	char *s = NULL;
+	size_t n = 4096 + strlen(title) + strlen(extra);
+	s = malloc(n);
+	snprintf(s, n,
+		 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		 "<entry xmlns=\"http://www.w3.org/2005/Atom\" xmlns:wf=\"https://wirefeed.dev/ns/record/1.0\">\n"
+		 "  <id>urn:uuid:00000000-0000-4000-8000-%s</id>\n"
+		 "  <title>%s</title>\n"
+		 "  <published>2021-12-30T09:39:00-05:00</published>\n"
+		 "  <updated>%s</updated>\n%s"
+		 "</entry>\n",
+		 uuid_tail, title, updated, extra);
+	return s;
+}
+
+static void
+put(const char *dir, const char *rel, const char *text)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	helpers_write_file(path, text, strlen(text));
+}
+
+static void
+put_record(const char *root, const char *name, const char *uuid_tail,
+	   const char *title, const char *updated, const char *extra)
+{
+	char rel[512];
+	snprintf(rel, sizeof(rel), "articles/%s", name);
+	char *xml = record_xml(uuid_tail, title, updated, extra);
+	put(root, rel, xml);
+	free(xml);
+}
+
+/* Collected reports from wf_newswire_load. */
+struct reports {
+	char lines[8][1200];
+	int n;
+};
+
+static void
+collect(void *ctx, const struct wf_diag *d)
+{
+	struct reports *r = ctx;
+	if (r->n < 8) {
+		wf_diag_format(d, r->lines[r->n], sizeof(r->lines[0]));
+	}
+	r->n++;
+}
+
+START_TEST(load_reports_bad_records_and_keeps_good_ones)
+{
+	char *root = helpers_make_tempdir();
+	put(root, "wirefeed.conf", CONF);
+	put_record(root, "a.xml", "000000000001", "Good one",
+		   "2021-12-30T10:00:00-05:00", "");
+	put_record(root, "b.xml", "000000000002", "Bad date",
+		   "yesterday", "");
+	put_record(root, "c.xml", "000000000003", "Dup 1",
+		   "2021-12-30T10:00:00-05:00", "");
+	put_record(root, "d.xml", "000000000003", "Dup 2",
+		   "2021-12-30T10:00:00-05:00", "");
+	put(root, "articles/.e.xml.swp", "editor junk");
+	put(root, "articles/notes.txt", "not a record");
+	struct reports r = { .n = 0 };
+	struct wf_newswire *nw = NULL;
+	size_t n_invalid = 0;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_load(root, collect, &r, &nw, &n_invalid, &d),
+			 WF_OK);
+	ck_assert_uint_eq(n_invalid, 3);
+	ck_assert_int_eq(r.n, 3);
+	ck_assert_msg(strstr(r.lines[0], "/articles/b.xml:6:") &&
+			      strstr(r.lines[0], "updated"),
+		      "%s", r.lines[0]);
+	ck_assert_msg(strstr(r.lines[1], "duplicate id") &&
+			      strstr(r.lines[2], "duplicate id"),
+		      "%s | %s", r.lines[1], r.lines[2]);
+	ck_assert_uint_eq(nw->n_records, 1);
+	ck_assert_str_eq(nw->records[0].article->title, "Good one");
+	ck_assert_ptr_nonnull(wf_newswire_find(nw, "urn:uuid:00000000-0000-4000-8000-000000000001"));
+	ck_assert_ptr_null(wf_newswire_find(nw, "urn:uuid:00000000-0000-4000-8000-000000000002"));
+	wf_newswire_destroy(nw);
+	helpers_rmtree(root);
+	free(root);
+}
+END_TEST
+
+START_TEST(load_fails_without_usable_config)
+{
+	char *root = helpers_make_tempdir();
+	struct wf_newswire *nw = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_load(root, NULL, NULL, &nw, NULL, &d),
+			 WF_ERR_NOT_FOUND);
+	ck_assert_ptr_nonnull(strstr(d.source, "wirefeed.conf"));
+	put(root, "wirefeed.conf", "title = x\nnonsense\n");
+	ck_assert_int_ne(wf_newswire_load(root, NULL, NULL, &nw, NULL, &d), WF_OK);
+	ck_assert_int_eq(d.line, 2);
+	put(root, "wirefeed.conf", CONF);
+	ck_assert_int_eq(wf_newswire_load(root, NULL, NULL, &nw, NULL, &d),
+			 WF_ERR_IO); /* no articles/ directory */
+	ck_assert_ptr_null(nw);
+	helpers_rmtree(root);
+	free(root);
+}
+END_TEST
+
+START_TEST(record_names)
+{
+	ck_assert(wf_newswire_is_record_name("story.xml"));
+	ck_assert(!wf_newswire_is_record_name(".story.xml"));
+	ck_assert(!wf_newswire_is_record_name("story.xml~"));
+	ck_assert(!wf_newswire_is_record_name("story.xml.tmp-abc123"));
+	ck_assert(!wf_newswire_is_record_name(".xml"));
+}
+END_TEST
+
+static struct wf_newswire *
+load_sample(void)
+{
+	char root[4096];
+	snprintf(root, sizeof(root), "%s/feeds", helpers_source_root());
+	struct wf_newswire *nw = NULL;
+	size_t bad = 0;
+	struct wf_diag d = { 0 };
+	ck_assert_msg(wf_newswire_load(root, NULL, NULL, &nw, &bad, &d) == WF_OK,
+		      "%s", d.message);
+	ck_assert_uint_eq(bad, 0);
+	return nw;
+}
+
+START_TEST(render_sample_newswire)
+{
+	struct wf_newswire *nw = load_sample();
+	ck_assert_uint_ge(nw->n_records, 12);
+	struct wf_feedset *set = wf_render(nw);
+	/* wire pair + a pair per section + index */
+	ck_assert_uint_eq(set->n_files, 2 + 2 * nw->config->n_sections + 1);
+	const struct wf_rendered_file *atom = wf_feedset_find(set, "atom.xml");
+	ck_assert_ptr_nonnull(atom);
+	ck_assert_ptr_nonnull(wf_feedset_find(set, "rss.xml"));
+	ck_assert_ptr_nonnull(wf_feedset_find(set, "sections/politics/atom.xml"));
+	ck_assert_ptr_nonnull(wf_feedset_find(set, "sections/politics/rss.xml"));
+	const struct wf_rendered_file *index = wf_feedset_find(set, "index.html");
+	ck_assert_ptr_nonnull(index);
+	ck_assert_ptr_nonnull(strstr(index->data, "<link rel=\"alternate\" type=\"application/atom+xml\""));
+	ck_assert_ptr_nonnull(strstr(index->data, "href=\"sections/politics/rss.xml\""));
+	/* every published record is in the wire feed, the withdrawn one not */
+	size_t published = 0;
+	for (size_t i = 0; i < nw->n_records; i++) {
+		const struct wf_article *a = nw->records[i].article;
+		bool in = strstr(atom->data, a->id) != NULL;
+		if (a->status == WF_ARTICLE_PUBLISHED) {
+			published++;
+			ck_assert_msg(in, "%s missing", a->id);
+		} else {
+			ck_assert_msg(!in, "withdrawn %s present", a->id);
+		}
+	}
+	ck_assert_uint_eq(atom->n_entries, published);
+	/* same newswire, same bytes, same ETag */
+	struct wf_feedset *again = wf_render(nw);
+	for (size_t i = 0; i < set->n_files; i++) {
+		ck_assert_str_eq(set->files[i].path, again->files[i].path);
+		ck_assert_uint_eq(set->files[i].len, again->files[i].len);
+		ck_assert_mem_eq(set->files[i].data, again->files[i].data,
+				 set->files[i].len);
+		ck_assert_str_eq(set->files[i].etag, again->files[i].etag);
+	}
+	wf_feedset_unref(again);
+	wf_feedset_unref(set);
+	wf_newswire_destroy(nw);
+}
+END_TEST
+
+START_TEST(section_feed_ids_are_stable_name_based_uuids)
+{
+	char *a = wf_section_feed_id("urn:uuid:5f0c9a52-8a7e-4c1e-9d2b-6b1f3e4a7c10", "politics");
+	char *b = wf_section_feed_id("urn:uuid:5f0c9a52-8a7e-4c1e-9d2b-6b1f3e4a7c10", "politics");
+	char *c = wf_section_feed_id("urn:uuid:5f0c9a52-8a7e-4c1e-9d2b-6b1f3e4a7c10", "sports");
+	char *d = wf_section_feed_id("urn:uuid:11111111-8a7e-4c1e-9d2b-6b1f3e4a7c10", "politics");
+	ck_assert_str_eq(a, b);
+	ck_assert_str_ne(a, c);
+	ck_assert_str_ne(a, d);
+	ck_assert_uint_eq(strlen(a), 45);
+	ck_assert_int_eq(a[9 + 14], '5'); /* version nibble: v5 (SHA-1) */
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+END_TEST
+
+static int
+count_temporaries(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "find '%s' -name '*.tmp-*' | wc -l", dir);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_run(cmd, &out), 0);
+	int n = atoi(out);
+	free(out);
+	return n;
+}
+
+START_TEST(publish_writes_changed_files_only)
+{
+	struct wf_newswire *nw = load_sample();
+	struct wf_feedset *set = wf_render(nw);
+	char *out = helpers_make_tempdir();
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/public", out);
+	struct wf_publish_stats stats;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_publish(set, dir, &stats, &d), WF_OK);
+	ck_assert_uint_eq(stats.written, set->n_files);
+	ck_assert_uint_eq(stats.unchanged, 0);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/atom.xml", dir);
+	struct stat st1, st2;
+	ck_assert_int_eq(stat(path, &st1), 0);
+	ck_assert_int_eq(st1.st_mode & 0777, 0644);
+	size_t len;
+	char *bytes = helpers_read_file(path, &len);
+	const struct wf_rendered_file *atom = wf_feedset_find(set, "atom.xml");
+	ck_assert_uint_eq(len, atom->len);
+	ck_assert_mem_eq(bytes, atom->data, len);
+	free(bytes);
+	nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+	ck_assert_int_eq(wf_publish(set, dir, &stats, &d), WF_OK);
+	ck_assert_uint_eq(stats.written, 0);
+	ck_assert_uint_eq(stats.unchanged, set->n_files);
+	ck_assert_int_eq(stat(path, &st2), 0);
+	ck_assert_int_eq(st1.st_mtim.tv_nsec, st2.st_mtim.tv_nsec);
+	ck_assert_int_eq(st1.st_ino, st2.st_ino);
+	ck_assert_int_eq(count_temporaries(dir), 0);
+	wf_feedset_unref(set);
+	wf_newswire_destroy(nw);
+	helpers_rmtree(out);
+	free(out);
+}
+END_TEST
+
+START_TEST(failed_publish_leaves_previous_files_intact)
+{
+	struct wf_newswire *nw = load_sample();
+	struct wf_feedset *set = wf_render(nw);
+	char *out = helpers_make_tempdir();
+	/* previous build: different bytes everywhere */
+	put(out, "atom.xml", "previous atom");
+	put(out, "rss.xml", "previous rss");
+	/* a file where the sections directory must go: publishing fails
+	 * part-way through writing temporaries */
+	put(out, "sections", "in the way");
+	struct wf_publish_stats stats;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_publish(set, out, &stats, &d), WF_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(d.source, "sections"));
+	ck_assert_uint_eq(stats.written, 0);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/atom.xml", out);
+	char *bytes = helpers_read_file(path, NULL);
+	ck_assert_str_eq(bytes, "previous atom");
+	free(bytes);
+	snprintf(path, sizeof(path), "%s/rss.xml", out);
+	bytes = helpers_read_file(path, NULL);
+	ck_assert_str_eq(bytes, "previous rss");
+	free(bytes);
+	ck_assert_int_eq(count_temporaries(out), 0);
+	wf_feedset_unref(set);
+	wf_newswire_destroy(nw);
+	helpers_rmtree(out);
+	free(out);
+}
+END_TEST
+
+START_TEST(atomic_write_replaces_whole_file)
+{
+	char *dir = helpers_make_tempdir();
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/f.txt", dir);
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_write_file_atomic(path, "one", 3, &d), WF_OK);
+	ck_assert_int_eq(wf_write_file_atomic(path, "second", 6, &d), WF_OK);
+	char *bytes = helpers_read_file(path, NULL);
+	ck_assert_str_eq(bytes, "second");
+	free(bytes);
+	snprintf(path, sizeof(path), "%s/no/such/dir/f.txt", dir);
+	ck_assert_int_eq(wf_write_file_atomic(path, "x", 1, &d), WF_ERR_IO);
+	ck_assert_int_eq(count_temporaries(dir), 0);
+	helpers_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	xmlInitParser();
+	Suite *s = suite_create("build");
+	TCase *load = tcase_create("load");
+	tcase_add_test(load, load_reports_bad_records_and_keeps_good_ones);
+	tcase_add_test(load, load_fails_without_usable_config);
+	tcase_add_test(load, record_names);
+	suite_add_tcase(s, load);
+	TCase *render = tcase_create("render");
+	tcase_add_test(render, render_sample_newswire);
+	tcase_add_test(render, section_feed_ids_are_stable_name_based_uuids);
+	suite_add_tcase(s, render);
+	TCase *publish = tcase_create("publish");
+	tcase_add_test(publish, publish_writes_changed_files_only);
+	tcase_add_test(publish, failed_publish_leaves_previous_files_intact);
+	tcase_add_test(publish, atomic_write_replaces_whole_file);
+	suite_add_tcase(s, publish);
+	return helpers_run_suite(s);
+}
