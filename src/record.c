@@ -356,6 +356,20 @@ parse_entry(struct parse *p, const xmlNode *root, struct wf_article *a)
 	}
 }
 
+struct first_error {
+	bool seen;
+	xmlError error; /* a copy; freed with xmlResetError() */
+};
+
+static void
+keep_first_error(void *ctx, xmlErrorPtr error)
+{
+	struct first_error *first = ctx;
+	if (!first->seen && error && error->level >= XML_ERR_ERROR) {
+		first->seen = xmlCopyError(error, &first->error) == 0;
+	}
+}
+
 enum wf_status
 wf_record_parse_memory(const char *data, size_t len, const char *source,
 		       struct wf_article **out, struct wf_diag *diag)
@@ -390,11 +404,16 @@ wf_record_parse_memory(const char *data, size_t len, const char *source,
 	}
 	/* No network, no entity substitution, no DTD loading; errors are
 	 * read back from the context, never printed. */
+	struct first_error first = { 0 };
+	xmlSetStructuredErrorFunc(&first, keep_first_error); /* per thread */
 	xmlDocPtr doc = xmlCtxtReadMemory(
 		ctxt, data, (int)len, p.source, "UTF-8",
 		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (!doc || !ctxt->wellFormed) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		/* the first error is the cause; later ones are its echoes */
+		const xmlError *e = first.seen ? &first.error
+					       : xmlCtxtGetLastError(ctxt);
 		char msg[600] = "not well-formed XML";
 		if (e && e->message) {
 			snprintf(msg, sizeof(msg), "not well-formed: %s",
@@ -408,8 +427,10 @@ wf_record_parse_memory(const char *data, size_t len, const char *source,
 			    "%s", msg);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(ctxt);
+		xmlResetError(&first.error);
 		return WF_ERR_XML;
 	}
+	xmlResetError(&first.error);
 	xmlFreeParserCtxt(ctxt);
 	if (doc->intSubset || doc->extSubset) {
 		wf_diag_set(diag, p.source, 1, 0,

@@ -4,6 +4,10 @@
 #include "helpers.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <time.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,4 +173,53 @@ helpers_source_root(void)
 	const char *b = getenv("WF_SOURCE_ROOT");
 	ck_assert_msg(b != NULL, "WF_SOURCE_ROOT not set");
 	return b;
+}
+
+pid_t
+helpers_spawn(const char *const argv[], const char *log_path)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd < 0) {
+			_exit(127);
+		}
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+char *
+helpers_wait_for_text(const char *path, const char *needle, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited += 20) {
+		char *text = helpers_read_file(path, NULL);
+		if (text && strstr(text, needle)) {
+			return text;
+		}
+		free(text);
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	return NULL;
+}
+
+int
+helpers_wait_exit(pid_t pid, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		int status;
+		pid_t got = waitpid(pid, &status, WNOHANG);
+		if (got == pid) {
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		}
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
 }

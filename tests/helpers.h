@@ -45,4 +45,20 @@ helpers_binary(void);
 const char *
 helpers_source_root(void);
 
+/* Start @argv (argv[0] is a path) in the background with stdout and
+ * stderr appended to @log_path; returns the pid. */
+#include <sys/types.h>
+pid_t
+helpers_spawn(const char *const argv[], const char *log_path);
+
+/* Wait up to @timeout_ms for @needle to appear in the file @path; returns
+ * the file's content (caller frees) or NULL on timeout. */
+char *
+helpers_wait_for_text(const char *path, const char *needle, int timeout_ms);
+
+/* Wait up to @timeout_ms for @pid to exit; returns its exit status, or
+ * -1 on timeout (the process is then killed) or if it died by a signal. */
+int
+helpers_wait_exit(pid_t pid, int timeout_ms);
+
 #endif

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: MIT */
+/* `wirefeed serve` end to end: the real binary on a loopback port it picks
+ * (--listen 127.0.0.1:0, announced on stderr), a copy of the sample
+ * newswire, libcurl and python3-feedparser as clients. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+
+#include "sha256.h"
+#include "helpers.h"
+
+struct served {
+	char *tmp;
+	char root[4096];
+	char out[4096];
+	char log[4096];
+	char base[64];
+	pid_t pid;
+};
+
+static void
+serve_start(struct served *s, const char *extra_arg)
+{
+	s->tmp = helpers_make_tempdir();
+	snprintf(s->root, sizeof(s->root), "%s/wire", s->tmp);
+	snprintf(s->out, sizeof(s->out), "%s/public", s->tmp);
+	snprintf(s->log, sizeof(s->log), "%s/serve.log", s->tmp);
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "cp -R '%s/feeds' '%s'", helpers_source_root(),
+		 s->root);
+	ck_assert_int_eq(helpers_run(cmd, NULL), 0);
+	const char *argv[] = {
+		helpers_binary(), "serve", "--root", s->root, "--out",
+		s->out, "--listen", "127.0.0.1:0", "--scan-interval", "1",
+		"--grace", "5", extra_arg, NULL,
+	};
+	s->pid = helpers_spawn(argv, s->log);
+	char *text = helpers_wait_for_text(s->log, "serving", 10000);
+	ck_assert_msg(text != NULL, "server did not start");
+	const char *p = strstr(text, "http://127.0.0.1:");
+	ck_assert_ptr_nonnull(p);
+	unsigned port = (unsigned)atoi(p + strlen("http://127.0.0.1:"));
+	ck_assert_uint_gt(port, 0);
+	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", port);
+	free(text);
+}
+
+static void
+serve_stop(struct served *s)
+{
+	kill(s->pid, SIGTERM);
+	int rc = helpers_wait_exit(s->pid, 15000);
+	ck_assert_msg(rc == 0, "serve exited with %d", rc);
+	helpers_rmtree(s->tmp);
+	free(s->tmp);
+}
+
+struct reply {
+	long status;
+	char etag[128];
+	char *body;
+	size_t len;
+	CURLcode rc;
+};
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *userdata)
+{
+	struct reply *r = userdata;
+	r->body = realloc(r->body, r->len + size * n + 1);
+	memcpy(r->body + r->len, data, size * n);
+	r->len += size * n;
+	r->body[r->len] = '\0';
+	return size * n;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *userdata)
+{
+	struct reply *r = userdata;
+	if (n * size > 6 && strncasecmp(data, "etag: ", 6) == 0) {
+		snprintf(r->etag, sizeof(r->etag), "%.*s",
+			 (int)strcspn(data + 6, "\r\n"), data + 6);
+	}
+	return size * n;
+}
+
+static void
+fetch(CURL *c, const char *url, struct reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	r->rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+}
+
+static void
+get(const struct served *s, const char *path, struct reply *r)
+{
+	CURL *c = curl_easy_init();
+	char url[4200];
+	snprintf(url, sizeof(url), "%s%s", s->base, path);
+	fetch(c, url, r);
+	curl_easy_cleanup(c);
+	ck_assert_msg(r->rc == CURLE_OK, "%s: %s", path, curl_easy_strerror(r->rc));
+}
+
+/* The ETag wirefeed derives from bytes: first 128 bits of SHA-256. */
+static void
+etag_of(const char *data, size_t len, char out[40])
+{
+	char hex[65];
+	sha256_hex(data, len, hex);
+	snprintf(out, 40, "\"%.32s\"", hex);
+}
+
+/* Rewrite a record the way editors do: new file, rename over the old. */
+static void
+edit_record(const struct served *s, const char *name, const char *from,
+	    const char *to)
+{
+	char path[4200], tmp[4300];
+	snprintf(path, sizeof(path), "%s/articles/%s", s->root, name);
+	snprintf(tmp, sizeof(tmp), "%s/articles/.%s.new", s->root, name);
+	char *text = helpers_read_file(path, NULL);
+	ck_assert_ptr_nonnull(text);
+	char *at = strstr(text, from);
+	ck_assert_msg(at != NULL, "%s not in %s", from, name);
+	size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+	char *edited = malloc(n);
+	snprintf(edited, n, "%.*s%s%s", (int)(at - text), text, to,
+		 at + strlen(from));
+	helpers_write_file(tmp, edited, strlen(edited));
+	ck_assert_int_eq(rename(tmp, path), 0);
+	free(text);
+	free(edited);
+}
+
+/* Poll @path until its body contains @needle (or lacks it, @present false). */
+static bool
+wait_for_body(const struct served *s, const char *path, const char *needle,
+	      bool present, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited += 50) {
+		struct reply r;
+		get(s, path, &r);
+		bool has = r.body && strstr(r.body, needle);
+		free(r.body);
+		if (has == present) {
+			return true;
+		}
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	}
+	return false;
+}
+
+START_TEST(serves_the_sample_newswire)
+{
+	struct served s;
+	serve_start(&s, NULL);
+	struct reply r;
+	get(&s, "/", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "<link rel=\"alternate\" type=\"application/atom+xml\""));
+	ck_assert_ptr_nonnull(strstr(r.body, "Harbor City Wire"));
+	free(r.body);
+	get(&s, "/atom.xml", &r);
+	ck_assert_int_eq(r.status, 200);
+	/* the same bytes as the static file it wrote, and the ETag of them */
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/atom.xml", s.out);
+	size_t len;
+	char *disk = helpers_read_file(path, &len);
+	ck_assert_uint_eq(len, r.len);
+	ck_assert_mem_eq(disk, r.body, len);
+	char etag[40];
+	etag_of(disk, len, etag);
+	ck_assert_str_eq(r.etag, etag);
+	free(disk);
+	free(r.body);
+	/* a real client reads both formats over HTTP */
+	const char *feeds[] = { "/atom.xml", "/rss.xml", "/sections/local/atom.xml" };
+	for (int i = 0; i < 3; i++) {
+		char cmd[9000];
+		snprintf(cmd, sizeof(cmd),
+			 "/usr/bin/python3 '%s/tests/e2e/feedparser_check.py' '%s' '%s%s' %s",
+			 helpers_source_root(), s.root, s.base, feeds[i],
+			 i == 2 ? "local" : "");
+		char *out = NULL;
+		ck_assert_msg(helpers_run(cmd, &out) == 0, "%s", out);
+		free(out);
+	}
+	/* combined log format on stderr */
+	char *log = helpers_read_file(s.log, NULL);
+	ck_assert_msg(strstr(log, "127.0.0.1 - - [") &&
+			      strstr(log, "] \"GET /atom.xml HTTP/1.1\" 200 "),
+		      "%s", log);
+	free(log);
+	serve_stop(&s);
+}
+END_TEST
+
+START_TEST(an_edit_shows_up_without_restart)
+{
+	struct served s;
+	serve_start(&s, NULL);
+	struct reply before;
+	get(&s, "/atom.xml", &before);
+	edit_record(&s, "2026-11-02-whale-songs.xml",
+		    "<updated>2026-11-02T08:30:00-05:00</updated>",
+		    "<updated>2026-11-03T09:00:00-05:00</updated>");
+	edit_record(&s, "2026-11-02-whale-songs.xml", "by their songs off",
+		    "by their songs, and now their calls, off");
+	ck_assert(wait_for_body(&s, "/atom.xml", "and now their calls", true, 8000));
+	struct reply after;
+	get(&s, "/atom.xml", &after);
+	ck_assert_str_ne(after.etag, before.etag);
+	ck_assert_ptr_nonnull(strstr(after.body, "<updated>2026-11-03T09:00:00-05:00</updated>"));
+	/* the static file follows */
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/atom.xml", s.out);
+	char *disk = helpers_read_file(path, NULL);
+	ck_assert_str_eq(disk, after.body);
+	free(disk);
+	free(before.body);
+	free(after.body);
+	serve_stop(&s);
+}
+END_TEST
+
+START_TEST(a_bad_record_keeps_the_last_good_feeds)
+{
+	struct served s;
+	serve_start(&s, NULL);
+	struct reply good;
+	get(&s, "/rss.xml", &good);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/articles/zz-broken.xml", s.root);
+	const char *broken = "<?xml version=\"1.0\"?>\n<entry xmlns=\"http://www.w3.org/2005/Atom\">\n<title>R&D</title>\n";
+	helpers_write_file(path, broken, strlen(broken));
+	char *log = helpers_wait_for_text(s.log, "still serving the previous feeds", 8000);
+	ck_assert_msg(log != NULL, "no rebuild failure logged");
+	ck_assert_ptr_nonnull(strstr(log, "zz-broken.xml:3:"));
+	free(log);
+	struct reply still;
+	get(&s, "/rss.xml", &still);
+	ck_assert_int_eq(still.status, 200);
+	ck_assert_str_eq(still.etag, good.etag);
+	free(still.body);
+	/* fixed: the next rebuild goes through */
+	ck_assert_int_eq(unlink(path), 0);
+	edit_record(&s, "2026-11-02-shipping-stocks.xml", "Shipping stocks slip",
+		    "Shipping stocks tumble");
+	ck_assert(wait_for_body(&s, "/rss.xml", "Shipping stocks tumble", true, 8000));
+	free(good.body);
+	serve_stop(&s);
+}
+END_TEST
+
+START_TEST(sighup_rebuilds)
+{
+	struct served s;
+	serve_start(&s, "--scan-interval=0");
+	ck_assert_int_eq(kill(s.pid, SIGHUP), 0);
+	char *log = helpers_wait_for_text(s.log, "rebuilt:", 8000);
+	ck_assert_msg(log && strstr(log, "SIGHUP"), "%s", log ? log : "(none)");
+	free(log);
+	serve_stop(&s);
+}
+END_TEST
+
+/* Load: threads fetching feeds in a loop. Every 200 must be a complete,
+ * well-formed feed whose ETag is the ETag of exactly those bytes. */
+struct load {
+	const struct served *s;
+	atomic_int stop;
+	atomic_int ok;
+	atomic_int inconsistent;
+	atomic_int transport_errors;
+};
+
+static void *
+load_loop(void *arg)
+{
+	struct load *l = arg;
+	CURL *c = curl_easy_init();
+	const char *paths[] = { "/atom.xml", "/rss.xml", "/sections/science/atom.xml" };
+	for (unsigned i = 0; !atomic_load(&l->stop); i++) {
+		char url[4200];
+		snprintf(url, sizeof(url), "%s%s", l->s->base, paths[i % 3]);
+		struct reply r;
+		fetch(c, url, &r);
+		if (r.rc != CURLE_OK) {
+			atomic_fetch_add(&l->transport_errors, 1);
+		} else {
+			char etag[40];
+			etag_of(r.body ? r.body : "", r.len, etag);
+			xmlDocPtr d = r.body ? xmlReadMemory(r.body, (int)r.len, "x", NULL,
+							      XML_PARSE_NONET | XML_PARSE_NOERROR |
+								      XML_PARSE_NOWARNING)
+					     : NULL;
+			bool good = r.status == 200 && d && strcmp(etag, r.etag) == 0;
+			xmlFreeDoc(d);
+			atomic_fetch_add(good ? &l->ok : &l->inconsistent, 1);
+		}
+		free(r.body);
+	}
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+START_TEST(reload_under_load_never_mixes_versions)
+{
+	struct served s;
+	serve_start(&s, "--access-log=off");
+	struct load l = { .s = &s };
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		pthread_create(&t[i], NULL, load_loop, &l);
+	}
+	char from[128] = "Researchers identify humpback whales";
+	for (int i = 0; i < 5; i++) {
+		char to[128];
+		snprintf(to, sizeof(to), "Researchers identify humpback whales (rev %d)", i);
+		edit_record(&s, "2026-11-02-whale-songs.xml", from, to);
+		ck_assert(wait_for_body(&s, "/atom.xml", to, true, 8000));
+		snprintf(from, sizeof(from), "%s", to);
+	}
+	atomic_store(&l.stop, 1);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+	}
+	ck_assert_int_eq(atomic_load(&l.inconsistent), 0);
+	ck_assert_int_eq(atomic_load(&l.transport_errors), 0);
+	ck_assert_int_gt(atomic_load(&l.ok), 50);
+	serve_stop(&s);
+}
+END_TEST
+
+START_TEST(sigterm_under_load_finishes_cleanly)
+{
+	struct served s;
+	serve_start(&s, "--access-log=off");
+	struct load l = { .s = &s };
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		pthread_create(&t[i], NULL, load_loop, &l);
+	}
+	nanosleep(&(struct timespec){ 0, 300 * 1000 * 1000 }, NULL);
+	kill(s.pid, SIGTERM);
+	int rc = helpers_wait_exit(s.pid, 15000);
+	atomic_store(&l.stop, 1);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+	}
+	ck_assert_int_eq(rc, 0);
+	/* refused connections after the stop are expected; a truncated or
+	 * inconsistent response never is */
+	ck_assert_int_eq(atomic_load(&l.inconsistent), 0);
+	ck_assert_int_gt(atomic_load(&l.ok), 10);
+	char *log = helpers_read_file(s.log, NULL);
+	ck_assert_ptr_nonnull(strstr(log, "SIGTERM"));
+	ck_assert_ptr_nonnull(strstr(log, "stopped"));
+	free(log);
+	helpers_rmtree(s.tmp);
+	free(s.tmp);
+}
+END_TEST
+
+START_TEST(startup_errors_are_one_line_and_exit_2)
+{
+	struct served s;
+	serve_start(&s, NULL);
+	const char *port = strrchr(s.base, ':') + 1;
+	char cmd[9000];
+	char *out = NULL;
+	snprintf(cmd, sizeof(cmd), "'%s' serve --quiet --root '%s' --out none --listen 127.0.0.1:%s",
+		 helpers_binary(), s.root, port);
+	ck_assert_int_eq(helpers_run(cmd, &out), 2);
+	ck_assert_msg(strstr(out, "Address already in use") && strchr(out, '\n') == strrchr(out, '\n'),
+		      "%s", out);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "'%s' serve --root /nonexistent --listen 127.0.0.1:0",
+		 helpers_binary());
+	ck_assert_int_eq(helpers_run(cmd, &out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "/nonexistent/wirefeed.conf"));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "'%s' serve --listen nowhere", helpers_binary());
+	ck_assert_int_eq(helpers_run(cmd, &out), 2);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "'%s' serve --help", helpers_binary());
+	ck_assert_int_eq(helpers_run(cmd, &out), 0);
+	const char *options[] = { "--root", "--out", "--listen", "--threads",
+				  "--max-connections", "--max-per-client",
+				  "--timeout", "--access-log", "--scan-interval",
+				  "--grace", "--quiet" };
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+		ck_assert_msg(strstr(out, options[i]), "--help lacks %s", options[i]);
+	}
+	free(out);
+	serve_stop(&s);
+}
+END_TEST
+
+int
+main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+	Suite *s = suite_create("cli_serve");
+	TCase *tc = tcase_create("serve");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, serves_the_sample_newswire);
+	tcase_add_test(tc, an_edit_shows_up_without_restart);
+	tcase_add_test(tc, a_bad_record_keeps_the_last_good_feeds);
+	tcase_add_test(tc, sighup_rebuilds);
+	tcase_add_test(tc, reload_under_load_never_mixes_versions);
+	tcase_add_test(tc, sigterm_under_load_finishes_cleanly);
+	tcase_add_test(tc, startup_errors_are_one_line_and_exit_2);
+	suite_add_tcase(s, tc);
+	int rc = helpers_run_suite(s);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: MIT */
+/* The HTTP server in process, on a loopback port the kernel picks, checked
+ * with libcurl: headers, conditional GET, gzip, HEAD, errors, path escapes,
+ * swapping sets under concurrent load. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <zlib.h>
+
+#include "wirefeed/server.h"
+#include "helpers.h"
+
+static const char atom_a[] = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">version A</feed>\n";
+static const char atom_b[] = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">version B, longer than A</feed>\n";
+
+static struct wf_feedset *
+make_set(const char *atom_text, int64_t updated)
+{
+	struct wf_feedset *set = wf_feedset_create();
+	struct wf_time t = { updated, 0, -5 * 3600 };
+	wf_feedset_add(set, "atom.xml", WF_FILE_ATOM, strdup(atom_text),
+		       strlen(atom_text), t, "Wire", 1);
+	/* a bigger RSS file, so gzip has something to do */
+	size_t n = 20000;
+	char *rss = malloc(n + 1);
+	memset(rss, 'x', n);
+	memcpy(rss, "<rss version=\"2.0\">", 19);
+	memcpy(rss + n - 6, "</rss>", 6);
+	rss[n] = '\0';
+	wf_feedset_add(set, "sections/politics/rss.xml", WF_FILE_RSS, rss, n, t,
+		       "Politics", 0);
+	const char *html = "<!DOCTYPE html><title>feeds</title>";
+	wf_feedset_add(set, "index.html", WF_FILE_HTML, strdup(html),
+		       strlen(html), t, "Wire", 1);
+	return set;
+}
+
+static struct wf_server *server;
+static struct wf_feedset *set_a, *set_b;
+static char base[64];
+
+static void
+setup(void)
+{
+	set_a = make_set(atom_a, 1640887920); /* Thu, 30 Dec 2021 18:12:00 GMT */
+	set_b = make_set(atom_b, 1640890800);
+	struct wf_server_options o = {
+		.address = "127.0.0.1", .port = 0, .threads = 2,
+		.cache_max_age_s = 120, .timeout_s = 5,
+	};
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_server_start(&o, set_a, &server, &d), WF_OK);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%u", wf_server_port(server));
+}
+
+static void
+teardown(void)
+{
+	wf_server_stop(server, 1000);
+	wf_feedset_unref(set_a);
+	wf_feedset_unref(set_b);
+}
+
+/* One exchange: status, headers (lowercased names), body. */
+struct reply {
+	long status;
+	char headers[8192];
+	char *body;
+	size_t len;
+};
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *userdata)
+{
+	struct reply *r = userdata;
+	r->body = realloc(r->body, r->len + size * n + 1);
+	memcpy(r->body + r->len, data, size * n);
+	r->len += size * n;
+	r->body[r->len] = '\0';
+	return size * n;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *userdata)
+{
+	struct reply *r = userdata;
+	size_t have = strlen(r->headers);
+	size_t add = size * n;
+	if (have + add + 1 < sizeof(r->headers)) {
+		for (size_t i = 0; i < add; i++) {
+			char c = data[i];
+			/* lowercase the field name only */
+			bool in_name = memchr(data, ':', i) == NULL;
+			r->headers[have + i] = in_name && c >= 'A' && c <= 'Z'
+						       ? (char)(c - 'A' + 'a')
+						       : c;
+		}
+		r->headers[have + add] = '\0';
+	}
+	return add;
+}
+
+/* Request @path with @method and extra header lines (NULL-terminated). */
+static void
+request(struct reply *r, const char *method, const char *path,
+	const char *const *headers)
+{
+	memset(r, 0, sizeof(*r));
+	CURL *c = curl_easy_init();
+	char url[8192];
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	}
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	struct curl_slist *list = NULL;
+	for (size_t i = 0; headers && headers[i]; i++) {
+		list = curl_slist_append(list, headers[i]);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+	CURLcode rc = curl_easy_perform(c);
+	ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path,
+		      curl_easy_strerror(rc));
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(list);
+	curl_easy_cleanup(c);
+}
+
+static void
+reply_free(struct reply *r)
+{
+	free(r->body);
+}
+
+/* Value of header @name (lowercase) into @out, or false. */
+static bool
+header(const struct reply *r, const char *name, char *out, size_t size)
+{
+	char key[128];
+	snprintf(key, sizeof(key), "\n%s: ", name);
+	char all[8200];
+	snprintf(all, sizeof(all), "\n%s", r->headers);
+	const char *p = strstr(all, key);
+	if (!p) {
+		return false;
+	}
+	p += strlen(key);
+	size_t n = strcspn(p, "\r\n");
+	snprintf(out, size, "%.*s", (int)n, p);
+	return true;
+}
+
+#define ASSERT_HEADER(r, name, want) do { \
+	char v_[1024]; \
+	ck_assert_msg(header(r, name, v_, sizeof(v_)), "no %s in %s", name, (r)->headers); \
+	ck_assert_str_eq(v_, want); \
+} while (0)
+
+START_TEST(serves_feeds_with_caching_headers)
+{
+	struct reply r;
+	request(&r, "GET", "/atom.xml", NULL);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(r.len, strlen(atom_a));
+	ck_assert_str_eq(r.body, atom_a);
+	ASSERT_HEADER(&r, "content-type", "application/atom+xml; charset=utf-8");
+	ASSERT_HEADER(&r, "etag", wf_feedset_find(set_a, "atom.xml")->etag);
+	ASSERT_HEADER(&r, "last-modified", "Thu, 30 Dec 2021 18:12:00 GMT");
+	ASSERT_HEADER(&r, "cache-control", "public, max-age=120");
+	ASSERT_HEADER(&r, "vary", "Accept-Encoding");
+	reply_free(&r);
+	request(&r, "GET", "/sections/politics/rss.xml", NULL);
+	ck_assert_int_eq(r.status, 200);
+	ASSERT_HEADER(&r, "content-type", "application/rss+xml; charset=utf-8");
+	ck_assert_uint_eq(r.len, 20000);
+	reply_free(&r);
+	request(&r, "GET", "/", NULL);
+	ck_assert_int_eq(r.status, 200);
+	ASSERT_HEADER(&r, "content-type", "text/html; charset=utf-8");
+	reply_free(&r);
+}
+END_TEST
+
+START_TEST(etag_is_strong_and_derived_from_bytes)
+{
+	const char *etag = wf_feedset_find(set_a, "atom.xml")->etag;
+	ck_assert_int_eq(etag[0], '"'); /* no W/ */
+	/* an identical set built separately has the identical ETag */
+	struct wf_feedset *again = make_set(atom_a, 1640887920);
+	ck_assert_str_eq(wf_feedset_find(again, "atom.xml")->etag, etag);
+	wf_feedset_unref(again);
+	ck_assert_str_ne(wf_feedset_find(set_b, "atom.xml")->etag, etag);
+}
+END_TEST
+
+START_TEST(conditional_get)
+{
+	const char *etag = wf_feedset_find(set_a, "atom.xml")->etag;
+	char inm[256], list[512], weak[256];
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	snprintf(list, sizeof(list), "If-None-Match: \"old\", %s", etag);
+	snprintf(weak, sizeof(weak), "If-None-Match: W/%s", etag);
+	const char *const fresh[][3] = {
+		{ inm, NULL, NULL },
+		{ list, NULL, NULL },
+		{ weak, NULL, NULL },
+		{ "If-None-Match: *", NULL, NULL },
+		{ "If-Modified-Since: Thu, 30 Dec 2021 18:12:00 GMT", NULL, NULL },
+		{ "If-Modified-Since: Fri, 31 Dec 2021 00:00:00 GMT", NULL, NULL },
+		/* If-None-Match wins over a stale If-Modified-Since */
+		{ inm, "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT", NULL },
+	};
+	for (size_t i = 0; i < sizeof(fresh) / sizeof(fresh[0]); i++) {
+		struct reply r;
+		request(&r, "GET", "/atom.xml", fresh[i]);
+		ck_assert_msg(r.status == 304, "%s: %ld", fresh[i][0], r.status);
+		ck_assert_uint_eq(r.len, 0);
+		ASSERT_HEADER(&r, "etag", etag);
+		ASSERT_HEADER(&r, "cache-control", "public, max-age=120");
+		reply_free(&r);
+	}
+	const char *const stale[][3] = {
+		{ "If-None-Match: \"something-else\"", NULL, NULL },
+		{ "If-Modified-Since: Thu, 30 Dec 2021 18:11:59 GMT", NULL, NULL },
+		{ "If-Modified-Since: not a date", NULL, NULL },
+		/* a stale ETag wins over a current If-Modified-Since */
+		{ "If-None-Match: \"old\"",
+		  "If-Modified-Since: Fri, 31 Dec 2021 00:00:00 GMT", NULL },
+	};
+	for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
+		struct reply r;
+		request(&r, "GET", "/atom.xml", stale[i]);
+		ck_assert_msg(r.status == 200, "%s: %ld", stale[i][0], r.status);
+		ck_assert_str_eq(r.body, atom_a);
+		reply_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(head_has_headers_and_no_body)
+{
+	struct reply r;
+	request(&r, "HEAD", "/atom.xml", NULL);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(r.len, 0);
+	char len[32];
+	snprintf(len, sizeof(len), "%zu", strlen(atom_a));
+	ASSERT_HEADER(&r, "content-length", len);
+	ASSERT_HEADER(&r, "etag", wf_feedset_find(set_a, "atom.xml")->etag);
+	reply_free(&r);
+}
+END_TEST
+
+static char *
+gunzip(const char *data, size_t len, size_t *out_len)
+{
+	size_t cap = 1 << 20;
+	char *out = malloc(cap);
+	z_stream z = { 0 };
+	ck_assert_int_eq(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	ck_assert_int_eq(inflate(&z, Z_FINISH), Z_STREAM_END);
+	*out_len = z.total_out;
+	inflateEnd(&z);
+	return out;
+}
+
+START_TEST(gzip_round_trip_with_own_etag)
+{
+	const char *const ae[] = { "Accept-Encoding: gzip, deflate", NULL };
+	struct reply r;
+	request(&r, "GET", "/sections/politics/rss.xml", ae);
+	ck_assert_int_eq(r.status, 200);
+	ASSERT_HEADER(&r, "content-encoding", "gzip");
+	ASSERT_HEADER(&r, "vary", "Accept-Encoding");
+	ck_assert_uint_lt(r.len, 1000); /* 20000 bytes of 'x' compress well */
+	size_t n;
+	char *plain = gunzip(r.body, r.len, &n);
+	const struct wf_rendered_file *f = wf_feedset_find(set_a, "sections/politics/rss.xml");
+	ck_assert_uint_eq(n, f->len);
+	ck_assert_mem_eq(plain, f->data, n);
+	free(plain);
+	char etag[256];
+	ck_assert(header(&r, "etag", etag, sizeof(etag)));
+	ck_assert_str_ne(etag, f->etag);
+	reply_free(&r);
+	/* the gzip ETag revalidates the gzip representation */
+	char inm[300];
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	const char *const both[] = { "Accept-Encoding: gzip", inm, NULL };
+	request(&r, "GET", "/sections/politics/rss.xml", both);
+	ck_assert_int_eq(r.status, 304);
+	reply_free(&r);
+	/* the same bytes every time (compressed once per version) */
+	request(&r, "GET", "/sections/politics/rss.xml", ae);
+	char etag2[256];
+	ck_assert(header(&r, "etag", etag2, sizeof(etag2)));
+	ck_assert_str_eq(etag, etag2);
+	reply_free(&r);
+	/* q=0 and no Accept-Encoding: identity */
+	const char *const refused[] = { "Accept-Encoding: gzip;q=0", NULL };
+	request(&r, "GET", "/sections/politics/rss.xml", refused);
+	ck_assert(!header(&r, "content-encoding", etag2, sizeof(etag2)));
+	ck_assert_uint_eq(r.len, 20000);
+	reply_free(&r);
+}
+END_TEST
+
+START_TEST(errors_and_methods)
+{
+	struct reply r;
+	request(&r, "GET", "/nope.xml", NULL);
+	ck_assert_int_eq(r.status, 404);
+	reply_free(&r);
+	const char *methods[] = { "POST", "PUT", "DELETE", "PATCH" };
+	for (size_t i = 0; i < 4; i++) {
+		request(&r, methods[i], "/atom.xml", NULL);
+		ck_assert_int_eq(r.status, 405);
+		ASSERT_HEADER(&r, "allow", "GET, HEAD, OPTIONS");
+		reply_free(&r);
+	}
+	request(&r, "OPTIONS", "/atom.xml", NULL);
+	ck_assert_int_eq(r.status, 204);
+	ASSERT_HEADER(&r, "allow", "GET, HEAD, OPTIONS");
+	reply_free(&r);
+	/* an overlong target: ours (414), and beyond MHD's buffer */
+	char *path = malloc(40000);
+	path[0] = '/';
+	memset(path + 1, 'a', 3000);
+	path[3001] = '\0';
+	request(&r, "GET", path, NULL);
+	ck_assert_int_eq(r.status, 414);
+	reply_free(&r);
+	memset(path + 1, 'a', 39000);
+	path[39001] = '\0';
+	request(&r, "GET", path, NULL);
+	ck_assert_int_ge(r.status, 400);
+	ck_assert_int_lt(r.status, 500);
+	reply_free(&r);
+	free(path);
+}
+END_TEST
+
+START_TEST(no_path_escapes_the_feed_set)
+{
+	const char *paths[] = {
+		"/../etc/passwd", "/%2e%2e/etc/passwd", "/%2E%2E%2Fetc%2Fpasswd",
+		"/sections/..%2f..%2fetc/passwd", "/atom.xml%00.html",
+		"/sections%2fpolitics%2frss.xml", "//etc/passwd", "/./atom.xml",
+		"/%zz",
+	};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct reply r;
+		request(&r, "GET", paths[i], NULL);
+		ck_assert_msg(r.status == 400, "%s: %ld", paths[i], r.status);
+		reply_free(&r);
+	}
+	/* a legitimately escaped name still works */
+	struct reply r;
+	request(&r, "GET", "/%61tom.xml", NULL);
+	ck_assert_int_eq(r.status, 200);
+	reply_free(&r);
+	request(&r, "GET", "/atom.xml?utm_source=x", NULL);
+	ck_assert_int_eq(r.status, 200);
+	reply_free(&r);
+}
+END_TEST
+
+START_TEST(swap_serves_the_new_set)
+{
+	struct reply r;
+	wf_server_swap(server, set_b);
+	request(&r, "GET", "/atom.xml", NULL);
+	ck_assert_str_eq(r.body, atom_b);
+	ASSERT_HEADER(&r, "etag", wf_feedset_find(set_b, "atom.xml")->etag);
+	ASSERT_HEADER(&r, "last-modified", "Thu, 30 Dec 2021 19:00:00 GMT");
+	reply_free(&r);
+	/* the old ETag is now stale */
+	char inm[256];
+	snprintf(inm, sizeof(inm), "If-None-Match: %s",
+		 wf_feedset_find(set_a, "atom.xml")->etag);
+	const char *const h[] = { inm, NULL };
+	request(&r, "GET", "/atom.xml", h);
+	ck_assert_int_eq(r.status, 200);
+	reply_free(&r);
+}
+END_TEST
+
+/* Clients hammer the server while the main thread swaps sets: every
+ * response must be exactly one version, with that version's ETag. */
+static atomic_int stop_load;
+static atomic_int bad_responses;
+static atomic_int good_responses;
+
+static void *
+load_thread(void *arg)
+{
+	(void)arg;
+	CURL *c = curl_easy_init();
+	char url[128];
+	snprintf(url, sizeof(url), "%s/atom.xml", base);
+	const char *etag_a = wf_feedset_find(set_a, "atom.xml")->etag;
+	const char *etag_b = wf_feedset_find(set_b, "atom.xml")->etag;
+	while (!atomic_load(&stop_load)) {
+		struct reply r;
+		memset(&r, 0, sizeof(r));
+		curl_easy_setopt(c, CURLOPT_URL, url);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+		CURLcode rc = curl_easy_perform(c);
+		char etag[128] = "";
+		header(&r, "etag", etag, sizeof(etag));
+		bool ok = rc == CURLE_OK && r.body &&
+			  ((strcmp(r.body, atom_a) == 0 && strcmp(etag, etag_a) == 0) ||
+			   (strcmp(r.body, atom_b) == 0 && strcmp(etag, etag_b) == 0));
+		atomic_fetch_add(ok ? &good_responses : &bad_responses, 1);
+		free(r.body);
+	}
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+START_TEST(swap_under_load_never_mixes_versions)
+{
+	atomic_store(&stop_load, 0);
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		pthread_create(&t[i], NULL, load_thread, NULL);
+	}
+	for (int i = 0; i < 400; i++) {
+		wf_server_swap(server, i % 2 ? set_a : set_b);
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	atomic_store(&stop_load, 1);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+	}
+	ck_assert_int_eq(atomic_load(&bad_responses), 0);
+	ck_assert_int_gt(atomic_load(&good_responses), 100);
+}
+END_TEST
+
+START_TEST(port_in_use_is_a_clear_error)
+{
+	struct wf_server_options o = { .address = "127.0.0.1",
+				       .port = wf_server_port(server) };
+	struct wf_server *second = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_server_start(&o, set_a, &second, &d), WF_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(d.message, "Address already in use"));
+	o.address = "localhost"; /* numeric only */
+	ck_assert_int_eq(wf_server_start(&o, set_a, &second, &d), WF_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(d.message, "numeric"));
+}
+END_TEST
+
+int
+main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	Suite *s = suite_create("server");
+	TCase *tc = tcase_create("http");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, serves_feeds_with_caching_headers);
+	tcase_add_test(tc, etag_is_strong_and_derived_from_bytes);
+	tcase_add_test(tc, conditional_get);
+	tcase_add_test(tc, head_has_headers_and_no_body);
+	tcase_add_test(tc, gzip_round_trip_with_own_etag);
+	tcase_add_test(tc, errors_and_methods);
+	tcase_add_test(tc, no_path_escapes_the_feed_set);
+	tcase_add_test(tc, swap_serves_the_new_set);
+	tcase_add_test(tc, swap_under_load_never_mixes_versions);
+	tcase_add_test(tc, port_in_use_is_a_clear_error);
+	suite_add_tcase(s, tc);
+	int rc = helpers_run_suite(s);
+	curl_global_cleanup();
+	return rc;
+}
