@@ -77,20 +77,29 @@ report_fails(const struct wf_validate_report *r, bool strict)
 }
 
 static void
-print_junit(struct wf_validate_report **reports, size_t n, bool strict)
+print_junit(struct wf_validate_report **reports, char **const names,
+	    char **const errors, size_t n, bool strict)
 {
-	size_t failures = 0;
+	size_t failures = 0, n_errors = 0;
 	for (size_t i = 0; i < n; i++) {
 		failures += reports[i] && report_fails(reports[i], strict);
+		n_errors += reports[i] == NULL;
 	}
 	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	printf("<testsuites name=\"wirefeed validate\" tests=\"%zu\" failures=\"%zu\">\n",
-	       n, failures);
-	printf("  <testsuite name=\"wirefeed validate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
-	       n, failures);
+	printf("<testsuites name=\"wirefeed validate\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+	       n, failures, n_errors);
+	printf("  <testsuite name=\"wirefeed validate\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+	       n, failures, n_errors);
 	for (size_t i = 0; i < n; i++) {
 		const struct wf_validate_report *r = reports[i];
 		if (!r) {
+			/* unreadable: a testcase with an <error>, so the
+			 * report is not green for a run that exits 2 */
+			printf("    <testcase classname=\"unreadable\" name=\"");
+			xml_escape(stdout, names[i]);
+			printf("\">\n      <error message=\"");
+			xml_escape(stdout, errors[i] ? errors[i] : "cannot read");
+			printf("\" type=\"io\"/>\n    </testcase>\n");
 			continue;
 		}
 		printf("    <testcase classname=\"%s\" name=\"",
@@ -120,8 +129,10 @@ print_junit(struct wf_validate_report **reports, size_t n, bool strict)
 				const struct wf_finding *f = &r->findings[k];
 				char line[1400];
 				snprintf(line, sizeof(line),
-					 "%s:%d: warning: %s [%s]\n", r->source,
-					 f->line, f->message, f->code);
+					 "%s:%d:%d: warning: %s [%s]\n", r->source,
+					 f->line > 0 ? f->line : 1,
+					 f->column > 0 ? f->column : 1,
+					 f->message, f->code);
 				xml_escape(stdout, line);
 			}
 			printf("</system-out>\n");
@@ -181,7 +192,10 @@ cmd_validate(int argc, char **argv)
 		return 2;
 	}
 	struct wf_validate_report **reports = calloc(n, sizeof(*reports));
-	if (!reports) {
+	char **errors = calloc(n, sizeof(*errors));
+	if (!reports || !errors) {
+		free(reports);
+		free(errors);
 		return 2;
 	}
 	int rc = 0;
@@ -223,6 +237,7 @@ cmd_validate(int argc, char **argv)
 			char msg[1600];
 			fprintf(stderr, "wirefeed validate: %s\n",
 				wf_diag_format(&diag, msg, sizeof(msg)));
+			errors[i] = strdup(msg);
 			rc = 2;
 			continue;
 		}
@@ -234,11 +249,13 @@ cmd_validate(int argc, char **argv)
 		}
 	}
 	if (junit) {
-		print_junit(reports, n, strict);
+		print_junit(reports, argv + first, errors, n, strict);
 	}
 	for (size_t i = 0; i < n; i++) {
 		wf_validate_report_destroy(reports[i]);
+		free(errors[i]);
 	}
 	free(reports);
+	free(errors);
 	return rc;
 }

@@ -766,8 +766,27 @@ check_stray_text(struct driver *d, xmlTextReaderPtr r)
 	}
 	const xmlChar *text = xmlTextReaderConstValue(r);
 	if (text && !v_is_blank((const char *)text)) {
+		/* libxml2 stamps a text node with the line where it ends (not
+		 * the reader's read-ahead position): step back over the
+		 * newlines after its first visible character. */
+		xmlNode *node = xmlTextReaderCurrentNode(r);
+		long line = node ? xmlGetLineNo(node) : -1;
+		int column = 0;
+		if (line > 0) {
+			const char *t = (const char *)text;
+			const char *first = t + strspn(t, " \t\r\n");
+			for (const char *p = first; *p; p++) {
+				line -= *p == '\n';
+			}
+			const char *bol = first;
+			while (bol > t && bol[-1] != '\n') {
+				bol--;
+			}
+			column = (int)(first - bol) + 1;
+		}
 		v_add(&d->v, WF_SEVERITY_ERROR,
-		      xmlTextReaderGetParserLineNumber(r), 0, "unexpected-text",
+		      line > 0 ? (int)line : xmlTextReaderGetParserLineNumber(r),
+		      line > 0 ? column : 0, "unexpected-text",
 		      "unexpected text '%.40s' between elements", text);
 	}
 }
@@ -863,7 +882,8 @@ prepare(xmlTextReaderPtr r, struct driver *d)
 	return r;
 }
 
-static const int reader_options = XML_PARSE_NONET | XML_PARSE_NOCDATA;
+static const int reader_options = XML_PARSE_NONET | XML_PARSE_NOCDATA |
+				   XML_PARSE_BIG_LINES;
 
 enum wf_status
 wf_validate_memory(const char *data, size_t len, const char *name,

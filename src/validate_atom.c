@@ -77,7 +77,7 @@ check_alternate_unique(struct vctx *v, const xmlNode *link,
 		if (strcasecmp(keys->items[i].type, t) == 0 &&
 		    strcasecmp(keys->items[i].hreflang, h) == 0) {
 			v_error(v, link, "duplicate-alternate",
-				"more than one link rel=\"alternate\" with type '%s' and hreflang '%s' (RFC 4287 §4.1.1)",
+				"more than one link rel=\"alternate\" with type '%s' and hreflang '%s' (RFC 4287 §4.1.1, §4.1.2)",
 				t, h);
 			return;
 		}
@@ -574,7 +574,7 @@ check_entry(struct vctx *v, const xmlNode *entry)
 	}
 	if (n_content == 0 && !has_alternate) {
 		v_error(v, entry, "missing-content-or-alternate",
-			"atom:entry without atom:content must have a link rel=\"alternate\" (§4.1.1)");
+			"atom:entry without atom:content must have a link rel=\"alternate\" (§4.1.2)");
 	}
 	if (needs_summary && n_summary == 0) {
 		v_error(v, entry, "missing-summary",

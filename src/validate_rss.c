@@ -71,10 +71,11 @@ is_nonneg_int(const char *s, long max, long *out)
 	}
 	long v = 0;
 	while (isdigit((unsigned char)*p)) {
-		v = v * 10 + (*p - '0');
-		if (v > max) {
-			return false;
+		int d = *p - '0';
+		if (v > (max - d) / 10) {
+			return false; /* v * 10 + d > max, checked without overflow */
 		}
+		v = v * 10 + d;
 		p++;
 	}
 	while (isspace((unsigned char)*p)) {
