@@ -38,6 +38,7 @@ struct cli_build_options {
 	const char *out; /* NULL: render only, write nothing */
 	bool keep_going;
 	bool quiet;
+	bool full; /* ignore the index: parse every record */
 };
 
 /**

@@ -3,6 +3,7 @@
  * render, publish. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wirefeed/build.h"
@@ -34,13 +35,29 @@ print_error(void *ctx, const struct wf_diag *d)
 	}
 }
 
-/* Notes that keep the newsroom from being surprised by the output. */
+static void
+print_warning(void *ctx, const struct wf_diag *d)
+{
+	(void)ctx;
+	if (d->line > 0) {
+		fprintf(stderr, "%s:%d:%d: warning: %s\n", d->source, d->line,
+			d->column > 0 ? d->column : 1, d->message);
+	} else {
+		fprintf(stderr, "%s: warning: %s\n", d->source, d->message);
+	}
+}
+
+/* Notes that keep the newsroom from being surprised by the output, for
+ * the records read in this build (new or changed since the last one). */
 static void
 print_notes(const struct wf_newswire *nw, bool quiet)
 {
 	for (size_t i = 0; i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
 		const struct wf_article *a = r->article;
+		if (!r->changed) {
+			continue;
+		}
 		if (a->status == WF_ARTICLE_WITHDRAWN && !quiet) {
 			char when[WF_TIME_RFC3339_MAX];
 			wf_time_format_rfc3339(a->withdrawn_at, when, sizeof(when));
@@ -66,42 +83,59 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out)
 {
 	struct wf_newswire *nw = NULL;
 	struct wf_diag diag = { 0 };
-	size_t n_invalid = 0;
 	*set_out = NULL;
-	enum wf_status st = wf_newswire_load(opts->root, print_error, NULL, &nw,
-					     &n_invalid, &diag);
+	char *index_path = wf_newswire_index_path(opts->root);
+	struct wf_load_options lo = {
+		.index_path = opts->full ? NULL : index_path,
+		.error = print_error,
+		.warning = print_warning,
+	};
+	struct wf_load_stats stats = { 0 };
+	enum wf_status st = wf_newswire_open(opts->root, &lo, &nw, &stats, &diag);
 	if (st != WF_OK) {
 		print_error(NULL, &diag);
+		free(index_path);
 		return 2;
 	}
 	print_notes(nw, opts->quiet);
+	size_t n_invalid = stats.invalid;
+	if (n_invalid == 0 || opts->keep_going) {
+		n_invalid += wf_newswire_prepare(nw, print_error, NULL);
+	}
 	if (n_invalid > 0 && !opts->keep_going) {
 		fprintf(stderr,
 			"wirefeed: %zu invalid record%s; nothing written (--keep-going publishes the valid ones)\n",
 			n_invalid, n_invalid == 1 ? "" : "s");
 		wf_newswire_destroy(nw);
+		free(index_path);
 		return 1;
 	}
 	struct wf_feedset *set = wf_render(nw);
-	size_t n_records = nw->n_records;
-	wf_newswire_destroy(nw);
 	if (opts->out) {
-		struct wf_publish_stats stats = { 0 };
-		st = wf_publish(set, opts->out, &stats, &diag);
+		struct wf_publish_stats ps = { 0 };
+		st = wf_publish(set, opts->out, &ps, &diag);
 		if (st != WF_OK) {
 			print_error(NULL, &diag);
 			fprintf(stderr, "wirefeed: build failed; previous files in %s are intact\n",
 				opts->out);
 			wf_feedset_unref(set);
+			wf_newswire_destroy(nw);
+			free(index_path);
 			return 2;
 		}
 		if (!opts->quiet) {
 			fprintf(stderr,
-				"wirefeed: %zu records, %zu files in %s: %zu written, %zu unchanged\n",
-				n_records, set->n_files, opts->out, stats.written,
-				stats.unchanged);
+				"wirefeed: %zu records (%zu read, %zu unchanged), %zu files in %s: %zu written, %zu unchanged\n",
+				nw->n_records, stats.parsed, stats.reused,
+				set->n_files, opts->out, ps.written, ps.unchanged);
 		}
 	}
+	/* what this build saw, for the next one; losing it only costs time */
+	if (wf_newswire_save_index(nw, index_path, &diag) != WF_OK) {
+		print_warning(NULL, &diag);
+	}
+	wf_newswire_destroy(nw);
+	free(index_path);
 	*set_out = set;
 	return n_invalid > 0 ? 1 : 0;
 }

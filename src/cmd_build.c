@@ -12,17 +12,21 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--quiet]\n"
+		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--full] [--quiet]\n"
 		"\n"
 		"Read the newswire in DIR (wirefeed.conf and articles/*.xml) and write\n"
 		"its feeds under the output directory: atom.xml, rss.xml,\n"
 		"sections/<slug>/{atom,rss}.xml and index.html. Files whose bytes did\n"
 		"not change are left alone; changed files are replaced atomically.\n"
+		"Records unchanged since the last build (size, mtime, inode, per\n"
+		"DIR/.wirefeed-index) are not parsed again unless a feed shows them.\n"
 		"\n"
 		"  --root DIR     the newswire (default: feeds)\n"
 		"  --out DIR      where to write (default: public)\n"
 		"  --keep-going   publish the valid records even if some are invalid\n"
 		"                 (still exits 1)\n"
+		"  --full         ignore DIR/.wirefeed-index (what the last build saw)\n"
+		"                 and parse every record\n"
 		"  --quiet        print errors only\n"
 		"\n"
 		"Exit status: 0 built; 1 an invalid record (nothing written unless\n"
@@ -37,6 +41,7 @@ cmd_build(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "full", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -53,6 +58,7 @@ cmd_build(int argc, char **argv)
 		case 'o': opts.out = optarg; break;
 		case 'k': opts.keep_going = true; break;
 		case 'q': opts.quiet = true; break;
+		case 'f': opts.full = true; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			cli_bad_option(argv, c);

@@ -1,61 +1,510 @@
 /* SPDX-License-Identifier: MIT */
-/* PLACEHOLDER: being written; replace this whole file. */
+/* The newsroom's editing commands: new, update, correct, withdraw, show,
+ * list. Every change goes through wf_recstore_edit (locked, validated,
+ * atomic); the update semantics are decided here. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "wirefeed/newswire.h"
+#include "wirefeed/recstore.h"
+#include "wirefeed/record.h"
+#include "buf.h"
 #include "cli.h"
+#include "mem.h"
+
+#define MAX_LIST 64
+
+/* Options shared by the editing commands. */
+struct edit_options {
+	const char *root;
+	const char *at;      /* --at TIME instead of now */
+	const char *title;
+	const char *summary;
+	const char *content_file;
+	const char *link;
+	const char *source;
+	const char *dateline;
+	const char *reason;
+	const char *authors[MAX_LIST];
+	size_t n_authors;
+	const char *sections[MAX_LIST];
+	size_t n_sections;
+	bool minor;
+	bool help;
+};
+
+static void
+print_diag(const char *cmd, const struct wf_diag *d)
+{
+	char line[2048];
+	fprintf(stderr, "wirefeed %s: %s\n", cmd,
+		wf_diag_format(d, line, sizeof(line)));
+}
 
 static int
-todo(char **argv)
+exit_code(enum wf_status st)
 {
-	fprintf(stderr, "wirefeed %s: not implemented yet\n", argv[0]);
-	return 2;
+	switch (st) {
+	case WF_OK: return 0;
+	case WF_ERR_INVALID:
+	case WF_ERR_PARSE:
+	case WF_ERR_XML:
+	case WF_ERR_CONFLICT:
+	case WF_ERR_NOT_FOUND: return 1;
+	default: return 2;
+	}
 }
 
-int
-cmd_import(int argc, char **argv)
+/* Parse the options of @cmd; returns -1 to go on, else an exit code. */
+static int
+parse(int argc, char **argv, struct edit_options *o, const char *usage_text,
+      int *first_arg)
 {
-	(void)argc;
-	return todo(argv);
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "at", required_argument, NULL, 'T' },
+		{ "title", required_argument, NULL, 't' },
+		{ "summary", required_argument, NULL, 's' },
+		{ "content-file", required_argument, NULL, 'c' },
+		{ "link", required_argument, NULL, 'l' },
+		{ "source", required_argument, NULL, 'S' },
+		{ "dateline", required_argument, NULL, 'd' },
+		{ "reason", required_argument, NULL, 'R' },
+		{ "author", required_argument, NULL, 'a' },
+		{ "section", required_argument, NULL, 'x' },
+		{ "minor", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(o, 0, sizeof(*o));
+	o->root = "feeds";
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->root = optarg; break;
+		case 'T': o->at = optarg; break;
+		case 't': o->title = optarg; break;
+		case 's': o->summary = optarg; break;
+		case 'c': o->content_file = optarg; break;
+		case 'l': o->link = optarg; break;
+		case 'S': o->source = optarg; break;
+		case 'd': o->dateline = optarg; break;
+		case 'R': o->reason = optarg; break;
+		case 'm': o->minor = true; break;
+		case 'a':
+		case 'x': {
+			const char **list = c == 'a' ? o->authors : o->sections;
+			size_t *n = c == 'a' ? &o->n_authors : &o->n_sections;
+			if (*n == MAX_LIST) {
+				fprintf(stderr, "wirefeed %s: too many values\n", argv[0]);
+				return 2;
+			}
+			list[(*n)++] = optarg;
+			break;
+		}
+		case 'h': fputs(usage_text, stdout); return 0;
+		default:
+			cli_bad_option(argv, c);
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	*first_arg = optind;
+	return -1;
 }
+
+/* The time of this edit: --at, or now in the local offset. */
+static bool
+edit_time(const struct edit_options *o, const char *cmd, struct wf_time *t)
+{
+	if (!o->at) {
+		*t = wf_time_now_local();
+		return true;
+	}
+	const char *why = NULL;
+	if (wf_time_parse_rfc3339(o->at, t, &why) != WF_OK) {
+		fprintf(stderr, "wirefeed %s: --at '%s': %s\n", cmd, o->at, why);
+		return false;
+	}
+	return true;
+}
+
+static char *
+read_content(const char *cmd, const char *path)
+{
+	struct buf b;
+	buf_init(&b, WF_RECORD_MAX_BYTES);
+	struct wf_diag d = { 0 };
+	enum wf_status st = WF_OK;
+	if (strcmp(path, "-") == 0) {
+		char chunk[65536];
+		size_t got;
+		while (st == WF_OK && (got = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+			st = buf_append(&b, chunk, got);
+		}
+		if (st == WF_OK && !b.data) {
+			st = buf_append(&b, "", 0);
+		}
+	} else {
+		st = buf_read_file(&b, path, &d);
+	}
+	if (st != WF_OK) {
+		fprintf(stderr, "wirefeed %s: cannot read %s\n", cmd, path);
+		buf_finish(&b);
+		return NULL;
+	}
+	return buf_take(&b, NULL);
+}
+
+/* Apply the content options (title, summary, ...) to @a. */
+static bool
+apply_fields(const char *cmd, const struct edit_options *o,
+	     struct wf_article *a)
+{
+	if (o->title) {
+		wf_article_set_string(&a->title, o->title);
+	}
+	if (o->summary) {
+		wf_article_set_string(&a->summary, o->summary);
+	}
+	if (o->link) {
+		wf_article_set_string(&a->link, o->link);
+	}
+	if (o->source) {
+		wf_article_set_string(&a->source, o->source);
+	}
+	if (o->dateline) {
+		wf_article_set_string(&a->dateline, o->dateline);
+	}
+	if (o->content_file) {
+		char *html = read_content(cmd, o->content_file);
+		if (!html) {
+			return false;
+		}
+		free(a->content_html);
+		a->content_html = html;
+	}
+	if (o->n_sections > 0) {
+		for (size_t i = 0; i < a->n_sections; i++) {
+			free(a->sections[i].term);
+			free(a->sections[i].label);
+		}
+		a->n_sections = 0;
+		for (size_t i = 0; i < o->n_sections; i++) {
+			wf_article_add_section(a, o->sections[i], NULL);
+		}
+	}
+	if (o->n_authors > 0) {
+		for (size_t i = 0; i < a->n_authors; i++) {
+			free(a->authors[i].name);
+			free(a->authors[i].uri);
+			free(a->authors[i].email);
+		}
+		a->n_authors = 0;
+		for (size_t i = 0; i < o->n_authors; i++) {
+			wf_article_add_author(a, o->authors[i], NULL, NULL);
+		}
+	}
+	return true;
+}
+
+static void
+print_result(const struct wf_article *a, const char *what)
+{
+	char upd[WF_TIME_RFC3339_MAX];
+	wf_time_format_rfc3339(a->updated, upd, sizeof(upd));
+	printf("%s %s (updated %s)\n", a->id, what, upd);
+}
+
+/* ---- new ---------------------------------------------------------------- */
+
+static const char new_usage[] =
+	"usage: wirefeed new --title TITLE [--author NAME]... [--section SLUG]...\n"
+	"                    [--summary TEXT] [--content-file FILE|-] [--link URL]\n"
+	"                    [--source TEXT] [--dateline TEXT] [--at TIME] [--root DIR]\n"
+	"\n"
+	"Create a record with a fresh urn:uuid id, published = updated = edited =\n"
+	"now (or --at, RFC 3339), in DIR/articles/<date>-<slug>.xml. Prints the id.\n";
 
 int
 cmd_new(int argc, char **argv)
 {
-	(void)argc;
-	return todo(argv);
+	struct edit_options o;
+	int first;
+	int rc = parse(argc, argv, &o, new_usage, &first);
+	if (rc >= 0) {
+		return rc;
+	}
+	if (!o.title || first < argc) {
+		fprintf(stderr, "wirefeed new: %s\n",
+			!o.title ? "--title is required" : "unexpected argument");
+		fputs(new_usage, stderr);
+		return 2;
+	}
+	struct wf_time now;
+	if (!edit_time(&o, "new", &now)) {
+		return 2;
+	}
+	struct wf_article *a = wf_article_create();
+	a->id = wf_article_new_id();
+	a->published = a->updated = a->edited = now;
+	a->has_edited = true;
+	if (!apply_fields("new", &o, a)) {
+		wf_article_destroy(a);
+		return 2;
+	}
+	char *path = NULL;
+	struct wf_diag d = { 0 };
+	enum wf_status st = wf_recstore_create(o.root, a, &path, &d);
+	if (st != WF_OK) {
+		print_diag("new", &d);
+	} else {
+		printf("%s\n", a->id);
+		fprintf(stderr, "wirefeed new: wrote %s\n", path);
+	}
+	free(path);
+	wf_article_destroy(a);
+	return exit_code(st);
 }
+
+/* ---- update, correct, withdraw ---------------------------------------- */
+
+struct change {
+	const struct edit_options *o;
+	const char *cmd;
+	struct wf_time at;
+	const char *correction; /* correct */
+	bool withdraw;
+};
+
+static enum wf_status
+apply_change(struct wf_article *a, void *ctx, struct wf_diag *diag)
+{
+	const struct change *ch = ctx;
+	if (a->status == WF_ARTICLE_WITHDRAWN && !ch->withdraw) {
+		wf_diag_set(diag, NULL, 0, 0,
+			    "%s is withdrawn; edits would not reach readers", a->id);
+		return WF_ERR_INVALID;
+	}
+	if (!apply_fields(ch->cmd, ch->o, a)) {
+		wf_diag_set(diag, NULL, 0, 0, "cannot read the new content");
+		return WF_ERR_IO;
+	}
+	/* a significant change moves updated (never back); every change
+	 * moves edited */
+	bool significant = !ch->o->minor && !ch->withdraw;
+	if (significant) {
+		if (wf_time_compare(ch->at, a->updated) < 0) {
+			char upd[WF_TIME_RFC3339_MAX];
+			wf_time_format_rfc3339(a->updated, upd, sizeof(upd));
+			wf_diag_set(diag, NULL, 0, 0,
+				    "the edit time is before the record's updated (%s); updated never goes backwards",
+				    upd);
+			return WF_ERR_INVALID;
+		}
+		a->updated = ch->at;
+	}
+	if (ch->correction) {
+		wf_article_add_correction(a, ch->at, ch->correction);
+	}
+	if (ch->withdraw) {
+		a->status = WF_ARTICLE_WITHDRAWN;
+		a->withdrawn_at = ch->at;
+		wf_article_set_string(&a->withdrawn_reason, ch->o->reason);
+	}
+	if (!a->has_edited || wf_time_compare(ch->at, a->edited) > 0) {
+		a->edited = ch->at;
+		a->has_edited = true;
+	}
+	return WF_OK;
+}
+
+static int
+run_change(int argc, char **argv, const char *usage_text, int n_args,
+	   bool withdraw)
+{
+	struct edit_options o;
+	int first;
+	int rc = parse(argc, argv, &o, usage_text, &first);
+	if (rc >= 0) {
+		return rc;
+	}
+	if (argc - first != n_args) {
+		fprintf(stderr, "wirefeed %s: expected %s\n", argv[0],
+			n_args == 1 ? "ID" : "ID TEXT");
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	if (withdraw && !o.reason) {
+		fprintf(stderr, "wirefeed withdraw: --reason is required\n");
+		return 2;
+	}
+	struct change ch = { .o = &o, .cmd = argv[0], .withdraw = withdraw,
+			     .correction = n_args == 2 ? argv[first + 1] : NULL };
+	if (!edit_time(&o, argv[0], &ch.at)) {
+		return 2;
+	}
+	struct wf_article *a = NULL;
+	struct wf_diag d = { 0 };
+	enum wf_status st = wf_recstore_edit(o.root, argv[first], apply_change,
+					     &ch, &a, &d);
+	if (st != WF_OK) {
+		print_diag(argv[0], &d);
+		return exit_code(st);
+	}
+	print_result(a, withdraw ? "withdrawn"
+			: ch.correction ? "corrected"
+			: o.minor ? "edited (minor: readers are not told)"
+				  : "updated");
+	wf_article_destroy(a);
+	return 0;
+}
+
+static const char update_usage[] =
+	"usage: wirefeed update ID [--minor] [--title T] [--summary T]\n"
+	"                      [--content-file FILE|-] [--link URL] [--section SLUG]...\n"
+	"                      [--author NAME]... [--at TIME] [--root DIR]\n"
+	"\n"
+	"Record an edit of story ID. A significant edit sets updated and edited to\n"
+	"now (readers are told: feeds show the new updated time); --minor (a typo\n"
+	"fix) sets edited only. published never changes; updated never goes back.\n";
 
 int
 cmd_update(int argc, char **argv)
 {
-	(void)argc;
-	return todo(argv);
+	return run_change(argc, argv, update_usage, 1, false);
 }
+
+static const char correct_usage[] =
+	"usage: wirefeed correct ID TEXT [--at TIME] [--root DIR]\n"
+	"\n"
+	"Append a correction (its time and TEXT) to story ID. A correction is a\n"
+	"significant update: updated and edited move to its time, and both feed\n"
+	"formats show the correction in the story's content.\n";
 
 int
 cmd_correct(int argc, char **argv)
 {
-	(void)argc;
-	return todo(argv);
+	return run_change(argc, argv, correct_usage, 2, false);
 }
+
+static const char withdraw_usage[] =
+	"usage: wirefeed withdraw ID --reason TEXT [--at TIME] [--root DIR]\n"
+	"\n"
+	"Withdraw story ID: it leaves every feed at the next build. The record is\n"
+	"kept, with the time and the reason.\n";
 
 int
 cmd_withdraw(int argc, char **argv)
 {
-	(void)argc;
-	return todo(argv);
+	return run_change(argc, argv, withdraw_usage, 1, true);
 }
+
+/* ---- show, list --------------------------------------------------------- */
+
+static const char show_usage[] =
+	"usage: wirefeed show ID [--root DIR]\n\nPrint the record of story ID.\n";
 
 int
 cmd_show(int argc, char **argv)
 {
-	(void)argc;
-	return todo(argv);
+	struct edit_options o;
+	int first;
+	int rc = parse(argc, argv, &o, show_usage, &first);
+	if (rc >= 0) {
+		return rc;
+	}
+	if (argc - first != 1) {
+		fputs(show_usage, stderr);
+		return 2;
+	}
+	char *path = NULL;
+	struct wf_diag d = { 0 };
+	enum wf_status st = wf_recstore_find(o.root, argv[first], &path, &d);
+	if (st != WF_OK) {
+		print_diag("show", &d);
+		return exit_code(st);
+	}
+	struct wf_article *a = NULL;
+	st = wf_record_parse_file(path, &a, &d);
+	if (st == WF_OK) {
+		char *text = NULL;
+		st = wf_record_format(a, &text, NULL, &d);
+		if (st == WF_OK) {
+			printf("<!-- %s -->\n%s", path, text);
+		}
+		free(text);
+	}
+	if (st != WF_OK) {
+		print_diag("show", &d);
+	}
+	wf_article_destroy(a);
+	free(path);
+	return exit_code(st);
+}
+
+static const char list_usage[] =
+	"usage: wirefeed list [--section SLUG] [--root DIR]\n"
+	"\n"
+	"One line per story, most recently updated first:\n"
+	"ID  UPDATED  STATUS  SECTIONS  TITLE\n";
+
+static void
+report_bad(void *ctx, const struct wf_diag *d)
+{
+	(void)ctx;
+	print_diag("list", d);
+}
+
+static int
+compare_updated(const void *pa, const void *pb)
+{
+	const struct wf_record *a = pa, *b = pb;
+	int c = wf_time_compare(b->article->updated, a->article->updated);
+	return c ? c : strcmp(a->article->id, b->article->id);
 }
 
 int
 cmd_list(int argc, char **argv)
 {
-	(void)argc;
-	return todo(argv);
+	struct edit_options o;
+	int first;
+	int rc = parse(argc, argv, &o, list_usage, &first);
+	if (rc >= 0) {
+		return rc;
+	}
+	if (first < argc || o.n_sections > 1) {
+		fputs(list_usage, stderr);
+		return 2;
+	}
+	struct wf_newswire *nw = NULL;
+	struct wf_diag d = { 0 };
+	size_t bad = 0;
+	if (wf_newswire_load(o.root, report_bad, NULL, &nw, &bad, &d) != WF_OK) {
+		print_diag("list", &d);
+		return 2;
+	}
+	qsort(nw->records, nw->n_records, sizeof(*nw->records), compare_updated);
+	for (size_t i = 0; i < nw->n_records; i++) {
+		const struct wf_article *a = nw->records[i].article;
+		if (o.n_sections && !wf_article_in_section(a, o.sections[0])) {
+			continue;
+		}
+		char upd[WF_TIME_RFC3339_MAX];
+		wf_time_format_rfc3339(a->updated, upd, sizeof(upd));
+		printf("%s  %s  %-9s  ", a->id, upd,
+		       a->status == WF_ARTICLE_WITHDRAWN ? "withdrawn" : "published");
+		for (size_t s = 0; s < a->n_sections; s++) {
+			printf("%s%s", s ? "," : "", a->sections[s].term);
+		}
+		printf("%s  %s\n", a->n_sections ? "" : "-", a->title);
+	}
+	wf_newswire_destroy(nw);
+	return bad > 0 ? 1 : 0;
 }
+
+/* ---- import (wirecopy.c) ------------------------------------------------ */

@@ -218,41 +218,65 @@ log_record_error(void *ctx, const struct wf_diag *d)
 	wf_log_error("%s", line);
 }
 
-/* Rebuild; on success publish and swap. Returns whether it swapped. */
+static void
+log_record_warning(void *ctx, const struct wf_diag *d)
+{
+	(void)ctx;
+	char line[2048];
+	wf_diag_format(d, line, sizeof(line));
+	wf_log_warn("%s", line);
+}
+
+/* Rebuild (incrementally, with the newswire's index); on success publish
+ * and swap. Returns whether it swapped. */
 static bool
 rebuild(const struct serve_options *o, struct wf_server *server)
 {
 	struct wf_newswire *nw = NULL;
 	struct wf_diag diag = { 0 };
-	size_t invalid = 0;
 	int64_t t0 = now_ms();
-	if (wf_newswire_load(o->build.root, log_record_error, NULL, &nw,
-			     &invalid, &diag) != WF_OK) {
+	char *index_path = wf_newswire_index_path(o->build.root);
+	struct wf_load_options lo = { .index_path = index_path,
+				      .error = log_record_error,
+				      .warning = log_record_warning };
+	struct wf_load_stats stats = { 0 };
+	if (wf_newswire_open(o->build.root, &lo, &nw, &stats, &diag) != WF_OK) {
 		char line[2048];
 		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
 		wf_log_error("rebuild failed; still serving the previous feeds");
+		free(index_path);
 		return false;
+	}
+	size_t invalid = stats.invalid;
+	if (invalid == 0) {
+		invalid += wf_newswire_prepare(nw, log_record_error, NULL);
 	}
 	if (invalid > 0) {
 		wf_log_error("rebuild failed: %zu invalid record%s; still serving the previous feeds",
 			     invalid, invalid == 1 ? "" : "s");
 		wf_newswire_destroy(nw);
+		free(index_path);
 		return false;
 	}
 	struct wf_feedset *set = wf_render(nw);
 	size_t records = nw->n_records;
-	wf_newswire_destroy(nw);
-	struct wf_publish_stats stats = { 0 };
+	struct wf_publish_stats ps = { 0 };
 	if (o->build.out &&
-	    wf_publish(set, o->build.out, &stats, &diag) != WF_OK) {
+	    wf_publish(set, o->build.out, &ps, &diag) != WF_OK) {
 		char line[2048];
 		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
 		wf_log_error("could not write the static files; serving the new feeds from memory");
 	}
+	if (wf_newswire_save_index(nw, index_path, &diag) != WF_OK) {
+		char line[2048];
+		wf_log_warn("%s", wf_diag_format(&diag, line, sizeof(line)));
+	}
+	wf_newswire_destroy(nw);
+	free(index_path);
 	wf_server_swap(server, set);
 	wf_feedset_unref(set);
-	wf_log_info("rebuilt: %zu records, %zu files changed, in %lld ms",
-		    records, stats.written, (long long)(now_ms() - t0));
+	wf_log_info("rebuilt: %zu records (%zu read), %zu files changed, in %lld ms",
+		    records, stats.parsed, ps.written, (long long)(now_ms() - t0));
 	return true;
 }
 

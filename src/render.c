@@ -166,6 +166,15 @@ wf_render(const struct wf_newswire *nw)
 		spec.n_entries = wf_feed_select(all, nw->n_records,
 						sec ? sec->slug : NULL,
 						c->max_entries, &entries);
+		/* an index stub (no title) that wf_newswire_prepare() could
+		 * not load is left out rather than rendered empty */
+		size_t kept = 0;
+		for (size_t k = 0; k < spec.n_entries; k++) {
+			if (entries[k]->title) {
+				entries[kept++] = entries[k];
+			}
+		}
+		spec.n_entries = kept;
 		spec.entries = entries;
 		spec.updated = wf_feed_newest(entries, spec.n_entries, fallback);
 		spec.id = sec ? id : c->feed_id;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wirefeed/article.h"
 #include "wirefeed/config.h"
@@ -13,10 +14,23 @@
  * A newswire on disk: <root>/wirefeed.conf and one record per story in
  * <root>/articles/NAME.xml. Loading it gives the config and every valid
  * record; invalid records are reported one by one and left out.
+ *
+ * With an index (what the last build saw: each record's size, mtime,
+ * inode, content hash, id, sections, times and status), records whose file
+ * did not change are not parsed: they come back as stubs holding just that
+ * metadata, which is all that choosing a feed's entries needs, and
+ * wf_newswire_prepare() then parses only the entries the feeds will show.
  */
 struct wf_record {
 	char *path;                 /* "<root>/articles/<name>.xml" */
-	struct wf_article *article; /* owned */
+	struct wf_article *article; /* owned; a stub unless loaded */
+	bool loaded;                /* article is the full record */
+	bool changed;               /* parsed in this load: new or modified */
+	/* the index's view of the file */
+	int64_t size;
+	int64_t mtime_ns;
+	uint64_t inode;
+	char sha256[65];
 };
 
 struct wf_newswire {
@@ -26,21 +40,62 @@ struct wf_newswire {
 	size_t n_records;
 };
 
-/** Called once per record that cannot be used, with file, line, cause. */
+/** Called once per record that cannot be used (error) or deserves a look
+ * (warning), with file, line and cause. */
 typedef void (*wf_report_fn)(void *ctx, const struct wf_diag *diag);
+
+struct wf_load_options {
+	const char *index_path; /* NULL: parse every record */
+	wf_report_fn error;     /* may be NULL */
+	wf_report_fn warning;   /* may be NULL */
+	void *ctx;
+};
+
+struct wf_load_stats {
+	size_t parsed;    /* records read and parsed */
+	size_t reused;    /* records taken from the index unparsed */
+	size_t invalid;   /* records reported and left out */
+	bool index_used;  /* false: no index, or it was unusable */
+};
 
 /**
  * Load the newswire at @root. Fails (returns non-WF_OK, fills @diag,
  * *out untouched) only when the newswire as a whole is unusable: missing
  * or invalid config, unreadable articles directory. A bad record is not
- * such a failure: it goes to @report (may be NULL), is counted in
- * *n_invalid, and the rest load. Two records with one id are both
- * reported, and neither is used: which one is right is the newsroom's call.
+ * such a failure: it goes to the error callback, is counted, and the rest
+ * load. Two records with one id are both reported, and neither is used:
+ * which one is right is the newsroom's call. A missing or corrupt index is
+ * not an error either: everything is parsed (and a corrupt one reported as
+ * a warning).
+ *
+ * Warnings: a record whose content changed since the index while its
+ * updated and app:edited did not (a hand edit that forgot to bump updated:
+ * readers will not be told).
  */
+WF_MUST_CHECK enum wf_status
+wf_newswire_open(const char *root, const struct wf_load_options *options,
+		 struct wf_newswire **out, struct wf_load_stats *stats,
+		 struct wf_diag *diag);
+
+/** wf_newswire_open() without an index: every record parsed and loaded. */
 WF_MUST_CHECK enum wf_status
 wf_newswire_load(const char *root, wf_report_fn report, void *ctx,
 		 struct wf_newswire **out, size_t *n_invalid,
 		 struct wf_diag *diag);
+
+/**
+ * Parse the stub records that some feed will show (the newest
+ * config->max_entries of the wire and of each section), so that wf_render()
+ * has their full text. A record that fails now (changed under us) is
+ * reported and dropped. Returns how many failed.
+ */
+size_t
+wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx);
+
+/** Write the index of @nw to @path atomically. */
+WF_MUST_CHECK enum wf_status
+wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
+		       struct wf_diag *diag);
 
 void
 wf_newswire_destroy(struct wf_newswire *nw);
@@ -53,5 +108,10 @@ wf_newswire_find(const struct wf_newswire *nw, const char *id);
  * (editors' backup and temporary files are ignored). */
 bool
 wf_newswire_is_record_name(const char *name);
+
+/** The default index path of a newswire: <root>/.wirefeed-index. Caller
+ * frees. */
+char *
+wf_newswire_index_path(const char *root);
 
 #endif
