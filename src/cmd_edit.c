@@ -284,7 +284,12 @@ struct change {
 static enum wf_status
 apply_change(struct wf_article *a, void *ctx, struct wf_diag *diag)
 {
-	const struct change *ch = ctx;
+	struct change *ch = ctx;
+	if (!ch->o->at) {
+		/* "now" is read under the lock, so an editor who waited for
+		 * another never stamps an older time after a newer one */
+		ch->at = wf_time_now_local();
+	}
 	if (a->status == WF_ARTICLE_WITHDRAWN && !ch->withdraw) {
 		wf_diag_set(diag, NULL, 0, 0,
 			    "%s is withdrawn; edits would not reach readers", a->id);

@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -222,4 +223,22 @@ helpers_wait_exit(pid_t pid, int timeout_ms)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	return -1;
+}
+
+int
+helpers_runf(char **output, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	ck_assert_int_ge(n, 0);
+	char *cmd = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(cmd);
+	va_start(ap, fmt);
+	vsnprintf(cmd, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	int rc = helpers_run(cmd, output);
+	free(cmd);
+	return rc;
 }

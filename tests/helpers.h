@@ -37,6 +37,11 @@ helpers_read_file(const char *path, size_t *len);
 int
 helpers_run(const char *command, char **output);
 
+/* helpers_run() on a printf-formatted command line. */
+int
+helpers_runf(char **output, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Path of the wirefeed binary under test ($WF_BINARY). */
 const char *
 helpers_binary(void);
