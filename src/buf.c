@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 
 #include "mem.h"
@@ -123,8 +125,14 @@ buf_read_file(struct buf *b, const char *path, struct wf_diag *diag)
 		return errno == ENOENT ? WF_ERR_NOT_FOUND : WF_ERR_IO;
 	}
 	enum wf_status st = WF_OK;
+	/* one allocation of the right size for regular files */
+	struct stat sb;
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (uint64_t)sb.st_size <= b->max_bytes) {
+		st = reserve(b, (size_t)sb.st_size);
+	}
 	char chunk[65536];
-	for (;;) {
+	for (; st == WF_OK;) {
 		size_t n = fread(chunk, 1, sizeof(chunk), f);
 		if (n > 0) {
 			st = buf_append(b, chunk, n);

@@ -24,14 +24,77 @@ compare_entries(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
-size_t
-wf_feed_select(const struct wf_article *const *articles, size_t n,
-	       const char *section, size_t max,
-	       const struct wf_article ***out)
+/* Selection works on positions in the caller's array, so callers that
+ * keep parallel arrays (the newswire's records) can map back. */
+struct selection {
+	const struct wf_article *const *articles;
+	size_t *heap; /* positions; a max-heap by entry order: the root is
+			 the worst entry kept, the first to be pushed out */
+	size_t count;
+};
+
+static int
+compare_at(const struct selection *sel, size_t a, size_t b)
 {
-	const struct wf_article **picked = xcalloc(n ? n : 1, sizeof(*picked));
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++) {
+	return compare_entries(&sel->articles[a], &sel->articles[b]);
+}
+
+static void
+sift_down(struct selection *sel, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, worst = i;
+		if (l < sel->count && compare_at(sel, sel->heap[l], sel->heap[worst]) > 0) {
+			worst = l;
+		}
+		if (r < sel->count && compare_at(sel, sel->heap[r], sel->heap[worst]) > 0) {
+			worst = r;
+		}
+		if (worst == i) {
+			return;
+		}
+		size_t t = sel->heap[i];
+		sel->heap[i] = sel->heap[worst];
+		sel->heap[worst] = t;
+		i = worst;
+	}
+}
+
+static void
+sift_up(struct selection *sel, size_t i)
+{
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (compare_at(sel, sel->heap[i], sel->heap[parent]) <= 0) {
+			return;
+		}
+		size_t t = sel->heap[i];
+		sel->heap[i] = sel->heap[parent];
+		sel->heap[parent] = t;
+		i = parent;
+	}
+}
+
+/* qsort has no context argument; selection is not reentrant across
+ * threads for the final sort only, so keep it in a thread-local. */
+static _Thread_local const struct wf_article *const *sort_articles;
+
+static int
+compare_positions(const void *a, const void *b)
+{
+	return compare_entries(&sort_articles[*(const size_t *)a],
+			       &sort_articles[*(const size_t *)b]);
+}
+
+size_t
+wf_feed_select_positions(const struct wf_article *const *articles, size_t n,
+			 const char *section, size_t max, size_t **out)
+{
+	/* top-N in O(n log max): a wire of 100,000 stories and 50-entry
+	 * feeds sorts 50 entries, not 100,000 */
+	size_t cap = max < n ? max : n;
+	struct selection sel = { articles, xcalloc(cap ? cap : 1, sizeof(size_t)), 0 };
+	for (size_t i = 0; i < n && cap > 0; i++) {
 		const struct wf_article *a = articles[i];
 		if (a->status != WF_ARTICLE_PUBLISHED) {
 			continue;
@@ -39,12 +102,34 @@ wf_feed_select(const struct wf_article *const *articles, size_t n,
 		if (section && !wf_article_in_section(a, section)) {
 			continue;
 		}
-		picked[count++] = a;
+		if (sel.count < cap) {
+			sel.heap[sel.count] = i;
+			sift_up(&sel, sel.count);
+			sel.count++;
+		} else if (compare_entries(&a, &articles[sel.heap[0]]) < 0) {
+			sel.heap[0] = i; /* better than the worst kept */
+			sift_down(&sel, 0);
+		}
 	}
-	qsort(picked, count, sizeof(*picked), compare_entries);
-	if (count > max) {
-		count = max;
+	sort_articles = articles;
+	qsort(sel.heap, sel.count, sizeof(*sel.heap), compare_positions);
+	*out = sel.heap;
+	return sel.count;
+}
+
+size_t
+wf_feed_select(const struct wf_article *const *articles, size_t n,
+	       const char *section, size_t max,
+	       const struct wf_article ***out)
+{
+	size_t *pos = NULL;
+	size_t count = wf_feed_select_positions(articles, n, section, max, &pos);
+	const struct wf_article **picked = xcalloc(count ? count : 1,
+						   sizeof(*picked));
+	for (size_t i = 0; i < count; i++) {
+		picked[i] = articles[pos[i]];
 	}
+	free(pos);
 	*out = picked;
 	return count;
 }

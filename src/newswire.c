@@ -4,17 +4,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "wirefeed/build.h"
 #include "wirefeed/feed.h"
 #include "wirefeed/record.h"
 #include "buf.h"
 #include "mem.h"
-#include "sha256.h"
+#include "hash64.h"
 
 #define INDEX_MAGIC "wirefeed-index 1"
 #define INDEX_MAX_BYTES (512u * 1024 * 1024)
@@ -45,7 +48,7 @@ struct index_entry {
 	char *name;
 	int64_t size, mtime_ns;
 	uint64_t inode;
-	char sha256[65];
+	char digest[17];
 	struct wf_article *stub; /* id, sections, published, updated, edited,
 				    status */
 };
@@ -91,7 +94,7 @@ parse_index_line(char *line, struct index_entry *e)
 		*tab = '\0';
 		p = tab + 1;
 	}
-	if (n != 11 || strlen(f[4]) != 64 || !wf_newswire_is_record_name(f[0])) {
+	if (n != 11 || strlen(f[4]) != 16 || !wf_newswire_is_record_name(f[0])) {
 		return false;
 	}
 	char *end;
@@ -107,7 +110,7 @@ parse_index_line(char *line, struct index_entry *e)
 	if (*end) {
 		return false;
 	}
-	memcpy(e->sha256, f[4], 65);
+	memcpy(e->digest, f[4], 17);
 	struct wf_article *a = wf_article_create();
 	wf_article_set_string(&a->id, f[5]);
 	bool ok = wf_article_id_is_valid(f[5]) &&
@@ -155,17 +158,17 @@ index_read(const char *path, struct index *ix, const char **why)
 		buf_finish(&b);
 		return false; /* missing: not worth a warning */
 	}
-	/* last line: "end <sha256 of everything before it>" */
-	char *end_line = b.len > 69 ? b.data + b.len - 69 : NULL;
-	char digest[65];
+	/* last line: "end <hash64 of everything before it>" */
+	char *end_line = b.len > 21 ? b.data + b.len - 21 : NULL;
+	char digest[17];
 	if (!end_line || strncmp(end_line, "end ", 4) != 0 ||
 	    b.data[b.len - 1] != '\n') {
 		*why = "truncated";
 		buf_finish(&b);
 		return false;
 	}
-	sha256_hex(b.data, (size_t)(end_line - b.data), digest);
-	if (strncmp(end_line + 4, digest, 64) != 0) {
+	hash64_hex(b.data, (size_t)(end_line - b.data), digest);
+	if (strncmp(end_line + 4, digest, 16) != 0) {
 		*why = "checksum mismatch";
 		buf_finish(&b);
 		return false;
@@ -232,6 +235,9 @@ enum wf_status
 wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 		       struct wf_diag *diag)
 {
+	if (nw->index_current) {
+		return WF_OK;
+	}
 	struct buf b;
 	buf_init(&b, SIZE_MAX);
 	enum wf_status st = buf_append_str(&b, INDEX_MAGIC "\n");
@@ -248,7 +254,7 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 		st = buf_printf(&b, "%s\t%lld\t%lld\t%llu\t%s\t%s\t%s\t%s\t%s\t%c\t",
 				base_name(r->path), (long long)r->size,
 				(long long)r->mtime_ns,
-				(unsigned long long)r->inode, r->sha256, a->id,
+				(unsigned long long)r->inode, r->digest, a->id,
 				pub, upd, ed,
 				a->status == WF_ARTICLE_WITHDRAWN ? 'w' : 'p');
 		for (size_t s = 0; st == WF_OK && s < a->n_sections; s++) {
@@ -259,8 +265,8 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 			st = buf_append_str(&b, a->n_sections ? "\n" : "-\n");
 		}
 	}
-	char digest[65];
-	sha256_hex(b.data, b.len, digest);
+	char digest[17];
+	hash64_hex(b.data, b.len, digest);
 	if (st == WF_OK) {
 		st = buf_printf(&b, "end %s\n", digest);
 	}
@@ -273,20 +279,14 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 
 /* ---- loading ------------------------------------------------------------ */
 
-struct dir_entry {
-	char *name;
-	struct stat st;
-};
-
 static int
-compare_dir_entries(const void *a, const void *b)
+compare_names(const void *a, const void *b)
 {
-	return strcmp(((const struct dir_entry *)a)->name,
-		      ((const struct dir_entry *)b)->name);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted records in @dir with their stat; NULL with @diag on failure. */
-static struct dir_entry *
+/* Sorted names of the records in @dir; NULL with @diag on failure. */
+static char **
 list_records(const char *dir, size_t *count, struct wf_diag *diag)
 {
 	DIR *d = opendir(dir);
@@ -295,32 +295,25 @@ list_records(const char *dir, size_t *count, struct wf_diag *diag)
 			    strerror(errno));
 		return NULL;
 	}
-	struct dir_entry *list = NULL;
+	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (!wf_newswire_is_record_name(de->d_name)) {
 			continue;
 		}
-		struct stat st;
-		if (fstatat(dirfd(d), de->d_name, &st, 0) != 0 ||
-		    !S_ISREG(st.st_mode)) {
-			continue; /* vanished, or not a file */
-		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
-			list = xreallocarray(list, cap, sizeof(*list));
+			names = xreallocarray(names, cap, sizeof(*names));
 		}
-		list[n].name = xstrdup(de->d_name);
-		list[n].st = st;
-		n++;
+		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
 	if (n > 1) {
-		qsort(list, n, sizeof(*list), compare_dir_entries);
+		qsort(names, n, sizeof(*names), compare_names);
 	}
 	*count = n;
-	return list ? list : xcalloc(1, sizeof(*list));
+	return names ? names : xcalloc(1, sizeof(*names));
 }
 
 static int64_t
@@ -340,23 +333,21 @@ report(wf_report_fn fn, void *ctx, const struct wf_diag *d)
 /* Read and parse one record; fills the record on success. */
 static bool
 parse_record(const char *path, const struct stat *st, struct wf_record *r,
-	     const struct wf_load_options *o)
+	     struct wf_diag *d)
 {
 	struct buf b;
 	buf_init(&b, WF_RECORD_MAX_BYTES);
-	struct wf_diag d = { 0 };
-	enum wf_status status = buf_read_file(&b, path, &d);
+	enum wf_status status = buf_read_file(&b, path, d);
 	struct wf_article *a = NULL;
 	if (status == WF_OK) {
 		status = wf_record_parse_memory(b.data ? b.data : "", b.len, path,
-						&a, &d);
+						&a, d);
 	}
 	if (status != WF_OK) {
-		report(o->error, o->ctx, &d);
 		buf_finish(&b);
 		return false;
 	}
-	sha256_hex(b.data, b.len, r->sha256);
+	hash64_hex(b.data, b.len, r->digest);
 	buf_finish(&b);
 	r->path = xstrdup(path);
 	r->article = a;
@@ -377,22 +368,8 @@ drop_record(struct wf_record *r)
 	r->article = NULL;
 }
 
-static int
-compare_records_by_id(const void *a, const void *b)
-{
-	const struct wf_record *ra = a, *rb = b;
-	int c = strcmp(ra->article->id, rb->article->id);
-	return c ? c : strcmp(ra->path, rb->path);
-}
-
-static int
-compare_records_by_path(const void *a, const void *b)
-{
-	const struct wf_record *ra = a, *rb = b;
-	return strcmp(ra->path, rb->path);
-}
-
-/* Report and remove every record whose id another record also has. */
+/* Report and remove every record whose id another record also has. A hash
+ * table of ids (open addressing) keeps this linear for large newswires. */
 static size_t
 drop_duplicate_ids(struct wf_record *recs, size_t n,
 		   const struct wf_load_options *o)
@@ -400,65 +377,180 @@ drop_duplicate_ids(struct wf_record *recs, size_t n,
 	if (n < 2) {
 		return n;
 	}
-	qsort(recs, n, sizeof(*recs), compare_records_by_id);
+	size_t cap = 16;
+	while (cap < n * 2) {
+		cap *= 2;
+	}
+	size_t *slots = xcalloc(cap, sizeof(*slots)); /* index + 1; 0 empty */
 	bool *dup = xcalloc(n, sizeof(*dup));
+	size_t *first_of = xcalloc(n, sizeof(*first_of));
 	bool any = false;
-	for (size_t i = 1; i < n; i++) {
-		if (strcmp(recs[i].article->id, recs[i - 1].article->id) == 0) {
-			dup[i] = dup[i - 1] = any = true;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = recs[i].article->id;
+		size_t h = (size_t)hash64(id, strlen(id)) & (cap - 1);
+		first_of[i] = i;
+		while (slots[h]) {
+			size_t j = slots[h] - 1;
+			if (strcmp(recs[j].article->id, id) == 0) {
+				dup[i] = dup[j] = any = true;
+				first_of[i] = j;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		if (!slots[h]) {
+			slots[h] = i + 1;
 		}
 	}
+	free(slots);
 	size_t kept = n;
 	if (any) {
-		kept = 0;
+		/* name, for each duplicate, another file with the same id */
+		size_t *other = xcalloc(n, sizeof(*other));
 		for (size_t i = 0; i < n; i++) {
-			if (!dup[i]) {
-				recs[kept++] = recs[i];
-				continue;
+			other[i] = i;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (dup[i] && first_of[i] != i) {
+				other[i] = first_of[i];
+				other[first_of[i]] = i;
 			}
-			size_t other = (i > 0 && dup[i - 1] &&
-					strcmp(recs[i - 1].article->id,
-					       recs[i].article->id) == 0)
-					       ? i - 1
-					       : i + 1;
-			struct wf_diag d;
-			wf_diag_set(&d, recs[i].path, 0, 0,
-				    "duplicate id %s (also in %s); neither record is published",
-				    recs[i].article->id, recs[other].path);
-			report(o->error, o->ctx, &d);
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (dup[i]) {
+				struct wf_diag d;
+				wf_diag_set(&d, recs[i].path, 0, 0,
+					    "duplicate id %s (also in %s); neither record is published",
+					    recs[i].article->id, recs[other[i]].path);
+				report(o->error, o->ctx, &d);
+			}
+		}
+		free(other);
+		kept = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (dup[i]) {
 				drop_record(&recs[i]);
+			} else {
+				recs[kept++] = recs[i];
 			}
 		}
 	}
 	free(dup);
-	qsort(recs, kept, sizeof(*recs), compare_records_by_path);
+	free(first_of);
 	return kept;
 }
 
 /* A content change that readers will not be told about. */
-static void
-check_hand_edit(const struct index_entry *old, const struct wf_record *r,
-		const struct wf_load_options *o)
+static bool
+is_hand_edit(const struct index_entry *old, const struct wf_record *r)
 {
 	const struct wf_article *a = r->article;
-	if (!old || strcmp(old->sha256, r->sha256) == 0 ||
+	if (!old || !old->stub || strcmp(old->digest, r->digest) == 0 ||
 	    strcmp(old->stub->id, a->id) != 0 ||
 	    wf_time_compare(old->stub->updated, a->updated) != 0) {
+		return false;
+	}
+	/* a changed app:edited is a minor edit, recorded as such */
+	return old->stub->has_edited == a->has_edited &&
+	       (!a->has_edited ||
+		wf_time_compare(old->stub->edited, a->edited) == 0);
+}
+
+/* What the scan found for one file. */
+enum scan_result { SCAN_REUSED, SCAN_PARSED, SCAN_INVALID, SCAN_GONE };
+
+struct scan {
+	/* shared, read-only */
+	const char *dir;
+	int dir_fd;
+	char **names;
+	size_t n;
+	struct index *ix;
+	/* work distribution */
+	atomic_size_t next;
+	/* per file */
+	enum scan_result *result;
+	struct wf_record *recs;
+	struct wf_diag **diags; /* invalid records' errors */
+	bool *hand_edit;
+};
+
+static void
+scan_one(struct scan *sc, size_t i)
+{
+	const char *name = sc->names[i];
+	struct stat st;
+	if (fstatat(sc->dir_fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) {
+		sc->result[i] = SCAN_GONE; /* vanished, or not a file */
 		return;
 	}
-	bool edited_same = old->stub->has_edited == a->has_edited &&
-			   (!a->has_edited ||
-			    wf_time_compare(old->stub->edited, a->edited) == 0);
-	if (!edited_same) {
-		return; /* a minor edit, recorded as such */
+	struct index_entry *old = (struct index_entry *)index_find(sc->ix, name);
+	char *path = xasprintf("%s/%s", sc->dir, name);
+	struct wf_record *r = &sc->recs[i];
+	if (old && old->stub && old->size == st.st_size &&
+	    old->mtime_ns == mtime_ns(&st) && old->inode == (uint64_t)st.st_ino) {
+		/* unchanged since the last build: the index's stub */
+		r->path = path;
+		r->article = old->stub; /* moved out of the index */
+		old->stub = NULL;
+		r->size = old->size;
+		r->mtime_ns = old->mtime_ns;
+		r->inode = old->inode;
+		memcpy(r->digest, old->digest, sizeof(r->digest));
+		sc->result[i] = SCAN_REUSED;
+		return;
 	}
-	struct wf_diag d;
-	wf_diag_set(&d, r->path, 0, 0,
-		    "the record changed since the last build but its updated (and app:edited) did not: readers will not see the change as an update (use 'wirefeed update', or --minor for a silent fix)");
-	report(o->warning, o->ctx, &d);
+	struct wf_diag *d = xzalloc(sizeof(*d));
+	if (parse_record(path, &st, r, d)) {
+		sc->hand_edit[i] = is_hand_edit(old, r);
+		sc->result[i] = SCAN_PARSED;
+		free(d);
+	} else {
+		sc->diags[i] = d;
+		sc->result[i] = SCAN_INVALID;
+	}
+	free(path);
+}
+
+static void *
+scan_worker(void *arg)
+{
+	struct scan *sc = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&sc->next, 1);
+		if (i >= sc->n) {
+			return NULL;
+		}
+		scan_one(sc, i);
+	}
+}
+
+/* Stat (and parse where needed) every record, on up to one thread per CPU:
+ * a full build of a large newswire is bound by parsing, a rebuild by
+ * stat(). Results land in per-file slots, so the outcome and the order of
+ * reports do not depend on scheduling. */
+static void
+scan_records(struct scan *sc)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = cpus > 1 ? (size_t)cpus : 1;
+	if (threads > 8) {
+		threads = 8;
+	}
+	if (sc->n < 256) {
+		threads = 1;
+	}
+	pthread_t tid[8];
+	size_t started = 0;
+	for (size_t t = 1; t < threads; t++) {
+		if (pthread_create(&tid[started], NULL, scan_worker, sc) == 0) {
+			started++;
+		}
+	}
+	scan_worker(sc);
+	for (size_t t = 0; t < started; t++) {
+		pthread_join(tid[t], NULL);
+	}
 }
 
 enum wf_status
@@ -476,16 +568,26 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	}
 	char *dir = xasprintf("%s/articles", root);
 	size_t n_files = 0;
-	struct dir_entry *files = list_records(dir, &n_files, diag);
-	if (!files) {
+	char **names = list_records(dir, &n_files, diag);
+	int dir_fd = names ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!names || dir_fd < 0) {
+		if (names) {
+			wf_diag_set(diag, dir, 0, 0, "cannot open: %s", strerror(errno));
+			for (size_t i = 0; i < n_files; i++) {
+				free(names[i]);
+			}
+			free(names);
+		}
 		free(dir);
 		wf_config_destroy(config);
 		return WF_ERR_IO;
 	}
 	struct index ix = { 0 };
+	size_t n_index = 0;
 	if (o->index_path) {
 		const char *why = NULL;
 		local.index_used = index_read(o->index_path, &ix, &why);
+		n_index = ix.n;
 		if (why) {
 			struct wf_diag d;
 			wf_diag_set(&d, o->index_path, 0, 0,
@@ -494,36 +596,51 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 			report(o->warning, o->ctx, &d);
 		}
 	}
-	struct wf_record *recs = xcalloc(n_files ? n_files : 1, sizeof(*recs));
+	size_t slots = n_files ? n_files : 1;
+	struct scan sc = {
+		.dir = dir, .dir_fd = dir_fd, .names = names, .n = n_files,
+		.ix = &ix,
+		.result = xcalloc(slots, sizeof(*sc.result)),
+		.recs = xcalloc(slots, sizeof(*sc.recs)),
+		.diags = xcalloc(slots, sizeof(*sc.diags)),
+		.hand_edit = xcalloc(slots, sizeof(*sc.hand_edit)),
+	};
+	atomic_init(&sc.next, 0);
+	scan_records(&sc);
+	close(dir_fd);
+	/* gather in name order; reports come out in that order too */
+	struct wf_record *recs = sc.recs;
 	size_t n = 0;
 	for (size_t i = 0; i < n_files; i++) {
-		const struct dir_entry *f = &files[i];
-		const struct index_entry *old = index_find(&ix, f->name);
-		char *path = xasprintf("%s/%s", dir, f->name);
-		if (old && old->size == f->st.st_size &&
-		    old->mtime_ns == mtime_ns(&f->st) &&
-		    old->inode == (uint64_t)f->st.st_ino) {
-			/* unchanged since the last build: the index's stub */
-			struct wf_record *r = &recs[n++];
-			r->path = path;
-			r->article = wf_article_clone(old->stub);
-			r->size = old->size;
-			r->mtime_ns = old->mtime_ns;
-			r->inode = old->inode;
-			memcpy(r->sha256, old->sha256, sizeof(r->sha256));
+		switch (sc.result[i]) {
+		case SCAN_REUSED:
 			local.reused++;
-		} else if (parse_record(path, &f->st, &recs[n], o)) {
-			check_hand_edit(old, &recs[n], o);
-			n++;
+			recs[n++] = sc.recs[i];
+			break;
+		case SCAN_PARSED:
 			local.parsed++;
-			free(path);
-		} else {
+			if (sc.hand_edit[i]) {
+				struct wf_diag d;
+				wf_diag_set(&d, sc.recs[i].path, 0, 0,
+					    "the record changed since the last build but its updated (and app:edited) did not: readers will not see the change as an update (use 'wirefeed update', or --minor for a silent fix)");
+				report(o->warning, o->ctx, &d);
+			}
+			recs[n++] = sc.recs[i];
+			break;
+		case SCAN_INVALID:
 			local.invalid++;
-			free(path);
+			report(o->error, o->ctx, sc.diags[i]);
+			free(sc.diags[i]);
+			break;
+		case SCAN_GONE:
+			break;
 		}
-		free(files[i].name);
+		free(names[i]);
 	}
-	free(files);
+	free(names);
+	free(sc.result);
+	free(sc.diags);
+	free(sc.hand_edit);
 	free(dir);
 	index_free(&ix);
 	size_t kept = drop_duplicate_ids(recs, n, o);
@@ -534,6 +651,10 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	nw->config = config;
 	nw->records = recs;
 	nw->n_records = kept;
+	/* nothing new, changed, removed or refused: the index on disk is
+	 * already this one */
+	nw->index_current = local.index_used && local.parsed == 0 &&
+			    local.invalid == 0 && kept == n_index;
 	*out = nw;
 	if (stats) {
 		*stats = local;
@@ -555,68 +676,19 @@ wf_newswire_load(const char *root, wf_report_fn report_fn, void *ctx,
 	return st;
 }
 
-/* qsort has no context argument: the array being ordered (single-threaded
- * use only, like the rest of loading). */
-static const struct wf_article **sort_all;
-
-static int
-compare_by_pointer(const void *a, const void *b)
-{
-	uintptr_t pa = (uintptr_t)sort_all[*(const size_t *)a];
-	uintptr_t pb = (uintptr_t)sort_all[*(const size_t *)b];
-	return pa < pb ? -1 : pa > pb;
-}
-
-static const struct wf_article **
-bsearch_pointer(const struct wf_article **all, const size_t *order, size_t n,
-		const struct wf_article *want)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uintptr_t p = (uintptr_t)all[order[mid]];
-		if (p == (uintptr_t)want) {
-			return &all[order[mid]];
-		}
-		if (p < (uintptr_t)want) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
-	}
-	return NULL;
-}
-
-/* Parse the stubs among the entries of one feed. */
+/* Parse the stubs among the entries of one feed; @all is parallel to
+ * nw->records. */
 static size_t
-load_selected(struct wf_newswire *nw, const char *section,
-	      wf_report_fn error, void *ctx, bool *dropped)
+load_selected(struct wf_newswire *nw, const struct wf_article **all,
+	      const char *section, wf_report_fn error, void *ctx,
+	      bool *dropped)
 {
-	const struct wf_article **all = xcalloc(nw->n_records ? nw->n_records : 1,
-						sizeof(*all));
-	for (size_t i = 0; i < nw->n_records; i++) {
-		all[i] = nw->records[i].article;
-	}
-	/* all[] positions sorted by pointer value, to map back */
-	size_t *order = xcalloc(nw->n_records ? nw->n_records : 1, sizeof(*order));
-	for (size_t i = 0; i < nw->n_records; i++) {
-		order[i] = i;
-	}
-	sort_all = all;
-	qsort(order, nw->n_records, sizeof(*order), compare_by_pointer);
-	const struct wf_article **picked = NULL;
-	size_t n = wf_feed_select(all, nw->n_records, section,
-				  nw->config->max_entries, &picked);
+	size_t *picked = NULL;
+	size_t n = wf_feed_select_positions(all, nw->n_records, section,
+					    nw->config->max_entries, &picked);
 	size_t failed = 0;
 	for (size_t k = 0; k < n; k++) {
-		/* all[] is parallel to records[]: the pointer's offset in it
-		 * is the record's index */
-		const struct wf_article **slot =
-			bsearch_pointer(all, order, nw->n_records, picked[k]);
-		if (!slot) {
-			continue;
-		}
-		struct wf_record *r = &nw->records[slot - all];
+		struct wf_record *r = &nw->records[picked[k]];
 		if (r->loaded) {
 			continue;
 		}
@@ -634,33 +706,35 @@ load_selected(struct wf_newswire *nw, const char *section,
 			wf_article_destroy(a);
 			failed++;
 			*dropped = true;
-			r->loaded = false;
 			r->changed = true;
-			/* mark for removal: a NULL-titled withdrawn stub is
-			 * never selected again */
+			/* never selected again in this build */
 			r->article->status = WF_ARTICLE_WITHDRAWN;
 			continue;
 		}
 		wf_article_destroy(r->article);
 		r->article = a;
+		all[picked[k]] = a;
 		r->loaded = true;
 	}
 	free(picked);
-	free(order);
-	free(all);
 	return failed;
 }
 
 size_t
 wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 {
+	size_t n = nw->n_records;
+	const struct wf_article **all = xcalloc(n ? n : 1, sizeof(*all));
+	for (size_t i = 0; i < n; i++) {
+		all[i] = nw->records[i].article;
+	}
 	size_t failed = 0;
 	bool dropped = false;
-	failed += load_selected(nw, NULL, error, ctx, &dropped);
-	for (size_t s = 0; s < nw->config->n_sections; s++) {
-		failed += load_selected(nw, nw->config->sections[s].slug, error,
-					ctx, &dropped);
+	for (size_t s = 0; s <= nw->config->n_sections; s++) {
+		const char *section = s ? nw->config->sections[s - 1].slug : NULL;
+		failed += load_selected(nw, all, section, error, ctx, &dropped);
 	}
+	free(all);
 	if (dropped) {
 		/* remove the records that failed to load */
 		size_t kept = 0;

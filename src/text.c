@@ -62,6 +62,13 @@ wf_text_is_xml_safe(const char *s, size_t len, size_t *bad_offset,
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < len) {
+		/* fast path: printable ASCII, TAB, LF, CR */
+		unsigned char c = p[i];
+		if ((c >= 0x20 && c < 0x80) || c == '\n' || c == '\t' ||
+		    c == '\r') {
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = decode(p + i, len - i, &cp);
 		if (n == 0) {

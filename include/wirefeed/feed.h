@@ -43,6 +43,12 @@ wf_feed_select(const struct wf_article *const *articles, size_t n,
 	       const char *section, size_t max,
 	       const struct wf_article ***out);
 
+/** wf_feed_select() giving positions in @articles instead of pointers;
+ * *out is a heap array of @return positions (free() it). */
+size_t
+wf_feed_select_positions(const struct wf_article *const *articles, size_t n,
+			 const char *section, size_t max, size_t **out);
+
 /** The newest updated among @entries, or @fallback when there are none. */
 struct wf_time
 wf_feed_newest(const struct wf_article *const *entries, size_t n,

@@ -16,7 +16,7 @@
  * record; invalid records are reported one by one and left out.
  *
  * With an index (what the last build saw: each record's size, mtime,
- * inode, content hash, id, sections, times and status), records whose file
+ * inode, content digest, id, sections, times and status), records whose file
  * did not change are not parsed: they come back as stubs holding just that
  * metadata, which is all that choosing a feed's entries needs, and
  * wf_newswire_prepare() then parses only the entries the feeds will show.
@@ -30,7 +30,7 @@ struct wf_record {
 	int64_t size;
 	int64_t mtime_ns;
 	uint64_t inode;
-	char sha256[65];
+	char digest[17]; /* fast 64-bit hash of the bytes, hex */
 };
 
 struct wf_newswire {
@@ -38,6 +38,7 @@ struct wf_newswire {
 	struct wf_config *config;
 	struct wf_record *records; /* valid records, sorted by path */
 	size_t n_records;
+	bool index_current; /* the index read matches: no need to rewrite */
 };
 
 /** Called once per record that cannot be used (error) or deserves a look
