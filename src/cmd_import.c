@@ -19,7 +19,7 @@
 static const char import_usage[] =
 	"usage: wirefeed import [--root DIR] [--section SLUG]... [--id ID] FILE...|-\n"
 	"\n"
-	"Turn wire copy (docs/import.md) into article records. A story seen\n"
+	"Turn wire copy (docs/editing.md) into article records. A story seen\n"
 	"before (same source, title and original time, or the record named by\n"
 	"--id) updates its record: id and published are kept, updated follows the\n"
 	"copy. New stories get a fresh urn:uuid id and the --section slugs.\n"

@@ -175,8 +175,10 @@ wf_time_parse_rfc3339(const char *text, struct wf_time *out, const char **why)
 	if (*s == 'Z') {
 		s++;
 	} else if (*s == '+' || *s == '-') {
+		/* digits() stops at the NUL, so read the minutes only once
+		 * the ':' shows the string goes on that far */
 		int oh = digits(s + 1, 2);
-		int om = oh < 0 ? -1 : digits(s + 4, 2);
+		int om = oh < 0 || s[3] != ':' ? -1 : digits(s + 4, 2);
 		if (oh < 0 || s[3] != ':' || om < 0) {
 			*why = "offset is not +HH:MM or -HH:MM";
 			return WF_ERR_PARSE;

@@ -402,6 +402,9 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&s->in_flight, 1);
 }
 
+/* libmicrohttpd hands us its own format strings */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -414,6 +417,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	}
 	wf_log_debug("libmicrohttpd: %s", msg);
 }
+#pragma GCC diagnostic pop
 
 /* ---- start and stop ---------------------------------------------------- */
 

@@ -20,11 +20,11 @@ same_wall_time(const struct tm *a, int y, int mo, int d, int h, int mi, int s)
 }
 
 enum wf_status
-tz_resolve(const char *tzname, int y, int mo, int d, int h, int mi, int s,
+tz_resolve(const char *zone, int y, int mo, int d, int h, int mi, int s,
 	   enum tz_dst dst, struct wf_time *out, const char **why)
 {
 	char path[512];
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tzname);
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
 	if (access(path, R_OK) != 0) {
 		*why = "time zone not in the tz database (is tzdata installed?)";
 		return WF_ERR_NOT_FOUND;
@@ -35,7 +35,7 @@ tz_resolve(const char *tzname, int y, int mo, int d, int h, int mi, int s,
 	}
 	const char *old = getenv("TZ");
 	char *saved = old ? xstrdup(old) : NULL;
-	setenv("TZ", tzname, 1);
+	setenv("TZ", zone, 1);
 	tzset();
 	/* candidates: the wall time read as standard time and as DST */
 	time_t found[2];

@@ -15,7 +15,7 @@ enum tz_dst {
 };
 
 /**
- * The instant at wall time @y-@mo-@d @h:@mi:@s in zone @tzname (e.g.
+ * The instant at wall time @y-@mo-@d @h:@mi:@s in zone @zone (e.g.
  * "America/New_York"), with its offset. Fails with WF_ERR_INVALID and a
  * static reason in *why when the time does not exist there (DST gap), is
  * ambiguous (DST fold, with TZ_DST_ANY), or the requested standard/daylight
@@ -23,7 +23,7 @@ enum tz_dst {
  * tz database.
  */
 WF_MUST_CHECK enum wf_status
-tz_resolve(const char *tzname, int y, int mo, int d, int h, int mi, int s,
+tz_resolve(const char *zone, int y, int mo, int d, int h, int mi, int s,
 	   enum tz_dst dst, struct wf_time *out, const char **why);
 
 #endif

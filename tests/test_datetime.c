@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
 #include <string.h>
 
 #include "wirefeed/datetime.h"
@@ -180,6 +181,24 @@ START_TEST(compares_instants_not_offsets)
 }
 END_TEST
 
+START_TEST(truncated_offsets_are_errors_not_overreads)
+{
+	/* exact-size heap copies: an overread past the NUL shows under ASan
+	 * (found by fuzzing: "+05" made the parser read the minutes) */
+	const char *cases[] = { "2021-12-30T09:39:00+05", "2021-12-30T09:39:00+0",
+				"2021-12-30T09:39:00+", "2021-12-30T09:39:00-05:",
+				"2021-12-30T09:39:00-05:0", "2021-12-30T09:39:00+0500" };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *copy = strdup(cases[i]);
+		struct wf_time t;
+		const char *why = NULL;
+		ck_assert_int_eq(wf_time_parse_rfc3339(copy, &t, &why), WF_ERR_PARSE);
+		ck_assert_ptr_nonnull(why);
+		free(copy);
+	}
+}
+END_TEST
+
 static Suite *
 datetime_suite(void)
 {
@@ -188,6 +207,7 @@ datetime_suite(void)
 	tcase_add_test(tc, parses_rfc3339_with_offset_and_keeps_it);
 	tcase_add_test(tc, round_trips_rfc3339_table);
 	tcase_add_test(tc, rejects_bad_rfc3339_table);
+	tcase_add_test(tc, truncated_offsets_are_errors_not_overreads);
 	tcase_add_test(tc, compares_instants_not_offsets);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rfc822");

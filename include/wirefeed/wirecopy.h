@@ -8,7 +8,7 @@
 #include "wirefeed/status.h"
 
 /*
- * Wire copy: a story as a newswire ships it in plain text (docs/import.md):
+ * Wire copy: a story as a newswire ships it in plain text (docs/editing.md):
  *
  *   Title line
  *   Source line | date as the wire prints it
