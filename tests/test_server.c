@@ -2,7 +2,13 @@
 /* The HTTP server in process, on a loopback port the kernel picks, checked
  * with libcurl: headers, conditional GET, gzip, HEAD, errors, path escapes,
  * swapping sets under concurrent load. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,6 +476,73 @@ START_TEST(port_in_use_is_a_clear_error)
 }
 END_TEST
 
+/* A raw TCP connection to the server under test. */
+static int
+connect_raw(uint16_t port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	struct timeval tv = { 5, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+START_TEST(limits_slow_and_greedy_clients)
+{
+	struct wf_server_options o = {
+		.address = "127.0.0.1", .port = 0, .threads = 1,
+		.max_per_client = 2, .timeout_s = 1,
+	};
+	struct wf_server *limited = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_server_start(&o, set_a, &limited, &d), WF_OK);
+	uint16_t port = wf_server_port(limited);
+	/* two connections from one address are fine; the third is closed
+	 * at once without an answer */
+	int a = connect_raw(port), b = connect_raw(port);
+	nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+	int c = connect_raw(port);
+	char buf[256];
+	ssize_t n = read(c, buf, sizeof(buf));
+	ck_assert_int_le(n, 0);
+	close(c);
+	/* a slow client that never finishes its request is dropped after
+	 * the timeout */
+	const char partial[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\n";
+	ck_assert_int_eq(write(a, partial, sizeof(partial) - 1), (ssize_t)sizeof(partial) - 1);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = read(a, buf, sizeof(buf));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_le(n, 0);
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 5);
+	close(a);
+	/* the other one still gets served when it asks */
+	const char full[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	close(b);
+	b = connect_raw(port);
+	ck_assert_int_eq(write(b, full, sizeof(full) - 1), (ssize_t)sizeof(full) - 1);
+	n = read(b, buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 12);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "HTTP/1.1 200"));
+	close(b);
+	/* a malformed request line gets a 400 from the server */
+	b = connect_raw(port);
+	const char junk[] = "NOT A REQUEST\r\n\r\n";
+	ck_assert_int_eq(write(b, junk, sizeof(junk) - 1), (ssize_t)sizeof(junk) - 1);
+	n = read(b, buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 12);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, " 400 "));
+	close(b);
+	wf_server_stop(limited, 1000);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -488,6 +561,7 @@ main(void)
 	tcase_add_test(tc, swap_serves_the_new_set);
 	tcase_add_test(tc, swap_under_load_never_mixes_versions);
 	tcase_add_test(tc, port_in_use_is_a_clear_error);
+	tcase_add_test(tc, limits_slow_and_greedy_clients);
 	suite_add_tcase(s, tc);
 	int rc = helpers_run_suite(s);
 	curl_global_cleanup();
