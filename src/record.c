@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,13 +116,16 @@ parse_time(struct parse *p, const xmlNode *n, const char *what,
 	return true;
 }
 
-static void
+/* Returns false (and fails) for a repeat: the caller must not store it. */
+static bool
 once(struct parse *p, const xmlNode *n, bool *seen, const char *what)
 {
 	if (*seen) {
 		fail(p, n, WF_ERR_INVALID, "duplicate <%s>", what);
+		return false;
 	}
 	*seen = true;
+	return true;
 }
 
 static void
@@ -261,7 +265,9 @@ parse_entry(struct parse *p, const xmlNode *root, struct wf_article *a)
 				free(a->dateline);
 				a->dateline = trimmed_text(c);
 			} else if (strcmp(name, "image") == 0) {
-				once(p, c, &seen_image, "wf:image");
+				if (!once(p, c, &seen_image, "wf:image")) {
+					continue; /* a->image holds the first */
+				}
 				struct wf_image *img = xzalloc(sizeof(*img));
 				a->image = img;
 				img->url = attr(c, "href");
@@ -269,8 +275,9 @@ parse_entry(struct parse *p, const xmlNode *root, struct wf_article *a)
 				char *len = attr(c, "length");
 				if (len) {
 					char *end = NULL;
+					errno = 0;
 					long long v = strtoll(len, &end, 10);
-					if (!*len || *end || v < 0) {
+					if (!*len || *end || v < 0 || errno == ERANGE) {
 						fail(p, c, WF_ERR_INVALID,
 						     "wf:image length '%.20s' is not a byte count",
 						     len);
@@ -307,7 +314,9 @@ parse_entry(struct parse *p, const xmlNode *root, struct wf_article *a)
 				}
 				free(when);
 			} else if (strcmp(name, "status") == 0) {
-				once(p, c, &seen_status, "wf:status");
+				if (!once(p, c, &seen_status, "wf:status")) {
+					continue; /* keep the first status */
+				}
 				char *v = trimmed_text(c);
 				if (strcmp(v, "published") == 0) {
 					a->status = WF_ARTICLE_PUBLISHED;
@@ -405,11 +414,14 @@ wf_record_parse_memory(const char *data, size_t len, const char *source,
 	/* No network, no entity substitution, no DTD loading; errors are
 	 * read back from the context, never printed. */
 	struct first_error first = { 0 };
-	xmlSetStructuredErrorFunc(&first, keep_first_error); /* per thread */
+	/* per thread; the caller's handler is put back afterwards */
+	xmlStructuredErrorFunc saved_fn = xmlStructuredError;
+	void *saved_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&first, keep_first_error);
 	xmlDocPtr doc = xmlCtxtReadMemory(
 		ctxt, data, (int)len, p.source, "UTF-8",
 		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetStructuredErrorFunc(saved_ctx, saved_fn);
 	if (!doc || !ctxt->wellFormed) {
 		/* the first error is the cause; later ones are its echoes */
 		const xmlError *e = first.seen ? &first.error

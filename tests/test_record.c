@@ -41,6 +41,13 @@ static const char full_record[] =
 	"  <wf:status>published</wf:status>\n"
 	TAIL;
 
+static void
+count_errors(void *ctx, xmlErrorPtr e)
+{
+	(void)e;
+	(*(int *)ctx)++;
+}
+
 static enum wf_status
 parse(const char *xml, struct wf_article **out, struct wf_diag *d)
 {
@@ -295,6 +302,10 @@ START_TEST(error_image_rules)
 	expect_error(HEAD ID TITLE PUB UPD
 		     "  <wf:image href=\"https://e.org/i.jpg\" type=\"image/jpeg\" length=\"big\"/>\n" TAIL,
 		     WF_ERR_INVALID, 7, "not a byte count");
+	/* beyond 64 bits: refused, not clamped */
+	expect_error(HEAD ID TITLE PUB UPD
+		     "  <wf:image href=\"https://e.org/i.jpg\" type=\"image/jpeg\" length=\"123456789012345678901234\"/>\n" TAIL,
+		     WF_ERR_INVALID, 7, "not a byte count");
 }
 END_TEST
 
@@ -330,6 +341,23 @@ START_TEST(file_errors_name_the_file)
 	ck_assert_msg(strncmp(line, path, strlen(path)) == 0, "%s", line);
 	helpers_rmtree(dir);
 	free(dir);
+}
+END_TEST
+
+START_TEST(caller_error_handler_is_kept)
+{
+	/* parsing installs its own libxml2 error handler for a moment and
+	 * must put the caller's back */
+	int calls = 0;
+	xmlSetStructuredErrorFunc(&calls, count_errors);
+	struct wf_article *a;
+	struct wf_diag d;
+	ck_assert_int_eq(parse(HEAD ID "<title>R&D</title>" PUB UPD TAIL, &a, &d), WF_ERR_XML);
+	ck_assert_int_eq(calls, 0); /* the record's errors were ours */
+	xmlDocPtr doc = xmlReadMemory("<a>&</a>", 8, "x", NULL, XML_PARSE_NONET);
+	xmlFreeDoc(doc);
+	ck_assert_int_gt(calls, 0); /* and the caller's handler is back */
+	xmlSetStructuredErrorFunc(NULL, NULL);
 }
 END_TEST
 
@@ -422,6 +450,7 @@ main(void)
 	suite_add_tcase(s, tc);
 	TCase *fmt = tcase_create("format");
 	tcase_add_test(fmt, format_round_trips);
+	tcase_add_test(fmt, caller_error_handler_is_kept);
 	tcase_add_test(fmt, format_refuses_invalid_article);
 	tcase_add_test(fmt, sample_newswire_records_all_parse);
 	suite_add_tcase(s, fmt);
