@@ -147,6 +147,16 @@ merge_copy(struct wf_article *a, void *ctx, struct wf_diag *diag)
 	return WF_OK;
 }
 
+/* Report a write that failed; returns the exit code. */
+static int
+import_failed(const char *name, enum wf_status st, const struct wf_diag *d)
+{
+	char line[2048];
+	fprintf(stderr, "wirefeed import: %s: %s\n", name,
+		wf_diag_format(d, line, sizeof(line)));
+	return st == WF_ERR_IO ? 2 : 1;
+}
+
 static void
 quiet_report(void *ctx, const struct wf_diag *d)
 {
@@ -248,10 +258,7 @@ cmd_import(int argc, char **argv)
 			enum wf_status st = wf_recstore_edit(root, existing, merge_copy,
 							     &m, &result, &d);
 			if (st != WF_OK) {
-				char line[2048];
-				fprintf(stderr, "wirefeed import: %s: %s\n", items[i].name,
-					wf_diag_format(&d, line, sizeof(line)));
-				rc = st == WF_ERR_IO ? 2 : 1;
+				rc = import_failed(items[i].name, st, &d);
 				break;
 			}
 			printf("%s %s\n", result->id, m.changed ? "updated" : "unchanged");
@@ -265,10 +272,7 @@ cmd_import(int argc, char **argv)
 		char *path = NULL;
 		enum wf_status st = wf_recstore_create(root, a, &path, &d);
 		if (st != WF_OK) {
-			char line[2048];
-			fprintf(stderr, "wirefeed import: %s: %s\n", items[i].name,
-				wf_diag_format(&d, line, sizeof(line)));
-			rc = st == WF_ERR_IO ? 2 : 1;
+			rc = import_failed(items[i].name, st, &d);
 			break;
 		}
 		printf("%s created %s\n", a->id, path);

@@ -46,19 +46,6 @@ wf_config_find_section(const struct wf_config *c, const char *slug)
 	return NULL;
 }
 
-static char *
-trim(char *s)
-{
-	while (isspace((unsigned char)*s)) {
-		s++;
-	}
-	size_t n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1])) {
-		s[--n] = '\0';
-	}
-	return s;
-}
-
 static bool
 is_slug(const char *s)
 {
@@ -155,7 +142,7 @@ wf_config_parse(const char *text, size_t len, const char *source,
 			*next++ = '\0';
 		}
 		lineno++;
-		char *l = trim(line);
+		char *l = wf_text_trim(line);
 		line = next;
 		if (*l == '\0' || *l == '#') {
 			continue;
@@ -168,8 +155,8 @@ wf_config_parse(const char *text, size_t len, const char *source,
 			break;
 		}
 		*eq = '\0';
-		char *key = trim(l);
-		char *value = trim(eq + 1);
+		char *key = wf_text_trim(l);
+		char *value = wf_text_trim(eq + 1);
 		int k = -1;
 		for (int i = 0; i < (int)(sizeof(keys) / sizeof(keys[0])); i++) {
 			if (strcmp(keys[i], key) == 0) {
@@ -256,8 +243,8 @@ wf_config_parse(const char *text, size_t len, const char *source,
 				break;
 			}
 			*bar = '\0';
-			char *slug = trim(value);
-			char *title = trim(bar + 1);
+			char *slug = wf_text_trim(value);
+			char *title = wf_text_trim(bar + 1);
 			if (!is_slug(slug)) {
 				wf_diag_set(diag, src, lineno, 0,
 					    "section slug '%.40s' may only have a-z, 0-9 and '-'",

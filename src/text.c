@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "wirefeed/text.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -144,4 +145,17 @@ wf_text_slugify(const char *title, size_t max_len)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *
+wf_text_trim(char *s)
+{
+	while (isspace((unsigned char)*s)) {
+		s++;
+	}
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1])) {
+		s[--n] = '\0';
+	}
+	return s;
 }

@@ -18,19 +18,6 @@ struct line {
 	int number; /* 1-based */
 };
 
-static char *
-trim(char *s)
-{
-	while (isspace((unsigned char)*s)) {
-		s++;
-	}
-	size_t n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1])) {
-		s[--n] = '\0';
-	}
-	return s;
-}
-
 static const char *
 after_prefix(const char *s, const char *prefix)
 {
@@ -220,7 +207,7 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 			cap *= 2;
 			lines = xreallocarray(lines, cap, sizeof(*lines));
 		}
-		lines[n].text = trim(p);
+		lines[n].text = wf_text_trim(p);
 		lines[n].number = ++number;
 		n++;
 		p = nl ? nl + 1 : NULL;
@@ -247,7 +234,7 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 		if (bar) {
 			*bar = '\0';
 		}
-		wf_article_set_string(&a->source, trim(lines[i].text));
+		wf_article_set_string(&a->source, wf_text_trim(lines[i].text));
 		i++;
 	}
 	/* teaser and photo caption lines, up to the publication time */
@@ -282,15 +269,15 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 	if (teaser.len) {
 		char *t = buf_take(&teaser, NULL);
 		/* the wire's teaser ends with an ellipsis when cut */
-		wf_article_set_string(&a->summary, trim(t));
+		wf_article_set_string(&a->summary, wf_text_trim(t));
 		free(t);
 	}
 	buf_finish(&teaser);
 	if (caption) {
 		/* no image URL in wire copy: keep caption and credit as the
 		 * body's first paragraph, so nothing is lost */
-		char *caption_text = trim(caption);
-		char *credit_text = trim(credit);
+		char *caption_text = wf_text_trim(caption);
+		char *credit_text = wf_text_trim(credit);
 		char *para = xasprintf("%s%s(Photo: %s)", caption_text,
 				       *caption_text ? " " : "", credit_text);
 		free(caption);
@@ -346,7 +333,7 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 			if (and) {
 				*and = '\0';
 			}
-			char *name = trim(p);
+			char *name = wf_text_trim(p);
 			if (*name) {
 				wf_article_add_author(a, name, NULL, NULL);
 			}
@@ -391,7 +378,7 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 		const char *corr = after_prefix(p, "CORRECTION:");
 		if (corr) {
 			char *t = xstrdup(corr);
-			wf_article_add_correction(a, a->updated, trim(t));
+			wf_article_add_correction(a, a->updated, wf_text_trim(t));
 			free(t);
 		} else if (in_corrections) {
 			/* prose after a correction: still part of the body */

@@ -69,6 +69,17 @@ START_TEST(slugify_table)
 }
 END_TEST
 
+START_TEST(trim_strips_ascii_space)
+{
+	char a[] = "  \t key = value \r\n";
+	ck_assert_str_eq(wf_text_trim(a), "key = value");
+	char b[] = "   ";
+	ck_assert_str_eq(wf_text_trim(b), "");
+	char c[] = "x";
+	ck_assert_str_eq(wf_text_trim(c), "x");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -78,6 +89,7 @@ main(void)
 	tcase_add_test(tc, rejects_bad_sequences_table);
 	tcase_add_test(tc, sanitize_replaces_and_drops);
 	tcase_add_test(tc, slugify_table);
+	tcase_add_test(tc, trim_strips_ascii_space);
 	suite_add_tcase(s, tc);
 	return helpers_run_suite(s);
 }

@@ -24,6 +24,11 @@ wf_text_is_xml_safe(const char *s, size_t len, size_t *bad_offset,
 char *
 wf_text_sanitize(const char *s, size_t len);
 
+/** Strip leading and trailing ASCII white space from @s in place; returns
+ * the first non-space character (inside @s). */
+char *
+wf_text_trim(char *s);
+
 /**
  * Turn @title into a URL/file-safe slug: lowercase ASCII letters and digits,
  * runs of anything else become one '-', no leading/trailing '-', at most
