@@ -204,6 +204,17 @@ START_TEST(serves_the_sample_newswire)
 		ck_assert_msg(helpers_run(cmd, &out) == 0, "%s", out);
 		free(out);
 	}
+	/* and so does newsboat, which keeps items in its cache by guid */
+	const char *nb_feeds[] = { "/atom.xml", "/rss.xml" };
+	for (int i = 0; i < 2; i++) {
+		char cmd[9000];
+		snprintf(cmd, sizeof(cmd),
+			 "/usr/bin/python3 '%s/tests/e2e/newsboat_check.py' '%s' '%s%s'",
+			 helpers_source_root(), s.root, s.base, nb_feeds[i]);
+		char *out = NULL;
+		ck_assert_msg(helpers_run(cmd, &out) == 0, "%s", out);
+		free(out);
+	}
 	/* combined log format on stderr */
 	char *log = helpers_read_file(s.log, NULL);
 	ck_assert_msg(strstr(log, "127.0.0.1 - - [") &&

@@ -5,7 +5,8 @@ client would, and compare it with the newswire's records.
 usage: feedparser_check.py NEWSWIRE_ROOT FEED_FILE [SECTION]
 Exit 0 if feedparser reads it cleanly (bozo == 0) and every published
 record of the feed is there once with the right id, title, published and
-updated; 1 otherwise (reasons on stdout); 77 if feedparser is missing.
+updated, newest updated first (ties by id); 1 otherwise (reasons on
+stdout); 77 if feedparser is missing.
 """
 import calendar
 import datetime
@@ -71,6 +72,11 @@ def main():
         raw = e.get("updated_parsed")
         if raw is None or calendar.timegm(raw) != w["updated"]:
             problems.append("%s: updated %r, want %d" % (e.id, raw, w["updated"]))
+    # order: newest updated first, ties broken by id
+    got_order = [e.id for e in d.entries if e.id in want]
+    want_order = sorted(got_order, key=lambda i: (-want[i]["updated"], i))
+    if got_order != want_order:
+        problems.append("entries out of order: %s" % got_order)
     for missing in sorted(set(want) - seen):
         problems.append("missing entry %s" % missing)
     newest = max((w["updated"] for w in want.values()), default=None)
