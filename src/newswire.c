@@ -212,23 +212,22 @@ index_read(const char *path, struct index *ix, const char **why)
 	return true;
 }
 
-static const struct index_entry *
-index_find(const struct index *ix, const char *name)
+/* Pair each of the sorted @names with its entry in the index (sorted by
+ * name too): one merge pass. */
+static struct index_entry **
+match_index(struct index *ix, char **names, size_t n)
 {
-	size_t lo = 0, hi = ix->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(ix->entries[mid].name, name);
-		if (c == 0) {
-			return &ix->entries[mid];
+	struct index_entry **match = xcalloc(n ? n : 1, sizeof(*match));
+	size_t j = 0;
+	for (size_t i = 0; i < n && j < ix->n; i++) {
+		while (j < ix->n && strcmp(ix->entries[j].name, names[i]) < 0) {
+			j++;
 		}
-		if (c < 0) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
+		if (j < ix->n && strcmp(ix->entries[j].name, names[i]) == 0) {
+			match[i] = &ix->entries[j++];
 		}
 	}
-	return NULL;
+	return match;
 }
 
 enum wf_status
@@ -465,7 +464,7 @@ struct scan {
 	int dir_fd;
 	char **names;
 	size_t n;
-	struct index *ix;
+	struct index_entry **match; /* the index entry of each name, or NULL */
 	/* work distribution */
 	atomic_size_t next;
 	/* per file */
@@ -484,7 +483,7 @@ scan_one(struct scan *sc, size_t i)
 		sc->result[i] = SCAN_GONE; /* vanished, or not a file */
 		return;
 	}
-	struct index_entry *old = (struct index_entry *)index_find(sc->ix, name);
+	struct index_entry *old = sc->match[i];
 	char *path = xasprintf("%s/%s", sc->dir, name);
 	struct wf_record *r = &sc->recs[i];
 	if (old && old->stub && old->size == st.st_size &&
@@ -599,7 +598,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	size_t slots = n_files ? n_files : 1;
 	struct scan sc = {
 		.dir = dir, .dir_fd = dir_fd, .names = names, .n = n_files,
-		.ix = &ix,
+		.match = match_index(&ix, names, n_files),
 		.result = xcalloc(slots, sizeof(*sc.result)),
 		.recs = xcalloc(slots, sizeof(*sc.recs)),
 		.diags = xcalloc(slots, sizeof(*sc.diags)),
@@ -638,6 +637,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 		free(names[i]);
 	}
 	free(names);
+	free(sc.match);
 	free(sc.result);
 	free(sc.diags);
 	free(sc.hand_edit);
