@@ -49,6 +49,8 @@ struct index_entry {
 	int64_t size, mtime_ns;
 	uint64_t inode;
 	char digest[17];
+	const char *line; /* the entry's line in the index (no newline) */
+	size_t line_len;
 	struct wf_article *stub; /* id, sections, published, updated, edited,
 				    status */
 };
@@ -56,6 +58,7 @@ struct index_entry {
 struct index {
 	struct index_entry *entries; /* sorted by name */
 	size_t n;
+	char *text; /* the file's bytes; entries' lines point into it */
 };
 
 static void
@@ -66,7 +69,9 @@ index_free(struct index *ix)
 		wf_article_destroy(ix->entries[i].stub);
 	}
 	free(ix->entries);
+	free(ix->text);
 	ix->entries = NULL;
+	ix->text = NULL;
 	ix->n = 0;
 }
 
@@ -80,7 +85,26 @@ parse_time_field(const char *s, struct wf_time *t)
 /* One line: name size mtime inode sha id published updated edited status
  * sections, tab-separated. */
 static bool
+parse_fields(char *line, struct index_entry *e);
+
+static bool
 parse_index_line(char *line, struct index_entry *e)
+{
+	size_t len = strlen(line);
+	bool ok = parse_fields(line, e);
+	/* put the tabs back: the line is kept for a cheap rewrite */
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '\0') {
+			line[i] = '\t';
+		}
+	}
+	e->line = line;
+	e->line_len = len;
+	return ok;
+}
+
+static bool
+parse_fields(char *line, struct index_entry *e)
 {
 	char *f[11];
 	int n = 0;
@@ -127,12 +151,12 @@ parse_index_line(char *line, struct index_entry *e)
 		ok = false;
 	}
 	if (ok && strcmp(f[10], "-") != 0) {
-		for (char *s = f[10]; s;) {
-			char *comma = strchr(s, ',');
-			if (comma) {
-				*comma = '\0';
-			}
-			wf_article_add_section(a, s, NULL);
+		for (const char *s = f[10]; s;) {
+			const char *comma = strchr(s, ',');
+			char *term = comma ? xstrndup(s, (size_t)(comma - s))
+					   : xstrdup(s);
+			wf_article_add_section(a, term, NULL);
+			free(term);
 			s = comma ? comma + 1 : NULL;
 		}
 	}
@@ -208,7 +232,7 @@ index_read(const char *path, struct index *ix, const char **why)
 		}
 		ix->n++;
 	}
-	buf_finish(&b);
+	ix->text = buf_take(&b, NULL); /* the entries' lines live in it */
 	return true;
 }
 
@@ -242,6 +266,14 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 	enum wf_status st = buf_append_str(&b, INDEX_MAGIC "\n");
 	for (size_t i = 0; st == WF_OK && i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
+		if (r->index_line) {
+			/* unchanged since the index was read: its own line */
+			st = buf_append(&b, r->index_line, r->index_line_len);
+			if (st == WF_OK) {
+				st = buf_append(&b, "\n", 1);
+			}
+			continue;
+		}
 		const struct wf_article *a = r->article;
 		char pub[WF_TIME_RFC3339_MAX], upd[WF_TIME_RFC3339_MAX],
 			ed[WF_TIME_RFC3339_MAX] = "-";
@@ -496,6 +528,8 @@ scan_one(struct scan *sc, size_t i)
 		r->mtime_ns = old->mtime_ns;
 		r->inode = old->inode;
 		memcpy(r->digest, old->digest, sizeof(r->digest));
+		r->index_line = old->line;
+		r->index_line_len = old->line_len;
 		sc->result[i] = SCAN_REUSED;
 		return;
 	}
@@ -642,6 +676,8 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	free(sc.diags);
 	free(sc.hand_edit);
 	free(dir);
+	char *index_text = ix.text; /* reused records point into it */
+	ix.text = NULL;
 	index_free(&ix);
 	size_t kept = drop_duplicate_ids(recs, n, o);
 	local.invalid += n - kept;
@@ -651,6 +687,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	nw->config = config;
 	nw->records = recs;
 	nw->n_records = kept;
+	nw->index_text_ = index_text;
 	/* nothing new, changed, removed or refused: the index on disk is
 	 * already this one */
 	nw->index_current = local.index_used && local.parsed == 0 &&
@@ -762,6 +799,7 @@ wf_newswire_destroy(struct wf_newswire *nw)
 	}
 	free(nw->records);
 	wf_config_destroy(nw->config);
+	free(nw->index_text_);
 	free(nw->root);
 	free(nw);
 }

@@ -31,6 +31,10 @@ struct wf_record {
 	int64_t mtime_ns;
 	uint64_t inode;
 	char digest[17]; /* fast 64-bit hash of the bytes, hex */
+	/* private: the record's line in the index it came from (reused
+	 * records only), so rewriting the index is mostly a copy */
+	const char *index_line;
+	size_t index_line_len;
 };
 
 struct wf_newswire {
@@ -39,6 +43,7 @@ struct wf_newswire {
 	struct wf_record *records; /* valid records, sorted by path */
 	size_t n_records;
 	bool index_current; /* the index read matches: no need to rewrite */
+	char *index_text_;  /* private: owns what index_line points into */
 };
 
 /** Called once per record that cannot be used (error) or deserves a look
