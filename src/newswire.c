@@ -516,7 +516,11 @@ scan_one(struct scan *sc, size_t i)
 		return;
 	}
 	struct index_entry *old = sc->match[i];
-	char *path = xasprintf("%s/%s", sc->dir, name);
+	size_t dir_len = strlen(sc->dir), name_len = strlen(name);
+	char *path = xmalloc(dir_len + 1 + name_len + 1); /* dir/name */
+	memcpy(path, sc->dir, dir_len);
+	path[dir_len] = '/';
+	memcpy(path + dir_len + 1, name, name_len + 1);
 	struct wf_record *r = &sc->recs[i];
 	if (old && old->stub && old->size == st.st_size &&
 	    old->mtime_ns == mtime_ns(&st) && old->inode == (uint64_t)st.st_ino) {
@@ -549,12 +553,18 @@ static void *
 scan_worker(void *arg)
 {
 	struct scan *sc = arg;
+	/* files are taken in runs, so threads do not fight over the counter
+	 * and their per-file slots do not share cache lines */
+	enum { RUN = 64 };
 	for (;;) {
-		size_t i = atomic_fetch_add(&sc->next, 1);
-		if (i >= sc->n) {
+		size_t first = atomic_fetch_add(&sc->next, RUN);
+		if (first >= sc->n) {
 			return NULL;
 		}
-		scan_one(sc, i);
+		size_t end = sc->n - first < RUN ? sc->n : first + RUN;
+		for (size_t i = first; i < end; i++) {
+			scan_one(sc, i);
+		}
 	}
 }
 
