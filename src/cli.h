@@ -32,6 +32,7 @@ cmd_list(int argc, char **argv);
 /* Shared by build and serve (cli_build.c). */
 #include <stdbool.h>
 #include "wirefeed/feedset.h"
+#include "wirefeed/newswire.h"
 
 struct cli_build_options {
 	const char *root;
@@ -45,10 +46,12 @@ struct cli_build_options {
  * Load the newswire, report bad records and withdrawn stories on stderr,
  * render, and publish to opts->out. Returns the exit code (0, 1, 2). When
  * something was rendered, *set gets it (caller unrefs), even on exit 1
- * with --keep-going.
+ * with --keep-going, and so does *keep (if not NULL) the loaded newswire,
+ * for wf_newswire_refresh() (caller destroys).
  */
 int
-cli_build(const struct cli_build_options *opts, struct wf_feedset **set);
+cli_build(const struct cli_build_options *opts, struct wf_feedset **set,
+	  struct wf_newswire **keep);
 
 /** Print "wirefeed CMD: ..." for a getopt_long failure code. */
 void

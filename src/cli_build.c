@@ -79,7 +79,8 @@ print_notes(const struct wf_newswire *nw, bool quiet)
 }
 
 int
-cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out)
+cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
+	  struct wf_newswire **keep)
 {
 	struct wf_newswire *nw = NULL;
 	struct wf_diag diag = { 0 };
@@ -134,7 +135,11 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out)
 	if (wf_newswire_save_index(nw, index_path, &diag) != WF_OK) {
 		print_warning(NULL, &diag);
 	}
-	wf_newswire_destroy(nw);
+	if (keep) {
+		*keep = nw;
+	} else {
+		wf_newswire_destroy(nw);
+	}
 	free(index_path);
 	*set_out = set;
 	return n_invalid > 0 ? 1 : 0;

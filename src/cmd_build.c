@@ -73,7 +73,7 @@ cmd_build(int argc, char **argv)
 		return 2;
 	}
 	struct wf_feedset *set = NULL;
-	int rc = cli_build(&opts, &set);
+	int rc = cli_build(&opts, &set, NULL);
 	wf_feedset_unref(set);
 	return rc;
 }

@@ -25,6 +25,9 @@
 #include "sha256.h"
 
 #define DEBOUNCE_MS 150
+/* The index (a cache for the next start) is written once edits pause,
+ * not after every rebuild: it is as big as the newswire. */
+#define INDEX_SAVE_DELAY_MS 2000
 
 static void
 usage(FILE *out)
@@ -149,8 +152,46 @@ newswire_signature(const char *root, char out[65])
 	}
 }
 
+/* What changed since the last rebuild. */
+struct pending {
+	char **names; /* record files inotify named */
+	size_t n, cap;
+	bool everything; /* config changed, events lost, SIGHUP: open afresh */
+	int articles_wd; /* the watch on articles/ */
+};
+
+static void
+pending_add(struct pending *p, const char *name)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		char **grown = realloc(p->names, p->cap * sizeof(*grown));
+		if (!grown) {
+			p->everything = true; /* cannot remember: rescan all */
+			return;
+		}
+		p->names = grown;
+	}
+	char *copy = strdup(name);
+	if (!copy) {
+		p->everything = true;
+		return;
+	}
+	p->names[p->n++] = copy;
+}
+
+static void
+pending_clear(struct pending *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->names[i]);
+	}
+	p->n = 0;
+	p->everything = false;
+}
+
 static int
-watch_newswire(const char *root)
+watch_newswire(const char *root, int *articles_wd)
 {
 	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (fd < 0) {
@@ -163,7 +204,7 @@ watch_newswire(const char *root)
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/articles", root);
 	if (inotify_add_watch(fd, root, mask) < 0 ||
-	    inotify_add_watch(fd, path, mask) < 0) {
+	    (*articles_wd = inotify_add_watch(fd, path, mask)) < 0) {
 		wf_log_warn("cannot watch %s (%s); relying on the periodic scan",
 			    root, strerror(errno));
 		close(fd);
@@ -172,9 +213,10 @@ watch_newswire(const char *root)
 	return fd;
 }
 
-/* Drain inotify; whether any event concerns a record or the config. */
+/* Drain inotify into @changes; whether any event concerns a record or the
+ * config. */
 static bool
-drain_events(int fd)
+drain_events(int fd, struct pending *changes)
 {
 	bool relevant = false;
 	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -185,13 +227,17 @@ drain_events(int fd)
 		}
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const void *)p;
-			if (ev->len > 0 &&
-			    (wf_newswire_is_record_name(ev->name) ||
-			     strcmp(ev->name, "wirefeed.conf") == 0)) {
-				relevant = true;
-			}
 			if (ev->mask & IN_Q_OVERFLOW) {
-				relevant = true;
+				relevant = changes->everything = true;
+			} else if (ev->len == 0) {
+				/* the directory itself */
+			} else if (ev->wd == changes->articles_wd) {
+				if (wf_newswire_is_record_name(ev->name)) {
+					pending_add(changes, ev->name);
+					relevant = true;
+				}
+			} else if (strcmp(ev->name, "wirefeed.conf") == 0) {
+				relevant = changes->everything = true;
 			}
 			p += sizeof(*ev) + ev->len;
 		}
@@ -227,26 +273,57 @@ log_record_warning(void *ctx, const struct wf_diag *d)
 	wf_log_warn("%s", line);
 }
 
-/* Rebuild (incrementally, with the newswire's index); on success publish
- * and swap. Returns whether it swapped. */
-static bool
-rebuild(const struct serve_options *o, struct wf_server *server)
+/* Open the newswire afresh (with its index: only changed records are
+ * parsed). NULL on failure, logged. */
+static struct wf_newswire *
+reopen(const struct serve_options *o, const struct wf_load_options *lo,
+       struct wf_load_stats *stats)
 {
 	struct wf_newswire *nw = NULL;
 	struct wf_diag diag = { 0 };
+	if (wf_newswire_open(o->build.root, lo, &nw, stats, &diag) != WF_OK) {
+		char line[2048];
+		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
+		wf_log_error("rebuild failed; still serving the previous feeds");
+		return NULL;
+	}
+	return nw;
+}
+
+/* Bring *warm (the newswire in memory; NULL: none usable) up to date with
+ * what @p says changed (@p NULL: stat every record to find out), then
+ * render, publish and swap. Only the records that changed are read: the
+ * others stay in memory between rebuilds. Returns whether it swapped. */
+static bool
+rebuild(const struct serve_options *o, struct wf_server *server,
+	struct wf_newswire **warm, const struct pending *p, const char *why)
+{
 	int64_t t0 = now_ms();
 	char *index_path = wf_newswire_index_path(o->build.root);
 	struct wf_load_options lo = { .index_path = index_path,
 				      .error = log_record_error,
 				      .warning = log_record_warning };
 	struct wf_load_stats stats = { 0 };
-	if (wf_newswire_open(o->build.root, &lo, &nw, &stats, &diag) != WF_OK) {
-		char line[2048];
-		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
-		wf_log_error("rebuild failed; still serving the previous feeds");
+	enum wf_refresh how = WF_REFRESH_REOPEN;
+	if (*warm && !(p && p->everything)) {
+		how = wf_newswire_refresh(*warm,
+					  p ? (const char *const *)p->names
+					    : NULL,
+					  p ? p->n : 0, &lo, &stats);
+	}
+	if (how == WF_REFRESH_UNCHANGED) {
 		free(index_path);
 		return false;
 	}
+	if (how == WF_REFRESH_REOPEN) {
+		wf_newswire_destroy(*warm);
+		*warm = reopen(o, &lo, &stats);
+		if (!*warm) {
+			free(index_path);
+			return false;
+		}
+	}
+	struct wf_newswire *nw = *warm;
 	size_t invalid = stats.invalid;
 	if (invalid == 0) {
 		invalid += wf_newswire_prepare(nw, log_record_error, NULL);
@@ -254,30 +331,37 @@ rebuild(const struct serve_options *o, struct wf_server *server)
 	if (invalid > 0) {
 		wf_log_error("rebuild failed: %zu invalid record%s; still serving the previous feeds",
 			     invalid, invalid == 1 ? "" : "s");
-		wf_newswire_destroy(nw);
 		free(index_path);
 		return false;
 	}
 	struct wf_feedset *set = wf_render(nw);
-	size_t records = nw->n_records;
 	struct wf_publish_stats ps = { 0 };
+	struct wf_diag diag = { 0 };
 	if (o->build.out &&
 	    wf_publish(set, o->build.out, &ps, &diag) != WF_OK) {
 		char line[2048];
 		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
 		wf_log_error("could not write the static files; serving the new feeds from memory");
 	}
-	if (wf_newswire_save_index(nw, index_path, &diag) != WF_OK) {
-		char line[2048];
-		wf_log_warn("%s", wf_diag_format(&diag, line, sizeof(line)));
-	}
-	wf_newswire_destroy(nw);
 	free(index_path);
 	wf_server_swap(server, set);
 	wf_feedset_unref(set);
-	wf_log_info("rebuilt: %zu records (%zu read), %zu files changed, in %lld ms",
-		    records, stats.parsed, ps.written, (long long)(now_ms() - t0));
+	wf_log_info("rebuilt (%s): %zu records (%zu read), %zu files changed, in %lld ms",
+		    why, nw->n_records, stats.parsed, ps.written,
+		    (long long)(now_ms() - t0));
 	return true;
+}
+
+static void
+save_index(const struct serve_options *o, const struct wf_newswire *nw)
+{
+	char *index_path = wf_newswire_index_path(o->build.root);
+	struct wf_diag diag = { 0 };
+	if (nw && wf_newswire_save_index(nw, index_path, &diag) != WF_OK) {
+		char line[2048];
+		wf_log_warn("%s", wf_diag_format(&diag, line, sizeof(line)));
+	}
+	free(index_path);
 }
 
 /* ---- the command ------------------------------------------------------- */
@@ -400,8 +484,10 @@ cmd_serve(int argc, char **argv)
 	struct cli_build_options first = o.build;
 	first.keep_going = true;
 	struct wf_feedset *set = NULL;
-	rc = cli_build(&first, &set);
+	struct wf_newswire *warm = NULL; /* kept loaded between rebuilds */
+	rc = cli_build(&first, &set, &warm);
 	if (!set) {
+		wf_newswire_destroy(warm);
 		if (log_file) {
 			fclose(log_file);
 		}
@@ -410,8 +496,9 @@ cmd_serve(int argc, char **argv)
 	if (rc != 0) {
 		wf_log_error("serving without the invalid records above; fix them and the feeds rebuild");
 	}
-	char signature[65];
-	newswire_signature(o.build.root, signature);
+	/* what the records looked like when the newswire could not be loaded
+	 * (warm is NULL): the periodic scan retries when it changes */
+	char signature[65] = "";
 
 	/* Cache-Control max-age comes from the config (read at start). */
 	o.server.cache_max_age_s = WF_CONFIG_DEFAULT_MAX_AGE_S;
@@ -429,6 +516,7 @@ cmd_serve(int argc, char **argv)
 	if (wf_server_start(&o.server, set, &server, &diag) != WF_OK) {
 		fprintf(stderr, "wirefeed serve: %s\n", diag.message);
 		wf_feedset_unref(set);
+		wf_newswire_destroy(warm);
 		if (log_file) {
 			fclose(log_file);
 		}
@@ -441,8 +529,10 @@ cmd_serve(int argc, char **argv)
 	fflush(stderr);
 	wf_feedset_unref(set);
 
-	int watch_fd = watch_newswire(o.build.root);
+	struct pending pending = { .articles_wd = -1 };
+	int watch_fd = watch_newswire(o.build.root, &pending.articles_wd);
 	int64_t pending_at = -1; /* when to rebuild after inotify events */
+	int64_t index_at = -1;   /* when to save the index */
 	int64_t next_scan = o.scan_interval_s
 				    ? now_ms() + (int64_t)o.scan_interval_s * 1000
 				    : -1;
@@ -456,6 +546,9 @@ cmd_serve(int argc, char **argv)
 		if (next_scan >= 0 && (wake < 0 || next_scan < wake)) {
 			wake = next_scan;
 		}
+		if (index_at >= 0 && (wake < 0 || index_at < wake)) {
+			wake = index_at;
+		}
 		int timeout = wake < 0 ? -1 : (int)(wake > now ? wake - now : 0);
 		struct pollfd fds[2] = {
 			{ .fd = sig_fd, .events = POLLIN },
@@ -467,12 +560,14 @@ cmd_serve(int argc, char **argv)
 			break;
 		}
 		bool rebuild_now = false;
+		const char *why = "inotify"; /* for the log */
 		if (n > 0 && (fds[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 			while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGHUP) {
 					wf_log_info("SIGHUP: rebuilding");
-					rebuild_now = true;
+					rebuild_now = pending.everything = true;
+					why = "SIGHUP";
 				} else {
 					wf_log_info("%s: finishing requests in flight, then stopping",
 						    si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -481,7 +576,7 @@ cmd_serve(int argc, char **argv)
 			}
 		}
 		if (n > 0 && watch_fd >= 0 && (fds[1].revents & POLLIN) &&
-		    drain_events(watch_fd)) {
+		    drain_events(watch_fd, &pending)) {
 			pending_at = now_ms() + DEBOUNCE_MS; /* let writes settle */
 		}
 		now = now_ms();
@@ -489,21 +584,53 @@ cmd_serve(int argc, char **argv)
 			pending_at = -1;
 			rebuild_now = true;
 		}
+		if (index_at >= 0 && now >= index_at) {
+			index_at = -1;
+			save_index(&o, warm);
+		}
+		bool scan_now = false;
 		if (next_scan >= 0 && now >= next_scan) {
 			next_scan = now + (int64_t)o.scan_interval_s * 1000;
+			scan_now = true;
+		}
+		if (!rebuild_now) {
+			why = "scan";
+		}
+		if (running && !warm && (rebuild_now || scan_now)) {
+			/* nothing in memory to refresh: open again, but on a
+			 * scan only if the files moved since the last failure.
+			 * The signature first: a change during the rebuild
+			 * must trigger another one. */
 			char current[65];
 			newswire_signature(o.build.root, current);
-			if (strcmp(current, signature) != 0) {
-				rebuild_now = true;
+			if (rebuild_now || strcmp(current, signature) != 0) {
+				memcpy(signature, current, sizeof(signature));
+				pending.everything = true;
+				if (rebuild(&o, server, &warm, &pending, why)) {
+					index_at = now_ms() + INDEX_SAVE_DELAY_MS;
+				}
+				pending_clear(&pending);
+			}
+		} else if (running && (rebuild_now || scan_now)) {
+			/* inotify's names, or (scan) a stat of every record */
+			if (rebuild(&o, server, &warm,
+				    rebuild_now ? &pending : NULL, why)) {
+				index_at = now_ms() + INDEX_SAVE_DELAY_MS;
+			}
+			if (rebuild_now) {
+				pending_clear(&pending);
+			}
+			if (!warm) {
+				newswire_signature(o.build.root, signature);
 			}
 		}
-		if (running && rebuild_now) {
-			/* the signature first: a change during the rebuild
-			 * must trigger another one */
-			newswire_signature(o.build.root, signature);
-			rebuild(&o, server);
-		}
 	}
+	pending_clear(&pending);
+	free(pending.names);
+	if (index_at >= 0) {
+		save_index(&o, warm);
+	}
+	wf_newswire_destroy(warm);
 	wf_server_stop(server, o.grace_s * 1000);
 	if (watch_fd >= 0) {
 		close(watch_fd);

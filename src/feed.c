@@ -99,14 +99,20 @@ wf_feed_select_positions(const struct wf_article *const *articles, size_t n,
 		if (a->status != WF_ARTICLE_PUBLISHED) {
 			continue;
 		}
+		/* the cheap test first: once the heap is full, most stories
+		 * are older than the worst kept, whatever their section */
+		bool full = sel.count == cap;
+		if (full && compare_entries(&a, &articles[sel.heap[0]]) >= 0) {
+			continue;
+		}
 		if (section && !wf_article_in_section(a, section)) {
 			continue;
 		}
-		if (sel.count < cap) {
+		if (!full) {
 			sel.heap[sel.count] = i;
 			sift_up(&sel, sel.count);
 			sel.count++;
-		} else if (compare_entries(&a, &articles[sel.heap[0]]) < 0) {
+		} else {
 			sel.heap[0] = i; /* better than the worst kept */
 			sift_down(&sel, 0);
 		}

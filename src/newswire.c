@@ -42,6 +42,94 @@ base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+static char *
+join_path(const char *dir, const char *name)
+{
+	size_t dir_len = strlen(dir), name_len = strlen(name);
+	char *path = xmalloc(dir_len + 1 + name_len + 1);
+	memcpy(path, dir, dir_len);
+	path[dir_len] = '/';
+	memcpy(path + dir_len + 1, name, name_len + 1);
+	return path;
+}
+
+/* A file as it was seen: enough to tell that it changed since. */
+struct stamp {
+	int64_t size, mtime_ns;
+	uint64_t inode;
+};
+
+static int64_t
+mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static struct stamp
+stamp_of(const struct stat *st)
+{
+	return (struct stamp){ .size = st->st_size, .mtime_ns = mtime_ns(st),
+			       .inode = (uint64_t)st->st_ino };
+}
+
+static bool
+stamp_equal(struct stamp a, struct stamp b)
+{
+	return a.size == b.size && a.mtime_ns == b.mtime_ns &&
+	       a.inode == b.inode;
+}
+
+/* A record file left out of the newswire (invalid, or a duplicate id). */
+struct refused_file {
+	char *name;
+	struct stamp seen;
+};
+
+struct wf_newswire_private {
+	char *index_text; /* owns what the records' index_line point into */
+	struct refused_file *refused; /* sorted by name */
+	size_t n_refused;
+	bool duplicates;   /* some are refused for a duplicate id */
+	struct stamp config; /* wirefeed.conf as loaded */
+};
+
+static void
+refuse(struct wf_newswire_private *p, const char *name, struct stamp seen)
+{
+	/* kept sorted: open adds in name order, refresh inserts */
+	size_t at = p->n_refused;
+	while (at > 0 && strcmp(p->refused[at - 1].name, name) > 0) {
+		at--;
+	}
+	p->refused = xreallocarray(p->refused, p->n_refused + 1,
+				   sizeof(*p->refused));
+	memmove(&p->refused[at + 1], &p->refused[at],
+		(p->n_refused - at) * sizeof(*p->refused));
+	p->refused[at] = (struct refused_file){ xstrdup(name), seen };
+	p->n_refused++;
+}
+
+/* Index of the refused file @name, or -1. */
+static ptrdiff_t
+find_refused(const struct wf_newswire_private *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_refused; i++) {
+		if (strcmp(p->refused[i].name, name) == 0) {
+			return (ptrdiff_t)i;
+		}
+	}
+	return -1;
+}
+
+static void
+unrefuse(struct wf_newswire_private *p, size_t i)
+{
+	free(p->refused[i].name);
+	memmove(&p->refused[i], &p->refused[i + 1],
+		(p->n_refused - i - 1) * sizeof(*p->refused));
+	p->n_refused--;
+}
+
 /* ---- the index ---------------------------------------------------------- */
 
 struct index_entry {
@@ -347,12 +435,6 @@ list_records(const char *dir, size_t *count, struct wf_diag *diag)
 	return names ? names : xcalloc(1, sizeof(*names));
 }
 
-static int64_t
-mtime_ns(const struct stat *st)
-{
-	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-}
-
 static void
 report(wf_report_fn fn, void *ctx, const struct wf_diag *d)
 {
@@ -403,7 +485,8 @@ drop_record(struct wf_record *r)
  * table of ids (open addressing) keeps this linear for large newswires. */
 static size_t
 drop_duplicate_ids(struct wf_record *recs, size_t n,
-		   const struct wf_load_options *o)
+		   const struct wf_load_options *o,
+		   struct wf_newswire_private *priv)
 {
 	if (n < 2) {
 		return n;
@@ -458,8 +541,13 @@ drop_duplicate_ids(struct wf_record *recs, size_t n,
 		}
 		free(other);
 		kept = 0;
+		priv->duplicates = true;
 		for (size_t i = 0; i < n; i++) {
 			if (dup[i]) {
+				refuse(priv, base_name(recs[i].path),
+				       (struct stamp){ recs[i].size,
+						       recs[i].mtime_ns,
+						       recs[i].inode });
 				drop_record(&recs[i]);
 			} else {
 				recs[kept++] = recs[i];
@@ -473,18 +561,27 @@ drop_duplicate_ids(struct wf_record *recs, size_t n,
 
 /* A content change that readers will not be told about. */
 static bool
-is_hand_edit(const struct index_entry *old, const struct wf_record *r)
+is_hand_edit(const char *old_digest, const struct wf_article *old,
+	     const struct wf_record *r)
 {
 	const struct wf_article *a = r->article;
-	if (!old || !old->stub || strcmp(old->digest, r->digest) == 0 ||
-	    strcmp(old->stub->id, a->id) != 0 ||
-	    wf_time_compare(old->stub->updated, a->updated) != 0) {
+	if (!old || strcmp(old_digest, r->digest) == 0 ||
+	    strcmp(old->id, a->id) != 0 ||
+	    wf_time_compare(old->updated, a->updated) != 0) {
 		return false;
 	}
 	/* a changed app:edited is a minor edit, recorded as such */
-	return old->stub->has_edited == a->has_edited &&
-	       (!a->has_edited ||
-		wf_time_compare(old->stub->edited, a->edited) == 0);
+	return old->has_edited == a->has_edited &&
+	       (!a->has_edited || wf_time_compare(old->edited, a->edited) == 0);
+}
+
+static void
+report_hand_edit(const struct wf_load_options *o, const char *path)
+{
+	struct wf_diag d;
+	wf_diag_set(&d, path, 0, 0,
+		    "the record changed since the last build but its updated (and app:edited) did not: readers will not see the change as an update (use 'wirefeed update', or --minor for a silent fix)");
+	report(o->warning, o->ctx, &d);
 }
 
 /* What the scan found for one file. */
@@ -516,14 +613,11 @@ scan_one(struct scan *sc, size_t i)
 		return;
 	}
 	struct index_entry *old = sc->match[i];
-	size_t dir_len = strlen(sc->dir), name_len = strlen(name);
-	char *path = xmalloc(dir_len + 1 + name_len + 1); /* dir/name */
-	memcpy(path, sc->dir, dir_len);
-	path[dir_len] = '/';
-	memcpy(path + dir_len + 1, name, name_len + 1);
+	char *path = join_path(sc->dir, name);
 	struct wf_record *r = &sc->recs[i];
-	if (old && old->stub && old->size == st.st_size &&
-	    old->mtime_ns == mtime_ns(&st) && old->inode == (uint64_t)st.st_ino) {
+	if (old && old->stub &&
+	    stamp_equal((struct stamp){ old->size, old->mtime_ns, old->inode },
+			stamp_of(&st))) {
 		/* unchanged since the last build: the index's stub */
 		r->path = path;
 		r->article = old->stub; /* moved out of the index */
@@ -539,12 +633,16 @@ scan_one(struct scan *sc, size_t i)
 	}
 	struct wf_diag *d = xzalloc(sizeof(*d));
 	if (parse_record(path, &st, r, d)) {
-		sc->hand_edit[i] = is_hand_edit(old, r);
+		sc->hand_edit[i] =
+			old && is_hand_edit(old->digest, old->stub, r);
 		sc->result[i] = SCAN_PARSED;
 		free(d);
 	} else {
 		sc->diags[i] = d;
 		sc->result[i] = SCAN_INVALID;
+		r->size = st.st_size; /* remembered as refused */
+		r->mtime_ns = mtime_ns(&st);
+		r->inode = st.st_ino;
 	}
 	free(path);
 }
@@ -604,6 +702,12 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	struct wf_load_stats local = { 0 };
 	char *conf_path = xasprintf("%s/wirefeed.conf", root);
 	struct wf_config *config = NULL;
+	/* stamped before reading: a change in between makes a refresh reopen */
+	struct stat conf_st;
+	struct stamp conf_seen = { -1, -1, 0 };
+	if (stat(conf_path, &conf_st) == 0) {
+		conf_seen = stamp_of(&conf_st);
+	}
 	enum wf_status st = wf_config_load(conf_path, &config, diag);
 	free(conf_path);
 	if (st != WF_OK) {
@@ -652,6 +756,8 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	scan_records(&sc);
 	close(dir_fd);
 	/* gather in name order; reports come out in that order too */
+	struct wf_newswire_private *priv = xzalloc(sizeof(*priv));
+	priv->config = conf_seen;
 	struct wf_record *recs = sc.recs;
 	size_t n = 0;
 	for (size_t i = 0; i < n_files; i++) {
@@ -663,10 +769,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 		case SCAN_PARSED:
 			local.parsed++;
 			if (sc.hand_edit[i]) {
-				struct wf_diag d;
-				wf_diag_set(&d, sc.recs[i].path, 0, 0,
-					    "the record changed since the last build but its updated (and app:edited) did not: readers will not see the change as an update (use 'wirefeed update', or --minor for a silent fix)");
-				report(o->warning, o->ctx, &d);
+				report_hand_edit(o, sc.recs[i].path);
 			}
 			recs[n++] = sc.recs[i];
 			break;
@@ -674,6 +777,10 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 			local.invalid++;
 			report(o->error, o->ctx, sc.diags[i]);
 			free(sc.diags[i]);
+			refuse(priv, names[i],
+			       (struct stamp){ sc.recs[i].size,
+					       sc.recs[i].mtime_ns,
+					       sc.recs[i].inode });
 			break;
 		case SCAN_GONE:
 			break;
@@ -686,10 +793,10 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	free(sc.diags);
 	free(sc.hand_edit);
 	free(dir);
-	char *index_text = ix.text; /* reused records point into it */
+	priv->index_text = ix.text; /* reused records point into it */
 	ix.text = NULL;
 	index_free(&ix);
-	size_t kept = drop_duplicate_ids(recs, n, o);
+	size_t kept = drop_duplicate_ids(recs, n, o, priv);
 	local.invalid += n - kept;
 
 	struct wf_newswire *nw = xzalloc(sizeof(*nw));
@@ -697,7 +804,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	nw->config = config;
 	nw->records = recs;
 	nw->n_records = kept;
-	nw->index_text_ = index_text;
+	nw->priv_ = priv;
 	/* nothing new, changed, removed or refused: the index on disk is
 	 * already this one */
 	nw->index_current = local.index_used && local.parsed == 0 &&
@@ -721,6 +828,278 @@ wf_newswire_load(const char *root, wf_report_fn report_fn, void *ctx,
 		*n_invalid = stats.invalid;
 	}
 	return st;
+}
+
+/* ---- refreshing in place ----------------------------------------------- */
+
+/* Beyond this many changed files, wf_newswire_open() (parallel) is faster. */
+#define REFRESH_MAX_FILES 256
+
+static struct stamp
+record_stamp(const struct wf_record *r)
+{
+	return (struct stamp){ r->size, r->mtime_ns, r->inode };
+}
+
+static int
+compare_path_to_record(const void *path, const void *record)
+{
+	return strcmp(path, ((const struct wf_record *)record)->path);
+}
+
+static void
+remove_record(struct wf_newswire *nw, size_t i)
+{
+	drop_record(&nw->records[i]);
+	memmove(&nw->records[i], &nw->records[i + 1],
+		(nw->n_records - i - 1) * sizeof(*nw->records));
+	nw->n_records--;
+}
+
+/* Insert @r (owned) keeping the records sorted by path. */
+static void
+insert_record(struct wf_newswire *nw, struct wf_record r)
+{
+	size_t lo = 0, hi = nw->n_records;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(nw->records[mid].path, r.path) < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	nw->records = xreallocarray(nw->records, nw->n_records + 1,
+				    sizeof(*nw->records));
+	memmove(&nw->records[lo + 1], &nw->records[lo],
+		(nw->n_records - lo) * sizeof(*nw->records));
+	nw->records[lo] = r;
+	nw->n_records++;
+}
+
+static void
+push_name(char ***names, size_t *n, size_t *cap, const char *name)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*names = xreallocarray(*names, *cap, sizeof(**names));
+	}
+	(*names)[(*n)++] = xstrdup(name);
+}
+
+/* The record names among @names, sorted, each once. */
+static char **
+distinct_record_names(const char *const *names, size_t n, size_t *count)
+{
+	char **out = NULL;
+	size_t k = 0, cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (wf_newswire_is_record_name(names[i])) {
+			push_name(&out, &k, &cap, names[i]);
+		}
+	}
+	if (k > 1) {
+		qsort(out, k, sizeof(*out), compare_names);
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (m > 0 && strcmp(out[m - 1], out[i]) == 0) {
+			free(out[i]);
+		} else {
+			out[m++] = out[i];
+		}
+	}
+	*count = m;
+	return out;
+}
+
+/* The names of the files that differ from what @nw saw (new, changed or
+ * gone), sorted: one merge over the directory, the records and the
+ * refused files, all three in name order. NULL if @dir is unreadable. */
+static char **
+changed_names(const struct wf_newswire *nw, const char *dir, int dir_fd,
+	      size_t *count)
+{
+	const struct wf_newswire_private *p = nw->priv_;
+	struct wf_diag ignored = { 0 };
+	size_t n_disk = 0;
+	char **disk = list_records(dir, &n_disk, &ignored);
+	if (!disk) {
+		return NULL;
+	}
+	char **out = NULL;
+	size_t n_out = 0, cap = 0;
+	size_t i = 0, j = 0, k = 0;
+	while (i < n_disk || j < nw->n_records || k < p->n_refused) {
+		const char *on_disk = i < n_disk ? disk[i] : NULL;
+		const char *loaded = j < nw->n_records
+					     ? base_name(nw->records[j].path)
+					     : NULL;
+		const char *refused = k < p->n_refused ? p->refused[k].name
+						       : NULL;
+		const char *name = on_disk;
+		if (loaded && (!name || strcmp(loaded, name) < 0)) {
+			name = loaded;
+		}
+		if (refused && (!name || strcmp(refused, name) < 0)) {
+			name = refused;
+		}
+		bool is_disk = on_disk && strcmp(on_disk, name) == 0;
+		bool is_loaded = loaded && strcmp(loaded, name) == 0;
+		bool is_refused = refused && strcmp(refused, name) == 0;
+		bool changed = true;
+		struct stat st;
+		if (is_disk && (is_loaded || is_refused) &&
+		    fstatat(dir_fd, name, &st, 0) == 0 && S_ISREG(st.st_mode)) {
+			struct stamp seen = is_loaded
+						    ? record_stamp(&nw->records[j])
+						    : p->refused[k].seen;
+			changed = !stamp_equal(seen, stamp_of(&st));
+		}
+		if (changed) {
+			push_name(&out, &n_out, &cap, name);
+		}
+		i += is_disk;
+		j += is_loaded;
+		k += is_refused;
+	}
+	for (size_t d = 0; d < n_disk; d++) {
+		free(disk[d]);
+	}
+	free(disk);
+	*count = n_out;
+	return out ? out : xcalloc(1, sizeof(*out));
+}
+
+/* Look at one file again: gone, unchanged, reparsed or refused. */
+static enum wf_refresh
+refresh_one(struct wf_newswire *nw, const char *dir, int dir_fd,
+	    const char *name, const struct wf_load_options *o,
+	    struct wf_load_stats *stats)
+{
+	struct wf_newswire_private *p = nw->priv_;
+	char *path = join_path(dir, name);
+	struct wf_record *old = bsearch(path, nw->records, nw->n_records,
+					sizeof(*nw->records),
+					compare_path_to_record);
+	size_t old_at = old ? (size_t)(old - nw->records) : 0;
+	ptrdiff_t refused_at = find_refused(p, name);
+	enum wf_refresh result = WF_REFRESH_CHANGED;
+	struct stat st;
+	if (fstatat(dir_fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) {
+		if (!old && refused_at < 0) {
+			result = WF_REFRESH_UNCHANGED; /* never was a record */
+		}
+		if (old) {
+			remove_record(nw, old_at);
+		}
+		if (refused_at >= 0) {
+			unrefuse(p, (size_t)refused_at);
+		}
+		free(path);
+		return result;
+	}
+	struct stamp now = stamp_of(&st);
+	if ((old && stamp_equal(now, record_stamp(old))) ||
+	    (refused_at >= 0 && stamp_equal(now, p->refused[refused_at].seen))) {
+		free(path);
+		return WF_REFRESH_UNCHANGED;
+	}
+	struct wf_record fresh = { 0 };
+	struct wf_diag d = { 0 };
+	if (!parse_record(path, &st, &fresh, &d)) {
+		report(o->error, o->ctx, &d);
+		if (old) {
+			remove_record(nw, old_at);
+		}
+		if (refused_at >= 0) {
+			p->refused[refused_at].seen = now;
+		} else {
+			refuse(p, name, now);
+		}
+		free(path);
+		return result;
+	}
+	free(path);
+	stats->parsed++;
+	const struct wf_record *twin = wf_newswire_find(nw, fresh.article->id);
+	if (twin && twin != old) {
+		/* a duplicate id: wf_newswire_open() reports both files */
+		drop_record(&fresh);
+		return WF_REFRESH_REOPEN;
+	}
+	if (old) {
+		if (is_hand_edit(old->digest, old->article, &fresh)) {
+			report_hand_edit(o, fresh.path);
+		}
+		drop_record(old);
+		*old = fresh;
+	} else {
+		insert_record(nw, fresh);
+	}
+	if (refused_at >= 0) {
+		unrefuse(p, (size_t)refused_at);
+	}
+	return result;
+}
+
+enum wf_refresh
+wf_newswire_refresh(struct wf_newswire *nw, const char *const *names,
+		    size_t n_names, const struct wf_load_options *o,
+		    struct wf_load_stats *stats)
+{
+	struct wf_newswire_private *p = nw->priv_;
+	struct wf_load_stats local = { .index_used = true };
+	char *conf_path = xasprintf("%s/wirefeed.conf", nw->root);
+	struct stat st;
+	bool same_config = stat(conf_path, &st) == 0 &&
+			   stamp_equal(stamp_of(&st), p->config);
+	free(conf_path);
+	char *dir = xasprintf("%s/articles", nw->root);
+	int dir_fd = same_config
+			     ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			     : -1;
+	char **todo = NULL;
+	size_t n_todo = 0;
+	if (dir_fd >= 0) {
+		todo = names ? distinct_record_names(names, n_names, &n_todo)
+			     : changed_names(nw, dir, dir_fd, &n_todo);
+	}
+	enum wf_refresh result = WF_REFRESH_UNCHANGED;
+	if (!todo || n_todo > REFRESH_MAX_FILES ||
+	    (n_todo > 0 && p->duplicates)) {
+		/* the config or the directory changed, a duplicate id may be
+		 * resolved, or a bulk change */
+		result = WF_REFRESH_REOPEN;
+	}
+	for (size_t i = 0; i < nw->n_records; i++) {
+		nw->records[i].changed = false; /* "read in this refresh" */
+	}
+	for (size_t t = 0; result != WF_REFRESH_REOPEN && t < n_todo; t++) {
+		enum wf_refresh r = refresh_one(nw, dir, dir_fd, todo[t], o,
+						&local);
+		if (r != WF_REFRESH_UNCHANGED) {
+			result = r;
+		}
+	}
+	for (size_t t = 0; t < n_todo; t++) {
+		free(todo[t]);
+	}
+	free(todo);
+	if (dir_fd >= 0) {
+		close(dir_fd);
+	}
+	free(dir);
+	if (result == WF_REFRESH_CHANGED) {
+		nw->index_current = false;
+	}
+	local.invalid = p->n_refused;
+	local.reused = nw->n_records > local.parsed ? nw->n_records - local.parsed
+						    : 0;
+	if (stats) {
+		*stats = local;
+	}
+	return result;
 }
 
 /* Parse the stubs among the entries of one feed; @all is parallel to
@@ -809,7 +1188,14 @@ wf_newswire_destroy(struct wf_newswire *nw)
 	}
 	free(nw->records);
 	wf_config_destroy(nw->config);
-	free(nw->index_text_);
+	if (nw->priv_) {
+		for (size_t i = 0; i < nw->priv_->n_refused; i++) {
+			free(nw->priv_->refused[i].name);
+		}
+		free(nw->priv_->refused);
+		free(nw->priv_->index_text);
+		free(nw->priv_);
+	}
 	free(nw->root);
 	free(nw);
 }

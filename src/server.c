@@ -34,8 +34,27 @@
 #define DEFAULT_TIMEOUT_S 30
 #define CONNECTION_MEMORY_BYTES (32 * 1024) /* headers + request line */
 
+/* A gzip body, shared by the versions in which the file did not change:
+ * compressed once per feed content, not once per rebuild. */
+struct gzip_body {
+	atomic_long refs;
+	size_t len;
+	char *data;
+};
+
+static void
+gzip_body_release(void *cls)
+{
+	struct gzip_body *g = cls;
+	if (atomic_fetch_sub(&g->refs, 1) == 1) {
+		free(g->data);
+		free(g);
+	}
+}
+
 struct served_file {
 	const struct wf_rendered_file *file;
+	struct gzip_body *gzip; /* NULL if compression failed */
 	struct MHD_Response *full;
 	struct MHD_Response *full_gzip;
 	struct MHD_Response *not_modified;
@@ -103,9 +122,34 @@ empty_response(void)
 					       MHD_RESPMEM_PERSISTENT);
 }
 
+/* @f's gzip body: @previous's if it served the same bytes, else new. */
+static struct gzip_body *
+gzip_body_for(const struct wf_rendered_file *f, const struct version *previous)
+{
+	const struct wf_rendered_file *old =
+		previous ? wf_feedset_find(previous->set, f->path) : NULL;
+	if (old) {
+		struct gzip_body *g = previous->files[old - previous->set->files].gzip;
+		if (g && strcmp(old->etag, f->etag) == 0) {
+			atomic_fetch_add(&g->refs, 1);
+			return g;
+		}
+	}
+	char *gz = NULL;
+	size_t gz_len = 0;
+	if (gzip_compress(f->data, f->len, &gz, &gz_len) != WF_OK) {
+		return NULL;
+	}
+	struct gzip_body *g = xzalloc(sizeof(*g));
+	atomic_init(&g->refs, 1);
+	g->len = gz_len;
+	g->data = gz;
+	return g;
+}
+
 static void
 build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
-	   struct served_file *sf)
+	   const struct version *previous, struct served_file *sf)
 {
 	const struct wf_rendered_file *f = &set->files[i];
 	sf->file = f;
@@ -121,12 +165,13 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	/* gzip: its own strong ETag (the identity tag + "-gzip") */
 	snprintf(sf->etag_gzip, sizeof(sf->etag_gzip), "%.*s-gzip\"",
 		 (int)strlen(f->etag) - 1, f->etag);
-	char *gz = NULL;
-	size_t gz_len = 0;
-	if (gzip_compress(f->data, f->len, &gz, &gz_len) == WF_OK) {
-		sf->gzip_len = gz_len;
+	sf->gzip = gzip_body_for(f, previous);
+	if (sf->gzip) {
+		/* the response owns one reference to the body */
+		sf->gzip_len = sf->gzip->len;
 		sf->full_gzip = MHD_create_response_from_buffer_with_free_callback_cls(
-			gz_len, gz, free, gz);
+			sf->gzip->len, sf->gzip->data, gzip_body_release,
+			sf->gzip);
 		MHD_add_response_header(sf->full_gzip,
 					MHD_HTTP_HEADER_CONTENT_TYPE,
 					f->content_type);
@@ -140,15 +185,18 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	add_common_headers(s, sf->not_modified, f, f->etag);
 }
 
+/* Every response for @set; @previous (may be NULL) lends the gzip bodies
+ * of files that did not change. */
 static struct version *
-version_create(struct wf_server *s, struct wf_feedset *set)
+version_create(struct wf_server *s, struct wf_feedset *set,
+	       const struct version *previous)
 {
 	struct version *v = xzalloc(sizeof(*v));
 	v->set = wf_feedset_ref(set);
 	v->n_files = set->n_files;
 	v->files = xcalloc(set->n_files ? set->n_files : 1, sizeof(*v->files));
 	for (size_t i = 0; i < set->n_files; i++) {
-		build_file(s, set, i, &v->files[i]);
+		build_file(s, set, i, previous, &v->files[i]);
 	}
 	atomic_init(&v->refs, 1);
 	return v;
@@ -188,7 +236,9 @@ version_acquire(struct wf_server *s)
 void
 wf_server_swap(struct wf_server *s, struct wf_feedset *set)
 {
-	struct version *next = version_create(s, set);
+	struct version *previous = version_acquire(s);
+	struct version *next = version_create(s, set, previous);
+	version_unref(previous);
 	pthread_mutex_lock(&s->lock);
 	struct version *old = s->current;
 	s->current = next;
@@ -497,7 +547,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 					"GET, HEAD, OPTIONS");
 	s->errors[E414] = text_response("414 URI Too Long\n", NULL);
 	s->errors[E_OPTIONS] = text_response("", "GET, HEAD, OPTIONS");
-	s->current = version_create(s, set);
+	s->current = version_create(s, set, NULL);
 
 	unsigned threads = o->threads;
 	if (threads == 0) {

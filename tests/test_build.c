@@ -112,6 +112,172 @@ START_TEST(load_reports_bad_records_and_keeps_good_ones)
 }
 END_TEST
 
+/* The files @a and @b render to are the same, byte for byte. */
+static void
+assert_same_feeds(struct wf_newswire *a, struct wf_newswire *b)
+{
+	ck_assert_uint_eq(wf_newswire_prepare(a, NULL, NULL), 0);
+	ck_assert_uint_eq(wf_newswire_prepare(b, NULL, NULL), 0);
+	struct wf_feedset *fa = wf_render(a), *fb = wf_render(b);
+	ck_assert_uint_eq(fa->n_files, fb->n_files);
+	for (size_t i = 0; i < fa->n_files; i++) {
+		ck_assert_str_eq(fa->files[i].path, fb->files[i].path);
+		ck_assert_msg(fa->files[i].len == fb->files[i].len &&
+				      memcmp(fa->files[i].data, fb->files[i].data,
+					     fa->files[i].len) == 0,
+			      "%s differs", fa->files[i].path);
+	}
+	wf_feedset_unref(fa);
+	wf_feedset_unref(fb);
+}
+
+static struct wf_newswire *
+open_fresh(const char *root)
+{
+	struct wf_newswire *nw = NULL;
+	size_t bad = 0;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_load(root, NULL, NULL, &nw, &bad, &d),
+			 WF_OK);
+	return nw;
+}
+
+START_TEST(refresh_in_place_matches_a_fresh_load)
+{
+	char *root = helpers_make_tempdir();
+	put(root, "wirefeed.conf", CONF);
+	put_record(root, "a.xml", "000000000001", "First",
+		   "2021-12-30T10:00:00-05:00",
+		   "  <category term=\"politics\"/>\n");
+	put_record(root, "b.xml", "000000000002", "Second",
+		   "2021-12-30T11:00:00-05:00", "");
+	put_record(root, "c.xml", "000000000003", "Third",
+		   "2021-12-30T12:00:00-05:00", "");
+	char index[4200];
+	snprintf(index, sizeof(index), "%s/.wirefeed-index", root);
+	struct reports errors = { .n = 0 }, warnings = { .n = 0 };
+	struct wf_load_options lo = { .index_path = index, .error = collect,
+				      .warning = collect, .ctx = &errors };
+	struct wf_newswire *nw = NULL;
+	struct wf_load_stats st = { 0 };
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_open(root, &lo, &nw, &st, &d), WF_OK);
+	ck_assert_uint_eq(wf_newswire_prepare(nw, NULL, NULL), 0);
+	ck_assert_int_eq(wf_newswire_save_index(nw, index, &d), WF_OK);
+
+	/* nothing changed: nothing read */
+	ck_assert_int_eq(wf_newswire_refresh(nw, NULL, 0, &lo, &st),
+			 WF_REFRESH_UNCHANGED);
+	ck_assert_uint_eq(st.parsed, 0);
+
+	/* an update, a new story, a deletion, a broken record, and a name
+	 * that is not a record */
+	put_record(root, "b.xml", "000000000002", "Second, updated",
+		   "2021-12-30T13:00:00-05:00",
+		   "  <category term=\"politics\"/>\n");
+	put_record(root, "d.xml", "000000000004", "Fourth",
+		   "2021-12-30T12:30:00-05:00", "");
+	snprintf(index, sizeof(index), "%s/articles/c.xml", root);
+	ck_assert_int_eq(unlink(index), 0);
+	snprintf(index, sizeof(index), "%s/.wirefeed-index", root);
+	put_record(root, "e.xml", "000000000005", "Broken", "soon", "");
+	const char *names[] = { "b.xml", "c.xml", "d.xml", "e.xml",
+				"notes.txt", "b.xml" };
+	ck_assert_int_eq(wf_newswire_refresh(nw, names, 6, &lo, &st),
+			 WF_REFRESH_CHANGED);
+	ck_assert_uint_eq(st.parsed, 2);
+	ck_assert_uint_eq(st.invalid, 1);
+	ck_assert_int_eq(errors.n, 1);
+	ck_assert_msg(strstr(errors.lines[0], "/articles/e.xml:"), "%s",
+		      errors.lines[0]);
+	ck_assert_uint_eq(nw->n_records, 3);
+	ck_assert_ptr_null(wf_newswire_find(nw, "urn:uuid:00000000-0000-4000-8000-000000000003"));
+	struct wf_newswire *fresh = open_fresh(root);
+	assert_same_feeds(nw, fresh);
+	wf_newswire_destroy(fresh);
+
+	/* the broken record stays left out, unreported, until it changes */
+	ck_assert_int_eq(wf_newswire_refresh(nw, NULL, 0, &lo, &st),
+			 WF_REFRESH_UNCHANGED);
+	ck_assert_uint_eq(st.invalid, 1);
+	ck_assert_int_eq(errors.n, 1);
+	put_record(root, "e.xml", "000000000005", "Mended",
+		   "2021-12-30T14:00:00-05:00", "");
+	ck_assert_int_eq(wf_newswire_refresh(nw, NULL, 0, &lo, &st),
+			 WF_REFRESH_CHANGED);
+	ck_assert_uint_eq(st.parsed, 1);
+	ck_assert_uint_eq(st.invalid, 0);
+	ck_assert_uint_eq(nw->n_records, 4);
+	fresh = open_fresh(root);
+	assert_same_feeds(nw, fresh);
+	wf_newswire_destroy(fresh);
+
+	/* the index saved after a refresh is the one a full load writes */
+	ck_assert_int_eq(wf_newswire_save_index(nw, index, &d), WF_OK);
+	char *refreshed_index = helpers_read_file(index, NULL);
+	fresh = open_fresh(root);
+	ck_assert_int_eq(wf_newswire_save_index(fresh, index, &d), WF_OK);
+	char *full_index = helpers_read_file(index, NULL);
+	ck_assert_str_eq(refreshed_index, full_index);
+	free(refreshed_index);
+	free(full_index);
+	wf_newswire_destroy(fresh);
+
+	/* a hand edit (content changed, updated not) is flagged */
+	lo.ctx = &warnings;
+	put_record(root, "a.xml", "000000000001", "First, quietly retitled",
+		   "2021-12-30T10:00:00-05:00",
+		   "  <category term=\"politics\"/>\n");
+	const char *a_only[] = { "a.xml" };
+	ck_assert_int_eq(wf_newswire_refresh(nw, a_only, 1, &lo, &st),
+			 WF_REFRESH_CHANGED);
+	ck_assert_int_eq(warnings.n, 1);
+	ck_assert_msg(strstr(warnings.lines[0], "readers will not see"), "%s",
+		      warnings.lines[0]);
+	wf_newswire_destroy(nw);
+	helpers_rmtree(root);
+	free(root);
+}
+END_TEST
+
+START_TEST(refresh_hands_back_what_it_cannot_do_in_place)
+{
+	char *root = helpers_make_tempdir();
+	put(root, "wirefeed.conf", CONF);
+	put_record(root, "a.xml", "000000000001", "First",
+		   "2021-12-30T10:00:00-05:00", "");
+	struct wf_load_stats st = { 0 };
+	/* a second record with an id already taken */
+	struct wf_newswire *nw = open_fresh(root);
+	put_record(root, "b.xml", "000000000001", "Copy of first",
+		   "2021-12-30T10:00:00-05:00", "");
+	struct wf_load_options lo = { 0 };
+	ck_assert_int_eq(wf_newswire_refresh(nw, NULL, 0, &lo, &st),
+			 WF_REFRESH_REOPEN);
+	wf_newswire_destroy(nw);
+	/* while duplicates are left out, any change reopens (it may resolve
+	 * them), and no change does nothing */
+	nw = open_fresh(root);
+	ck_assert_uint_eq(nw->n_records, 0);
+	ck_assert_int_eq(wf_newswire_refresh(nw, NULL, 0, &lo, &st),
+			 WF_REFRESH_UNCHANGED);
+	ck_assert_uint_eq(st.invalid, 2);
+	put_record(root, "b.xml", "000000000002", "Now its own story",
+		   "2021-12-30T10:00:00-05:00", "");
+	ck_assert_int_eq(wf_newswire_refresh(nw, NULL, 0, &lo, &st),
+			 WF_REFRESH_REOPEN);
+	wf_newswire_destroy(nw);
+	/* a changed config */
+	nw = open_fresh(root);
+	put(root, "wirefeed.conf", CONF "max_entries = 10\n");
+	ck_assert_int_eq(wf_newswire_refresh(nw, NULL, 0, &lo, &st),
+			 WF_REFRESH_REOPEN);
+	wf_newswire_destroy(nw);
+	helpers_rmtree(root);
+	free(root);
+}
+END_TEST
+
 START_TEST(load_fails_without_usable_config)
 {
 	char *root = helpers_make_tempdir();
@@ -329,6 +495,8 @@ main(void)
 	tcase_add_test(load, load_reports_bad_records_and_keeps_good_ones);
 	tcase_add_test(load, load_fails_without_usable_config);
 	tcase_add_test(load, record_names);
+	tcase_add_test(load, refresh_in_place_matches_a_fresh_load);
+	tcase_add_test(load, refresh_hands_back_what_it_cannot_do_in_place);
 	suite_add_tcase(s, load);
 	TCase *render = tcase_create("render");
 	tcase_add_test(render, render_sample_newswire);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -253,6 +254,120 @@ START_TEST(an_edit_shows_up_without_restart)
 }
 END_TEST
 
+/* The "rebuilt (WHY): ..." line of @log, copied into @line. */
+static bool
+rebuilt_line(const char *log, const char *why, char *line, size_t size)
+{
+	char needle[64];
+	snprintf(needle, sizeof(needle), "rebuilt (%s):", why);
+	const char *at = log ? strstr(log, needle) : NULL;
+	if (!at) {
+		return false;
+	}
+	snprintf(line, size, "%.*s", (int)strcspn(at, "\n"), at);
+	return true;
+}
+
+START_TEST(an_edit_reads_only_that_record)
+{
+	struct served s;
+	serve_start(&s, "--scan-interval=0");
+	edit_record(&s, "2026-11-02-whale-songs.xml",
+		    "<updated>2026-11-02T08:30:00-05:00</updated>",
+		    "<updated>2026-11-03T09:00:00-05:00</updated>");
+	char *log = helpers_wait_for_text(s.log, "rebuilt (inotify):", 8000);
+	char line[512];
+	ck_assert_msg(rebuilt_line(log, "inotify", line, sizeof(line)), "%s",
+		      log ? log : "(no log)");
+	/* the other 13 stay in memory between rebuilds */
+	ck_assert_msg(strstr(line, "14 records (1 read)"), "%s", line);
+	free(log);
+	ck_assert(wait_for_body(&s, "/atom.xml", "2026-11-03T09:00:00-05:00", true, 8000));
+	serve_stop(&s);
+}
+END_TEST
+
+static int64_t
+mtime_of(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		return -1;
+	}
+	return (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+/* The index is saved once edits pause (and at exit), so a later
+ * `wirefeed build` has nothing to read. */
+START_TEST(the_index_follows_the_served_newswire)
+{
+	struct served s;
+	serve_start(&s, "--scan-interval=0");
+	char index[4200];
+	snprintf(index, sizeof(index), "%s/.wirefeed-index", s.root);
+	int64_t before = mtime_of(index);
+	ck_assert_int_ge(before, 0);
+	edit_record(&s, "2026-11-02-whale-songs.xml",
+		    "<updated>2026-11-02T08:30:00-05:00</updated>",
+		    "<updated>2026-11-03T10:00:00-05:00</updated>");
+	char *log = helpers_wait_for_text(s.log, "rebuilt (inotify):", 8000);
+	ck_assert_ptr_nonnull(log);
+	free(log);
+	bool saved = false;
+	for (int i = 0; i < 80 && !saved; i++) {
+		saved = mtime_of(index) != before;
+		if (!saved) {
+			nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
+		}
+	}
+	ck_assert_msg(saved, "index not saved after the rebuild");
+	/* one more edit, then stop before the delayed save: saved at exit */
+	int64_t second = mtime_of(index);
+	edit_record(&s, "2026-11-02-shipping-stocks.xml", "Shipping stocks slip",
+		    "Shipping stocks wobble");
+	ck_assert(wait_for_body(&s, "/rss.xml", "Shipping stocks wobble", true, 8000));
+	kill(s.pid, SIGTERM);
+	ck_assert_int_eq(helpers_wait_exit(s.pid, 15000), 0);
+	ck_assert_int_ne(mtime_of(index), second);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s/again' 2>&1",
+				      helpers_binary(), s.root, s.tmp), 0);
+	ck_assert_msg(strstr(out, "14 records (0 read, 14 unchanged)"), "%s", out);
+	free(out);
+	helpers_rmtree(s.tmp);
+	free(s.tmp);
+}
+END_TEST
+
+/* A write through a hard link outside articles/ is invisible to inotify's
+ * watch on articles/: the periodic scan (every second here) finds it by
+ * its size and mtime, and reads that record alone. */
+START_TEST(the_scan_finds_what_inotify_missed)
+{
+	struct served s;
+	serve_start(&s, NULL);
+	char path[4200], link_path[4200];
+	snprintf(path, sizeof(path), "%s/articles/2026-11-02-shipping-stocks.xml",
+		 s.root);
+	snprintf(link_path, sizeof(link_path), "%s/elsewhere.xml", s.tmp);
+	ck_assert_int_eq(link(path, link_path), 0);
+	char *text = helpers_read_file(path, NULL);
+	char *at = strstr(text, "Shipping stocks slip");
+	ck_assert_ptr_nonnull(at);
+	memcpy(at, "Shipping stocks sink", strlen("Shipping stocks sink"));
+	helpers_write_file(link_path, text, strlen(text));
+	free(text);
+	char *log = helpers_wait_for_text(s.log, "rebuilt (scan):", 8000);
+	char line[512];
+	ck_assert_msg(rebuilt_line(log, "scan", line, sizeof(line)), "%s",
+		      log ? log : "(no log)");
+	ck_assert_msg(strstr(line, "(1 read)"), "%s", line);
+	free(log);
+	ck_assert(wait_for_body(&s, "/rss.xml", "Shipping stocks sink", true, 8000));
+	serve_stop(&s);
+}
+END_TEST
+
 START_TEST(a_bad_record_keeps_the_last_good_feeds)
 {
 	struct served s;
@@ -287,8 +402,8 @@ START_TEST(sighup_rebuilds)
 	struct served s;
 	serve_start(&s, "--scan-interval=0");
 	ck_assert_int_eq(kill(s.pid, SIGHUP), 0);
-	char *log = helpers_wait_for_text(s.log, "rebuilt:", 8000);
-	ck_assert_msg(log && strstr(log, "SIGHUP"), "%s", log ? log : "(none)");
+	char *log = helpers_wait_for_text(s.log, "rebuilt (SIGHUP):", 8000);
+	ck_assert_msg(log != NULL, "no rebuild after SIGHUP");
 	free(log);
 	serve_stop(&s);
 }
@@ -437,6 +552,9 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, serves_the_sample_newswire);
 	tcase_add_test(tc, an_edit_shows_up_without_restart);
+	tcase_add_test(tc, an_edit_reads_only_that_record);
+	tcase_add_test(tc, the_scan_finds_what_inotify_missed);
+	tcase_add_test(tc, the_index_follows_the_served_newswire);
 	tcase_add_test(tc, a_bad_record_keeps_the_last_good_feeds);
 	tcase_add_test(tc, sighup_rebuilds);
 	tcase_add_test(tc, reload_under_load_never_mixes_versions);

@@ -207,6 +207,76 @@ START_TEST(select_limits_to_newest_n_and_filters_sections)
 }
 END_TEST
 
+/* Feed order: newest updated first, ties by id. */
+static int
+by_feed_order(const void *x, const void *y)
+{
+	const struct wf_article *a = *(const struct wf_article *const *)x;
+	const struct wf_article *b = *(const struct wf_article *const *)y;
+	int c = wf_time_compare(b->updated, a->updated);
+	return c ? c : strcmp(a->id, b->id);
+}
+
+/* The top-N selection equals sorting everything and taking the first N,
+ * for every section, on a shuffled wire with many ties. */
+START_TEST(select_equals_sort_and_take)
+{
+	enum { N = 600 };
+	static const char *sections[] = { "politics", "science", "sports" };
+	struct wf_article *a[N];
+	unsigned seed = 12345;
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		a[i] = wf_article_create();
+		char id[64];
+		/* distinct ids, in an order unrelated to i */
+		snprintf(id, sizeof(id), "urn:uuid:00000000-0000-4000-8000-%012zu",
+			 i * 7919 % 1000);
+		wf_article_set_string(&a[i]->id, id);
+		/* 40 distinct times: plenty of ties broken by id */
+		a[i]->updated.utc = 1640887920 + (int64_t)((seed >> 4) % 40) * 60;
+		a[i]->published = a[i]->updated;
+		a[i]->status = (seed >> 3) % 11 == 0 ? WF_ARTICLE_WITHDRAWN
+						     : WF_ARTICLE_PUBLISHED;
+		if ((seed >> 5) % 2) {
+			wf_article_add_section(a[i], sections[(seed >> 6) % 3], NULL);
+		}
+		if ((seed >> 7) % 5 == 0) {
+			wf_article_add_section(a[i], sections[(seed >> 9) % 3], NULL);
+		}
+	}
+	const size_t maxes[] = { 1, 7, 50, N };
+	for (size_t m = 0; m < 4; m++) {
+		for (int s = -1; s < 3; s++) {
+			const char *section = s < 0 ? NULL : sections[s];
+			const struct wf_article *want[N];
+			size_t n_want = 0;
+			for (size_t i = 0; i < N; i++) {
+				if (a[i]->status == WF_ARTICLE_PUBLISHED &&
+				    (!section || wf_article_in_section(a[i], section))) {
+					want[n_want++] = a[i];
+				}
+			}
+			qsort(want, n_want, sizeof(*want), by_feed_order);
+			if (n_want > maxes[m]) {
+				n_want = maxes[m];
+			}
+			const struct wf_article **got = NULL;
+			size_t n = wf_feed_select((const struct wf_article *const *)a,
+						  N, section, maxes[m], &got);
+			ck_assert_uint_eq(n, n_want);
+			for (size_t i = 0; i < n; i++) {
+				ck_assert_ptr_eq(got[i], want[i]);
+			}
+			free(got);
+		}
+	}
+	for (size_t i = 0; i < N; i++) {
+		wf_article_destroy(a[i]);
+	}
+}
+END_TEST
+
 START_TEST(atom_has_update_semantics)
 {
 	struct fixture f;
@@ -396,6 +466,7 @@ main(void)
 	TCase *sel = tcase_create("select");
 	tcase_add_test(sel, select_orders_by_updated_then_id_and_drops_withdrawn);
 	tcase_add_test(sel, select_limits_to_newest_n_and_filters_sections);
+	tcase_add_test(sel, select_equals_sort_and_take);
 	suite_add_tcase(s, sel);
 	TCase *w = tcase_create("writers");
 	tcase_add_test(w, atom_has_update_semantics);

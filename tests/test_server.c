@@ -403,6 +403,29 @@ START_TEST(swap_serves_the_new_set)
 	request(&r, "GET", "/atom.xml", h);
 	ck_assert_int_eq(r.status, 200);
 	reply_free(&r);
+	/* gzip bodies: the changed file's is new, the unchanged file's is
+	 * carried over (same bytes, same ETag) across swaps both ways */
+	const char *const ae[] = { "Accept-Encoding: gzip", NULL };
+	for (int round = 0; round < 3; round++) {
+		struct wf_feedset *now = round % 2 ? set_a : set_b;
+		if (round > 0) {
+			wf_server_swap(server, now);
+		}
+		const char *paths[] = { "/atom.xml", "/sections/politics/rss.xml" };
+		for (int k = 0; k < 2; k++) {
+			request(&r, "GET", paths[k], ae);
+			ck_assert_int_eq(r.status, 200);
+			ASSERT_HEADER(&r, "content-encoding", "gzip");
+			size_t n;
+			char *plain = gunzip(r.body, r.len, &n);
+			const struct wf_rendered_file *f =
+				wf_feedset_find(now, paths[k] + 1);
+			ck_assert_uint_eq(n, f->len);
+			ck_assert_mem_eq(plain, f->data, n);
+			free(plain);
+			reply_free(&r);
+		}
+	}
 }
 END_TEST
 

@@ -37,13 +37,15 @@ struct wf_record {
 	size_t index_line_len;
 };
 
+struct wf_newswire_private;
+
 struct wf_newswire {
 	char *root;
 	struct wf_config *config;
 	struct wf_record *records; /* valid records, sorted by path */
 	size_t n_records;
 	bool index_current; /* the index read matches: no need to rewrite */
-	char *index_text_;  /* private: owns what index_line points into */
+	struct wf_newswire_private *priv_; /* what wf_newswire_refresh needs */
 };
 
 /** Called once per record that cannot be used (error) or deserves a look
@@ -97,6 +99,34 @@ wf_newswire_load(const char *root, wf_report_fn report, void *ctx,
  */
 size_t
 wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx);
+
+/** What wf_newswire_refresh() did. */
+enum wf_refresh {
+	WF_REFRESH_UNCHANGED, /* nothing changed on disk */
+	WF_REFRESH_CHANGED,   /* records were added, changed or removed */
+	WF_REFRESH_REOPEN,    /* cannot be brought up to date in place:
+				 destroy @nw and wf_newswire_open() again */
+};
+
+/**
+ * Bring a loaded newswire up to date in place, for a process that keeps
+ * one in memory (wirefeed serve). Only the records named in @names (names
+ * in articles/, as inotify reports them) are looked at, or, with @names
+ * NULL, every file is stat()ed and those whose size, mtime or inode differ
+ * from what @nw saw are; only those are parsed. Errors and warnings are
+ * reported as by wf_newswire_open(); a record left out stays left out,
+ * without a new report, until its file changes. @stats->invalid counts
+ * every record currently left out, @stats->parsed those read now.
+ *
+ * REOPEN (and @nw is then only fit for wf_newswire_destroy()) when
+ * wirefeed.conf changed, when a duplicate id is involved, or when so many
+ * files changed that wf_newswire_open(), which parses in parallel, is the
+ * faster way. Call wf_newswire_prepare() again before rendering.
+ */
+enum wf_refresh
+wf_newswire_refresh(struct wf_newswire *nw, const char *const *names,
+		    size_t n_names, const struct wf_load_options *options,
+		    struct wf_load_stats *stats);
 
 /** Write the index of @nw to @path atomically. */
 WF_MUST_CHECK enum wf_status
