@@ -86,41 +86,65 @@ compare_positions(const void *a, const void *b)
 			       &sort_articles[*(const size_t *)b]);
 }
 
-size_t
-wf_feed_select_positions(const struct wf_article *const *articles, size_t n,
-			 const char *section, size_t max, size_t **out)
+void
+wf_feed_select_many(const struct wf_article *const *articles, size_t n,
+		    const char *const *sections, size_t n_feeds, size_t max,
+		    size_t **out, size_t *counts)
 {
-	/* top-N in O(n log max): a wire of 100,000 stories and 50-entry
-	 * feeds sorts 50 entries, not 100,000 */
+	/* top-N in O(n log max) per feed, in one pass over the articles: a
+	 * wire of 100,000 stories and 50-entry feeds sorts 50 entries per
+	 * feed, not 100,000, and touches each story once, not once per feed */
 	size_t cap = max < n ? max : n;
-	struct selection sel = { articles, xcalloc(cap ? cap : 1, sizeof(size_t)), 0 };
+	struct selection *sel = xcalloc(n_feeds ? n_feeds : 1, sizeof(*sel));
+	for (size_t k = 0; k < n_feeds; k++) {
+		sel[k] = (struct selection){
+			articles, xcalloc(cap ? cap : 1, sizeof(size_t)), 0
+		};
+	}
 	for (size_t i = 0; i < n && cap > 0; i++) {
 		const struct wf_article *a = articles[i];
 		if (a->status != WF_ARTICLE_PUBLISHED) {
 			continue;
 		}
-		/* the cheap test first: once the heap is full, most stories
-		 * are older than the worst kept, whatever their section */
-		bool full = sel.count == cap;
-		if (full && compare_entries(&a, &articles[sel.heap[0]]) >= 0) {
-			continue;
-		}
-		if (section && !wf_article_in_section(a, section)) {
-			continue;
-		}
-		if (!full) {
-			sel.heap[sel.count] = i;
-			sift_up(&sel, sel.count);
-			sel.count++;
-		} else {
-			sel.heap[0] = i; /* better than the worst kept */
-			sift_down(&sel, 0);
+		for (size_t k = 0; k < n_feeds; k++) {
+			struct selection *f = &sel[k];
+			/* the cheap test first: once a heap is full, most
+			 * stories are older than the worst it keeps */
+			bool full = f->count == cap;
+			if (full &&
+			    compare_entries(&a, &articles[f->heap[0]]) >= 0) {
+				continue;
+			}
+			if (sections[k] && !wf_article_in_section(a, sections[k])) {
+				continue;
+			}
+			if (!full) {
+				f->heap[f->count] = i;
+				sift_up(f, f->count);
+				f->count++;
+			} else {
+				f->heap[0] = i; /* better than the worst kept */
+				sift_down(f, 0);
+			}
 		}
 	}
 	sort_articles = articles;
-	qsort(sel.heap, sel.count, sizeof(*sel.heap), compare_positions);
-	*out = sel.heap;
-	return sel.count;
+	for (size_t k = 0; k < n_feeds; k++) {
+		qsort(sel[k].heap, sel[k].count, sizeof(size_t),
+		      compare_positions);
+		out[k] = sel[k].heap;
+		counts[k] = sel[k].count;
+	}
+	free(sel);
+}
+
+size_t
+wf_feed_select_positions(const struct wf_article *const *articles, size_t n,
+			 const char *section, size_t max, size_t **out)
+{
+	size_t count = 0;
+	wf_feed_select_many(articles, n, &section, 1, max, out, &count);
+	return count;
 }
 
 size_t

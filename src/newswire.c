@@ -1102,48 +1102,35 @@ wf_newswire_refresh(struct wf_newswire *nw, const char *const *names,
 	return result;
 }
 
-/* Parse the stubs among the entries of one feed; @all is parallel to
- * nw->records. */
-static size_t
-load_selected(struct wf_newswire *nw, const struct wf_article **all,
-	      const char *section, wf_report_fn error, void *ctx,
-	      bool *dropped)
+/* Parse the stub at @i; false (reported, and marked for removal) if it
+ * no longer loads. @all is parallel to nw->records. */
+static bool
+load_stub(struct wf_newswire *nw, const struct wf_article **all, size_t i,
+	  wf_report_fn error, void *ctx)
 {
-	size_t *picked = NULL;
-	size_t n = wf_feed_select_positions(all, nw->n_records, section,
-					    nw->config->max_entries, &picked);
-	size_t failed = 0;
-	for (size_t k = 0; k < n; k++) {
-		struct wf_record *r = &nw->records[picked[k]];
-		if (r->loaded) {
-			continue;
+	struct wf_record *r = &nw->records[i];
+	struct wf_article *a = NULL;
+	struct wf_diag d = { 0 };
+	if (wf_record_parse_file(r->path, &a, &d) != WF_OK ||
+	    strcmp(a->id, r->article->id) != 0) {
+		if (a) {
+			wf_diag_set(&d, r->path, 0, 0,
+				    "the record's id changed during the build");
 		}
-		struct wf_article *a = NULL;
-		struct wf_diag d = { 0 };
-		if (wf_record_parse_file(r->path, &a, &d) != WF_OK ||
-		    strcmp(a->id, r->article->id) != 0) {
-			if (a) {
-				wf_diag_set(&d, r->path, 0, 0,
-					    "the record's id changed during the build");
-			}
-			if (error) {
-				error(ctx, &d);
-			}
-			wf_article_destroy(a);
-			failed++;
-			*dropped = true;
-			r->changed = true;
-			/* never selected again in this build */
-			r->article->status = WF_ARTICLE_WITHDRAWN;
-			continue;
+		if (error) {
+			error(ctx, &d);
 		}
-		wf_article_destroy(r->article);
-		r->article = a;
-		all[picked[k]] = a;
-		r->loaded = true;
+		wf_article_destroy(a);
+		r->changed = true;
+		/* never selected again in this build */
+		r->article->status = WF_ARTICLE_WITHDRAWN;
+		return false;
 	}
-	free(picked);
-	return failed;
+	wf_article_destroy(r->article);
+	r->article = a;
+	all[i] = a;
+	r->loaded = true;
+	return true;
 }
 
 size_t
@@ -1154,14 +1141,38 @@ wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 	for (size_t i = 0; i < n; i++) {
 		all[i] = nw->records[i].article;
 	}
-	size_t failed = 0;
-	bool dropped = false;
-	for (size_t s = 0; s <= nw->config->n_sections; s++) {
-		const char *section = s ? nw->config->sections[s - 1].slug : NULL;
-		failed += load_selected(nw, all, section, error, ctx, &dropped);
+	size_t n_feeds = 1 + nw->config->n_sections;
+	const char **slugs = xcalloc(n_feeds, sizeof(*slugs));
+	for (size_t s = 1; s < n_feeds; s++) {
+		slugs[s] = nw->config->sections[s - 1].slug;
 	}
+	size_t **picked = xcalloc(n_feeds, sizeof(*picked));
+	size_t *n_picked = xcalloc(n_feeds, sizeof(*n_picked));
+	size_t failed = 0;
+	/* a stub that fails to load drops out, and the next story takes its
+	 * place: choose again until every chosen entry loaded */
+	for (bool again = true; again;) {
+		again = false;
+		wf_feed_select_many(all, n, slugs, n_feeds,
+				    nw->config->max_entries, picked, n_picked);
+		for (size_t f = 0; f < n_feeds; f++) {
+			for (size_t k = 0; k < n_picked[f]; k++) {
+				size_t i = picked[f][k];
+				if (!nw->records[i].loaded &&
+				    all[i]->status == WF_ARTICLE_PUBLISHED &&
+				    !load_stub(nw, all, i, error, ctx)) {
+					failed++;
+					again = true;
+				}
+			}
+			free(picked[f]);
+		}
+	}
+	free(picked);
+	free(n_picked);
+	free(slugs);
 	free(all);
-	if (dropped) {
+	if (failed) {
 		/* remove the records that failed to load */
 		size_t kept = 0;
 		for (size_t i = 0; i < nw->n_records; i++) {

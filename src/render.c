@@ -148,6 +148,15 @@ wf_render(const struct wf_newswire *nw)
 	const char *default_author = c->default_author ? c->default_author
 						       : c->title;
 	unsigned ttl = c->cache_max_age_s ? (c->cache_max_age_s + 59) / 60 : 0;
+	/* every feed's entries, chosen in one pass over the records */
+	const char **slugs = xcalloc(n_listings, sizeof(*slugs));
+	for (size_t s = 1; s < n_listings; s++) {
+		slugs[s] = c->sections[s - 1].slug;
+	}
+	size_t **picked = xcalloc(n_listings, sizeof(*picked));
+	size_t *n_picked = xcalloc(n_listings, sizeof(*n_picked));
+	wf_feed_select_many(all, nw->n_records, slugs, n_listings,
+			    c->max_entries, picked, n_picked);
 
 	for (size_t s = 0; s < n_listings; s++) {
 		const struct wf_section_def *sec = s ? &c->sections[s - 1] : NULL;
@@ -162,18 +171,18 @@ wf_render(const struct wf_newswire *nw)
 		}
 		char *atom_url = xasprintf("%s%satom.xml", c->base_url, dir);
 		char *rss_url = xasprintf("%s%srss.xml", c->base_url, dir);
-		const struct wf_article **entries = NULL;
-		spec.n_entries = wf_feed_select(all, nw->n_records,
-						sec ? sec->slug : NULL,
-						c->max_entries, &entries);
+		const struct wf_article **entries =
+			xcalloc(n_picked[s] ? n_picked[s] : 1, sizeof(*entries));
 		/* an index stub (no title) that wf_newswire_prepare() could
 		 * not load is left out rather than rendered empty */
 		size_t kept = 0;
-		for (size_t k = 0; k < spec.n_entries; k++) {
-			if (entries[k]->title) {
-				entries[kept++] = entries[k];
+		for (size_t k = 0; k < n_picked[s]; k++) {
+			const struct wf_article *a = all[picked[s][k]];
+			if (a->title) {
+				entries[kept++] = a;
 			}
 		}
+		free(picked[s]);
 		spec.n_entries = kept;
 		spec.entries = entries;
 		spec.updated = wf_feed_newest(entries, spec.n_entries, fallback);
@@ -208,6 +217,9 @@ wf_render(const struct wf_newswire *nw)
 		free(listings[s].dir);
 	}
 	free(listings);
+	free(picked);
+	free(n_picked);
+	free(slugs);
 	free(all);
 	return set;
 }

@@ -240,6 +240,51 @@ START_TEST(refresh_in_place_matches_a_fresh_load)
 }
 END_TEST
 
+/* A stub chosen for a feed whose file broke after the load is reported
+ * and dropped, and the next story takes its place. */
+START_TEST(prepare_replaces_a_stub_that_no_longer_loads)
+{
+	char *root = helpers_make_tempdir();
+	put(root, "wirefeed.conf", CONF "max_entries = 2\n");
+	put_record(root, "a.xml", "000000000001", "Oldest",
+		   "2021-12-30T10:00:00-05:00", "");
+	put_record(root, "b.xml", "000000000002", "Middle",
+		   "2021-12-30T11:00:00-05:00", "");
+	put_record(root, "c.xml", "000000000003", "Newest",
+		   "2021-12-30T12:00:00-05:00", "");
+	char index[4200];
+	snprintf(index, sizeof(index), "%s/.wirefeed-index", root);
+	struct reports errors = { .n = 0 };
+	struct wf_load_options lo = { .index_path = index, .error = collect,
+				      .ctx = &errors };
+	struct wf_newswire *nw = NULL;
+	struct wf_load_stats st = { 0 };
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_open(root, &lo, &nw, &st, &d), WF_OK);
+	ck_assert_int_eq(wf_newswire_save_index(nw, index, &d), WF_OK);
+	wf_newswire_destroy(nw);
+	/* every record comes back as a stub; then c breaks */
+	ck_assert_int_eq(wf_newswire_open(root, &lo, &nw, &st, &d), WF_OK);
+	ck_assert_uint_eq(st.reused, 3);
+	put(root, "articles/c.xml", "<entry xmlns=\"http://www.w3.org/2005/Atom\">");
+	ck_assert_uint_eq(wf_newswire_prepare(nw, collect, &errors), 1);
+	ck_assert_int_eq(errors.n, 1);
+	ck_assert_msg(strstr(errors.lines[0], "/articles/c.xml"), "%s",
+		      errors.lines[0]);
+	ck_assert_uint_eq(nw->n_records, 2);
+	struct wf_feedset *set = wf_render(nw);
+	const struct wf_rendered_file *atom = wf_feedset_find(set, "atom.xml");
+	ck_assert_uint_eq(atom->n_entries, 2);
+	const char *middle = strstr(atom->data, "<title>Middle</title>");
+	const char *oldest = strstr(atom->data, "<title>Oldest</title>");
+	ck_assert(middle && oldest && middle < oldest);
+	wf_feedset_unref(set);
+	wf_newswire_destroy(nw);
+	helpers_rmtree(root);
+	free(root);
+}
+END_TEST
+
 START_TEST(refresh_hands_back_what_it_cannot_do_in_place)
 {
 	char *root = helpers_make_tempdir();
@@ -497,6 +542,7 @@ main(void)
 	tcase_add_test(load, record_names);
 	tcase_add_test(load, refresh_in_place_matches_a_fresh_load);
 	tcase_add_test(load, refresh_hands_back_what_it_cannot_do_in_place);
+	tcase_add_test(load, prepare_replaces_a_stub_that_no_longer_loads);
 	suite_add_tcase(s, load);
 	TCase *render = tcase_create("render");
 	tcase_add_test(render, render_sample_newswire);

@@ -49,6 +49,14 @@ size_t
 wf_feed_select_positions(const struct wf_article *const *articles, size_t n,
 			 const char *section, size_t max, size_t **out);
 
+/** wf_feed_select_positions() for @n_feeds feeds at once, in one pass:
+ * feed k is the section @sections[k] (NULL: every story); out[k] gets its
+ * positions (free() each) and counts[k] how many. */
+void
+wf_feed_select_many(const struct wf_article *const *articles, size_t n,
+		    const char *const *sections, size_t n_feeds, size_t max,
+		    size_t **out, size_t *counts);
+
 /** The newest updated among @entries, or @fallback when there are none. */
 struct wf_time
 wf_feed_newest(const struct wf_article *const *entries, size_t n,
