@@ -254,18 +254,21 @@ START_TEST(an_edit_shows_up_without_restart)
 }
 END_TEST
 
-/* The "rebuilt (WHY): ..." line of @log, copied into @line. */
-static bool
-rebuilt_line(const char *log, const char *why, char *line, size_t size)
+/* Wait for the server's "rebuilt (WHY): ..." line and check that it says
+ * @what (e.g. how many records it read). */
+static void
+expect_rebuilt(const struct served *s, const char *why, const char *what)
 {
 	char needle[64];
 	snprintf(needle, sizeof(needle), "rebuilt (%s):", why);
+	char *log = helpers_wait_for_text(s->log, needle, 8000);
 	const char *at = log ? strstr(log, needle) : NULL;
-	if (!at) {
-		return false;
-	}
-	snprintf(line, size, "%.*s", (int)strcspn(at, "\n"), at);
-	return true;
+	ck_assert_msg(at != NULL, "no '%s' in the log: %s", needle,
+		      log ? log : "(none)");
+	char line[512];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(at, "\n"), at);
+	ck_assert_msg(strstr(line, what) != NULL, "%s", line);
+	free(log);
 }
 
 START_TEST(an_edit_reads_only_that_record)
@@ -275,13 +278,8 @@ START_TEST(an_edit_reads_only_that_record)
 	edit_record(&s, "2026-11-02-whale-songs.xml",
 		    "<updated>2026-11-02T08:30:00-05:00</updated>",
 		    "<updated>2026-11-03T09:00:00-05:00</updated>");
-	char *log = helpers_wait_for_text(s.log, "rebuilt (inotify):", 8000);
-	char line[512];
-	ck_assert_msg(rebuilt_line(log, "inotify", line, sizeof(line)), "%s",
-		      log ? log : "(no log)");
 	/* the other 13 stay in memory between rebuilds */
-	ck_assert_msg(strstr(line, "14 records (1 read)"), "%s", line);
-	free(log);
+	expect_rebuilt(&s, "inotify", "14 records (1 read)");
 	ck_assert(wait_for_body(&s, "/atom.xml", "2026-11-03T09:00:00-05:00", true, 8000));
 	serve_stop(&s);
 }
@@ -310,9 +308,7 @@ START_TEST(the_index_follows_the_served_newswire)
 	edit_record(&s, "2026-11-02-whale-songs.xml",
 		    "<updated>2026-11-02T08:30:00-05:00</updated>",
 		    "<updated>2026-11-03T10:00:00-05:00</updated>");
-	char *log = helpers_wait_for_text(s.log, "rebuilt (inotify):", 8000);
-	ck_assert_ptr_nonnull(log);
-	free(log);
+	expect_rebuilt(&s, "inotify", "(1 read)");
 	bool saved = false;
 	for (int i = 0; i < 80 && !saved; i++) {
 		saved = mtime_of(index) != before;
@@ -357,12 +353,7 @@ START_TEST(the_scan_finds_what_inotify_missed)
 	memcpy(at, "Shipping stocks sink", strlen("Shipping stocks sink"));
 	helpers_write_file(link_path, text, strlen(text));
 	free(text);
-	char *log = helpers_wait_for_text(s.log, "rebuilt (scan):", 8000);
-	char line[512];
-	ck_assert_msg(rebuilt_line(log, "scan", line, sizeof(line)), "%s",
-		      log ? log : "(no log)");
-	ck_assert_msg(strstr(line, "(1 read)"), "%s", line);
-	free(log);
+	expect_rebuilt(&s, "scan", "(1 read)");
 	ck_assert(wait_for_body(&s, "/rss.xml", "Shipping stocks sink", true, 8000));
 	serve_stop(&s);
 }
