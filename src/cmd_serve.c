@@ -500,16 +500,9 @@ cmd_serve(int argc, char **argv)
 	 * (warm is NULL): the periodic scan retries when it changes */
 	char signature[65] = "";
 
-	/* Cache-Control max-age comes from the config (read at start). */
-	o.server.cache_max_age_s = WF_CONFIG_DEFAULT_MAX_AGE_S;
-	char conf_path[PATH_MAX];
-	snprintf(conf_path, sizeof(conf_path), "%s/wirefeed.conf", o.build.root);
-	struct wf_config *conf = NULL;
-	struct wf_diag conf_diag = { 0 };
-	if (wf_config_load(conf_path, &conf, &conf_diag) == WF_OK) {
-		o.server.cache_max_age_s = conf->cache_max_age_s;
-		wf_config_destroy(conf);
-	}
+	/* Cache-Control max-age comes from the config as loaded at start */
+	o.server.cache_max_age_s = warm ? warm->config->cache_max_age_s
+				       : WF_CONFIG_DEFAULT_MAX_AGE_S;
 
 	struct wf_server *server = NULL;
 	struct wf_diag diag = { 0 };

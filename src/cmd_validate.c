@@ -53,20 +53,41 @@ xml_escape(FILE *out, const char *s)
 	}
 }
 
+/* "file:line:column: error|warning: message [code]\n", compilers' style
+ * (a position of 0, unknown, shows as 1). */
+static void
+format_finding(const struct wf_validate_report *r, const struct wf_finding *f,
+	       char *line, size_t size)
+{
+	snprintf(line, size, "%s:%d:%d: %s: %s [%s]\n", r->source,
+		 f->line > 0 ? f->line : 1, f->column > 0 ? f->column : 1,
+		 f->severity == WF_SEVERITY_ERROR ? "error" : "warning",
+		 f->message, f->code);
+}
+
 static void
 print_text(const struct wf_validate_report *r)
 {
 	for (size_t i = 0; i < r->n_findings; i++) {
-		const struct wf_finding *f = &r->findings[i];
-		printf("%s:%d:%d: %s: %s [%s]\n", r->source,
-		       f->line > 0 ? f->line : 1, f->column > 0 ? f->column : 1,
-		       f->severity == WF_SEVERITY_ERROR ? "error" : "warning",
-		       f->message, f->code);
+		char line[1400];
+		format_finding(r, &r->findings[i], line, sizeof(line));
+		fputs(line, stdout);
 	}
 	size_t dropped = r->n_errors + r->n_warnings - r->n_findings;
 	if (dropped > 0) {
 		printf("%s: note: %zu more findings not shown\n", r->source,
 		       dropped);
+	}
+}
+
+/* Every finding's line, escaped for XML text. */
+static void
+print_findings_escaped(const struct wf_validate_report *r)
+{
+	for (size_t i = 0; i < r->n_findings; i++) {
+		char line[1400];
+		format_finding(r, &r->findings[i], line, sizeof(line));
+		xml_escape(stdout, line);
 	}
 }
 
@@ -109,32 +130,11 @@ print_junit(struct wf_validate_report **reports, char **const names,
 		if (report_fails(r, strict)) {
 			printf("      <failure message=\"%zu errors, %zu warnings\" type=\"invalid\">",
 			       r->n_errors, r->n_warnings);
-			for (size_t k = 0; k < r->n_findings; k++) {
-				const struct wf_finding *f = &r->findings[k];
-				char line[1400];
-				snprintf(line, sizeof(line),
-					 "%s:%d:%d: %s: %s [%s]\n", r->source,
-					 f->line > 0 ? f->line : 1,
-					 f->column > 0 ? f->column : 1,
-					 f->severity == WF_SEVERITY_ERROR
-						 ? "error"
-						 : "warning",
-					 f->message, f->code);
-				xml_escape(stdout, line);
-			}
+			print_findings_escaped(r);
 			printf("</failure>\n");
 		} else if (r->n_warnings > 0) {
 			printf("      <system-out>");
-			for (size_t k = 0; k < r->n_findings; k++) {
-				const struct wf_finding *f = &r->findings[k];
-				char line[1400];
-				snprintf(line, sizeof(line),
-					 "%s:%d:%d: warning: %s [%s]\n", r->source,
-					 f->line > 0 ? f->line : 1,
-					 f->column > 0 ? f->column : 1,
-					 f->message, f->code);
-				xml_escape(stdout, line);
-			}
+			print_findings_escaped(r); /* warnings only */
 			printf("</system-out>\n");
 		}
 		printf("    </testcase>\n");

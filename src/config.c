@@ -116,10 +116,8 @@ wf_config_parse(const char *text, size_t len, const char *source,
 	size_t bad;
 	const char *why;
 	if (!wf_text_is_xml_safe(text, len, &bad, &why)) {
-		int line = 1;
-		for (size_t i = 0; i < bad; i++) {
-			line += text[i] == '\n';
-		}
+		int line;
+		wf_text_position(text, bad, &line, NULL);
 		wf_diag_set(diag, src, line, 0, "%s", why);
 		return WF_ERR_PARSE;
 	}

@@ -139,21 +139,13 @@ wf_feed_select_many(const struct wf_article *const *articles, size_t n,
 }
 
 size_t
-wf_feed_select_positions(const struct wf_article *const *articles, size_t n,
-			 const char *section, size_t max, size_t **out)
-{
-	size_t count = 0;
-	wf_feed_select_many(articles, n, &section, 1, max, out, &count);
-	return count;
-}
-
-size_t
 wf_feed_select(const struct wf_article *const *articles, size_t n,
 	       const char *section, size_t max,
 	       const struct wf_article ***out)
 {
 	size_t *pos = NULL;
-	size_t count = wf_feed_select_positions(articles, n, section, max, &pos);
+	size_t count = 0;
+	wf_feed_select_many(articles, n, &section, 1, max, &pos, &count);
 	const struct wf_article **picked = xcalloc(count ? count : 1,
 						   sizeof(*picked));
 	for (size_t i = 0; i < count; i++) {

@@ -53,27 +53,22 @@ join_path(const char *dir, const char *name)
 	return path;
 }
 
-/* A file as it was seen: enough to tell that it changed since. */
-struct stamp {
-	int64_t size, mtime_ns;
-	uint64_t inode;
-};
-
 static int64_t
 mtime_ns(const struct stat *st)
 {
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-static struct stamp
+static struct wf_file_stamp
 stamp_of(const struct stat *st)
 {
-	return (struct stamp){ .size = st->st_size, .mtime_ns = mtime_ns(st),
-			       .inode = (uint64_t)st->st_ino };
+	return (struct wf_file_stamp){ .size = st->st_size,
+				       .mtime_ns = mtime_ns(st),
+				       .inode = (uint64_t)st->st_ino };
 }
 
 static bool
-stamp_equal(struct stamp a, struct stamp b)
+stamp_equal(struct wf_file_stamp a, struct wf_file_stamp b)
 {
 	return a.size == b.size && a.mtime_ns == b.mtime_ns &&
 	       a.inode == b.inode;
@@ -82,7 +77,7 @@ stamp_equal(struct stamp a, struct stamp b)
 /* A record file left out of the newswire (invalid, or a duplicate id). */
 struct refused_file {
 	char *name;
-	struct stamp seen;
+	struct wf_file_stamp seen;
 };
 
 struct wf_newswire_private {
@@ -90,11 +85,11 @@ struct wf_newswire_private {
 	struct refused_file *refused; /* sorted by name */
 	size_t n_refused;
 	bool duplicates;   /* some are refused for a duplicate id */
-	struct stamp config; /* wirefeed.conf as loaded */
+	struct wf_file_stamp config; /* wirefeed.conf as loaded */
 };
 
 static void
-refuse(struct wf_newswire_private *p, const char *name, struct stamp seen)
+refuse(struct wf_newswire_private *p, const char *name, struct wf_file_stamp seen)
 {
 	/* kept sorted: open adds in name order, refresh inserts */
 	size_t at = p->n_refused;
@@ -134,8 +129,7 @@ unrefuse(struct wf_newswire_private *p, size_t i)
 
 struct index_entry {
 	char *name;
-	int64_t size, mtime_ns;
-	uint64_t inode;
+	struct wf_file_stamp stamp;
 	char digest[17];
 	const char *line; /* the entry's line in the index (no newline) */
 	size_t line_len;
@@ -210,15 +204,15 @@ parse_fields(char *line, struct index_entry *e)
 		return false;
 	}
 	char *end;
-	e->size = strtoll(f[1], &end, 10);
+	e->stamp.size = strtoll(f[1], &end, 10);
 	if (*end) {
 		return false;
 	}
-	e->mtime_ns = strtoll(f[2], &end, 10);
+	e->stamp.mtime_ns = strtoll(f[2], &end, 10);
 	if (*end) {
 		return false;
 	}
-	e->inode = strtoull(f[3], &end, 10);
+	e->stamp.inode = strtoull(f[3], &end, 10);
 	if (*end) {
 		return false;
 	}
@@ -371,9 +365,10 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 			wf_time_format_rfc3339(a->edited, ed, sizeof(ed));
 		}
 		st = buf_printf(&b, "%s\t%lld\t%lld\t%llu\t%s\t%s\t%s\t%s\t%s\t%c\t",
-				base_name(r->path), (long long)r->size,
-				(long long)r->mtime_ns,
-				(unsigned long long)r->inode, r->digest, a->id,
+				base_name(r->path), (long long)r->stamp.size,
+				(long long)r->stamp.mtime_ns,
+				(unsigned long long)r->stamp.inode, r->digest,
+				a->id,
 				pub, upd, ed,
 				a->status == WF_ARTICLE_WITHDRAWN ? 'w' : 'p');
 		for (size_t s = 0; st == WF_OK && s < a->n_sections; s++) {
@@ -466,9 +461,7 @@ parse_record(const char *path, const struct stat *st, struct wf_record *r,
 	r->article = a;
 	r->loaded = true;
 	r->changed = true;
-	r->size = st->st_size;
-	r->mtime_ns = mtime_ns(st);
-	r->inode = st->st_ino;
+	r->stamp = stamp_of(st);
 	return true;
 }
 
@@ -545,9 +538,7 @@ drop_duplicate_ids(struct wf_record *recs, size_t n,
 		for (size_t i = 0; i < n; i++) {
 			if (dup[i]) {
 				refuse(priv, base_name(recs[i].path),
-				       (struct stamp){ recs[i].size,
-						       recs[i].mtime_ns,
-						       recs[i].inode });
+				       recs[i].stamp);
 				drop_record(&recs[i]);
 			} else {
 				recs[kept++] = recs[i];
@@ -615,16 +606,12 @@ scan_one(struct scan *sc, size_t i)
 	struct index_entry *old = sc->match[i];
 	char *path = join_path(sc->dir, name);
 	struct wf_record *r = &sc->recs[i];
-	if (old && old->stub &&
-	    stamp_equal((struct stamp){ old->size, old->mtime_ns, old->inode },
-			stamp_of(&st))) {
+	if (old && old->stub && stamp_equal(old->stamp, stamp_of(&st))) {
 		/* unchanged since the last build: the index's stub */
 		r->path = path;
 		r->article = old->stub; /* moved out of the index */
 		old->stub = NULL;
-		r->size = old->size;
-		r->mtime_ns = old->mtime_ns;
-		r->inode = old->inode;
+		r->stamp = old->stamp;
 		memcpy(r->digest, old->digest, sizeof(r->digest));
 		r->index_line = old->line;
 		r->index_line_len = old->line_len;
@@ -640,9 +627,7 @@ scan_one(struct scan *sc, size_t i)
 	} else {
 		sc->diags[i] = d;
 		sc->result[i] = SCAN_INVALID;
-		r->size = st.st_size; /* remembered as refused */
-		r->mtime_ns = mtime_ns(&st);
-		r->inode = st.st_ino;
+		r->stamp = stamp_of(&st); /* remembered as refused */
 	}
 	free(path);
 }
@@ -704,7 +689,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	struct wf_config *config = NULL;
 	/* stamped before reading: a change in between makes a refresh reopen */
 	struct stat conf_st;
-	struct stamp conf_seen = { -1, -1, 0 };
+	struct wf_file_stamp conf_seen = { -1, -1, 0 };
 	if (stat(conf_path, &conf_st) == 0) {
 		conf_seen = stamp_of(&conf_st);
 	}
@@ -778,9 +763,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 			report(o->error, o->ctx, sc.diags[i]);
 			free(sc.diags[i]);
 			refuse(priv, names[i],
-			       (struct stamp){ sc.recs[i].size,
-					       sc.recs[i].mtime_ns,
-					       sc.recs[i].inode });
+			       sc.recs[i].stamp);
 			break;
 		case SCAN_GONE:
 			break;
@@ -834,12 +817,6 @@ wf_newswire_load(const char *root, wf_report_fn report_fn, void *ctx,
 
 /* Beyond this many changed files, wf_newswire_open() (parallel) is faster. */
 #define REFRESH_MAX_FILES 256
-
-static struct stamp
-record_stamp(const struct wf_record *r)
-{
-	return (struct stamp){ r->size, r->mtime_ns, r->inode };
-}
 
 static int
 compare_path_to_record(const void *path, const void *record)
@@ -951,8 +928,8 @@ changed_names(const struct wf_newswire *nw, const char *dir, int dir_fd,
 		struct stat st;
 		if (is_disk && (is_loaded || is_refused) &&
 		    fstatat(dir_fd, name, &st, 0) == 0 && S_ISREG(st.st_mode)) {
-			struct stamp seen = is_loaded
-						    ? record_stamp(&nw->records[j])
+			struct wf_file_stamp seen = is_loaded
+						    ? nw->records[j].stamp
 						    : p->refused[k].seen;
 			changed = !stamp_equal(seen, stamp_of(&st));
 		}
@@ -999,8 +976,8 @@ refresh_one(struct wf_newswire *nw, const char *dir, int dir_fd,
 		free(path);
 		return result;
 	}
-	struct stamp now = stamp_of(&st);
-	if ((old && stamp_equal(now, record_stamp(old))) ||
+	struct wf_file_stamp now = stamp_of(&st);
+	if ((old && stamp_equal(now, old->stamp)) ||
 	    (refused_at >= 0 && stamp_equal(now, p->refused[refused_at].seen))) {
 		free(path);
 		return WF_REFRESH_UNCHANGED;
@@ -1133,6 +1110,21 @@ load_stub(struct wf_newswire *nw, const struct wf_article **all, size_t i,
 	return true;
 }
 
+void
+wf_newswire_select(const struct wf_newswire *nw,
+		   const struct wf_article *const *all, size_t **picked,
+		   size_t *counts)
+{
+	const struct wf_config *c = nw->config;
+	const char **slugs = xcalloc(1 + c->n_sections, sizeof(*slugs));
+	for (size_t s = 0; s < c->n_sections; s++) {
+		slugs[s + 1] = c->sections[s].slug;
+	}
+	wf_feed_select_many(all, nw->n_records, slugs, 1 + c->n_sections,
+			    c->max_entries, picked, counts);
+	free(slugs);
+}
+
 size_t
 wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 {
@@ -1142,10 +1134,6 @@ wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 		all[i] = nw->records[i].article;
 	}
 	size_t n_feeds = 1 + nw->config->n_sections;
-	const char **slugs = xcalloc(n_feeds, sizeof(*slugs));
-	for (size_t s = 1; s < n_feeds; s++) {
-		slugs[s] = nw->config->sections[s - 1].slug;
-	}
 	size_t **picked = xcalloc(n_feeds, sizeof(*picked));
 	size_t *n_picked = xcalloc(n_feeds, sizeof(*n_picked));
 	size_t failed = 0;
@@ -1153,8 +1141,7 @@ wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 	 * place: choose again until every chosen entry loaded */
 	for (bool again = true; again;) {
 		again = false;
-		wf_feed_select_many(all, n, slugs, n_feeds,
-				    nw->config->max_entries, picked, n_picked);
+		wf_newswire_select(nw, all, picked, n_picked);
 		for (size_t f = 0; f < n_feeds; f++) {
 			for (size_t k = 0; k < n_picked[f]; k++) {
 				size_t i = picked[f][k];
@@ -1170,7 +1157,6 @@ wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 	}
 	free(picked);
 	free(n_picked);
-	free(slugs);
 	free(all);
 	if (failed) {
 		/* remove the records that failed to load */

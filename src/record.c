@@ -394,15 +394,8 @@ wf_record_parse_memory(const char *data, size_t len, const char *source,
 	size_t bad;
 	const char *why;
 	if (!wf_text_is_xml_safe(data, len, &bad, &why)) {
-		int line = 1, col = 1;
-		for (size_t i = 0; i < bad; i++) {
-			if (data[i] == '\n') {
-				line++;
-				col = 1;
-			} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-				col++;
-			}
-		}
+		int line, col;
+		wf_text_position(data, bad, &line, &col);
 		wf_diag_set(diag, p.source, line, col, "%s", why);
 		return WF_ERR_XML;
 	}
@@ -430,13 +423,9 @@ wf_record_parse_memory(const char *data, size_t len, const char *source,
 		if (e && e->message) {
 			snprintf(msg, sizeof(msg), "not well-formed: %s",
 				 e->message);
-			size_t n = strlen(msg);
-			while (n > 0 && msg[n - 1] == '\n') {
-				msg[--n] = '\0';
-			}
 		}
 		wf_diag_set(diag, p.source, e ? e->line : 0, e ? e->int2 : 0,
-			    "%s", msg);
+			    "%s", wf_text_trim(msg));
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(ctxt);
 		xmlResetError(&first.error);

@@ -149,14 +149,9 @@ wf_render(const struct wf_newswire *nw)
 						       : c->title;
 	unsigned ttl = c->cache_max_age_s ? (c->cache_max_age_s + 59) / 60 : 0;
 	/* every feed's entries, chosen in one pass over the records */
-	const char **slugs = xcalloc(n_listings, sizeof(*slugs));
-	for (size_t s = 1; s < n_listings; s++) {
-		slugs[s] = c->sections[s - 1].slug;
-	}
 	size_t **picked = xcalloc(n_listings, sizeof(*picked));
 	size_t *n_picked = xcalloc(n_listings, sizeof(*n_picked));
-	wf_feed_select_many(all, nw->n_records, slugs, n_listings,
-			    c->max_entries, picked, n_picked);
+	wf_newswire_select(nw, all, picked, n_picked);
 
 	for (size_t s = 0; s < n_listings; s++) {
 		const struct wf_section_def *sec = s ? &c->sections[s - 1] : NULL;
@@ -219,7 +214,6 @@ wf_render(const struct wf_newswire *nw)
 	free(listings);
 	free(picked);
 	free(n_picked);
-	free(slugs);
 	free(all);
 	return set;
 }

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wirefeed/text.h"
 #include "gzip.h"
 #include "http_cond.h"
 #include "log.h"
@@ -461,11 +462,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	char msg[512];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	size_t n = strlen(msg);
-	while (n > 0 && msg[n - 1] == '\n') {
-		msg[--n] = '\0';
-	}
-	wf_log_debug("libmicrohttpd: %s", msg);
+	wf_log_debug("libmicrohttpd: %s", wf_text_trim(msg));
 }
 #pragma GCC diagnostic pop
 

@@ -159,3 +159,21 @@ wf_text_trim(char *s)
 	}
 	return s;
 }
+
+void
+wf_text_position(const char *s, size_t offset, int *line, int *column)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < offset; i++) {
+		if (s[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	if (column) {
+		*column = c;
+	}
+}

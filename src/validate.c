@@ -566,6 +566,14 @@ struct driver {
 	int schema_errors;
 };
 
+/* libxml2's message for @err without its trailing newline, in @buf. */
+static const char *
+error_text(const xmlError *err, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", err->message ? err->message : "?");
+	return wf_text_trim(buf);
+}
+
 static void
 on_xml_error(void *arg, xmlErrorPtr err)
 {
@@ -574,18 +582,14 @@ on_xml_error(void *arg, xmlErrorPtr err)
 		return;
 	}
 	char msg[512];
-	snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "?");
-	size_t n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) {
-		msg[--n] = '\0';
-	}
+	const char *text = error_text(err, msg, sizeof(msg));
 	if (err->level == XML_ERR_WARNING) {
 		v_add(&d->v, WF_SEVERITY_WARNING, err->line, err->int2,
-		      "xml-warning", "%s", msg);
+		      "xml-warning", "%s", text);
 		return;
 	}
 	v_add(&d->v, WF_SEVERITY_ERROR, err->line, err->int2, "not-well-formed",
-	      "%s", msg);
+	      "%s", text);
 }
 
 static void
@@ -596,13 +600,9 @@ on_schema_error(void *arg, xmlErrorPtr err)
 		return;
 	}
 	char msg[512];
-	snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "?");
-	size_t n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) {
-		msg[--n] = '\0';
-	}
+	const char *text = error_text(err, msg, sizeof(msg));
 	v_add(v, WF_SEVERITY_ERROR, err->line, 0, "schema",
-	      "RFC 4287 schema: %s", msg);
+	      "RFC 4287 schema: %s", text);
 }
 
 void

@@ -2,6 +2,7 @@
 /* `wirefeed serve` end to end: the real binary on a loopback port it picks
  * (--listen 127.0.0.1:0, announced on stderr), a copy of the sample
  * newswire, libcurl and python3-feedparser as clients. */
+#include <ctype.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -28,8 +29,9 @@ struct served {
 	pid_t pid;
 };
 
+/* A copy of the sample newswire in a fresh temporary directory. */
 static void
-serve_start(struct served *s, const char *extra_arg)
+serve_prepare(struct served *s)
 {
 	s->tmp = helpers_make_tempdir();
 	snprintf(s->root, sizeof(s->root), "%s/wire", s->tmp);
@@ -39,6 +41,12 @@ serve_start(struct served *s, const char *extra_arg)
 	snprintf(cmd, sizeof(cmd), "cp -R '%s/feeds' '%s'", helpers_source_root(),
 		 s->root);
 	ck_assert_int_eq(helpers_run(cmd, NULL), 0);
+}
+
+/* Start the server on the prepared copy and learn its port. */
+static void
+serve_launch(struct served *s, const char *extra_arg)
+{
 	const char *argv[] = {
 		helpers_binary(), "serve", "--root", s->root, "--out",
 		s->out, "--listen", "127.0.0.1:0", "--scan-interval", "1",
@@ -53,6 +61,13 @@ serve_start(struct served *s, const char *extra_arg)
 	ck_assert_uint_gt(port, 0);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", port);
 	free(text);
+}
+
+static void
+serve_start(struct served *s, const char *extra_arg)
+{
+	serve_prepare(s);
+	serve_launch(s, extra_arg);
 }
 
 static void
@@ -222,6 +237,27 @@ START_TEST(serves_the_sample_newswire)
 			      strstr(log, "] \"GET /atom.xml HTTP/1.1\" 200 "),
 		      "%s", log);
 	free(log);
+	serve_stop(&s);
+}
+END_TEST
+
+/* Cache-Control's max-age is the config's cache_max_age. */
+START_TEST(max_age_comes_from_the_config)
+{
+	struct served s;
+	serve_prepare(&s);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "sed -i 's/^cache_max_age = .*/cache_max_age = 120/' '%s/wirefeed.conf'",
+				      s.root), 0);
+	free(out);
+	serve_launch(&s, NULL);
+	ck_assert_int_eq(helpers_runf(&out, "curl -sfI '%s/atom.xml'", s.base), 0);
+	for (char *c = out; *c; c++) {
+		*c = (char)tolower((unsigned char)*c); /* field names' case */
+	}
+	ck_assert_msg(strstr(out, "cache-control: public, max-age=120\r\n"),
+		      "%s", out);
+	free(out);
 	serve_stop(&s);
 }
 END_TEST
@@ -542,6 +578,7 @@ main(void)
 	TCase *tc = tcase_create("serve");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, serves_the_sample_newswire);
+	tcase_add_test(tc, max_age_comes_from_the_config);
 	tcase_add_test(tc, an_edit_shows_up_without_restart);
 	tcase_add_test(tc, an_edit_reads_only_that_record);
 	tcase_add_test(tc, the_scan_finds_what_inotify_missed);

@@ -69,6 +69,25 @@ START_TEST(slugify_table)
 }
 END_TEST
 
+START_TEST(position_counts_lines_and_characters)
+{
+	/* "é" is two bytes, one column */
+	const char *s = "ab\n\xc3\xa9x\n";
+	int line = 0, col = 0;
+	wf_text_position(s, 0, &line, &col);
+	ck_assert_int_eq(line, 1);
+	ck_assert_int_eq(col, 1);
+	wf_text_position(s, 2, &line, &col); /* the newline */
+	ck_assert_int_eq(line, 1);
+	ck_assert_int_eq(col, 3);
+	wf_text_position(s, 5, &line, &col); /* the x after é */
+	ck_assert_int_eq(line, 2);
+	ck_assert_int_eq(col, 2);
+	wf_text_position(s, strlen(s), &line, NULL);
+	ck_assert_int_eq(line, 3);
+}
+END_TEST
+
 START_TEST(trim_strips_ascii_space)
 {
 	char a[] = "  \t key = value \r\n";
@@ -90,6 +109,7 @@ main(void)
 	tcase_add_test(tc, sanitize_replaces_and_drops);
 	tcase_add_test(tc, slugify_table);
 	tcase_add_test(tc, trim_strips_ascii_space);
+	tcase_add_test(tc, position_counts_lines_and_characters);
 	suite_add_tcase(s, tc);
 	return helpers_run_suite(s);
 }

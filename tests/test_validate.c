@@ -3,6 +3,7 @@
  * that reports it with its severity and line, a passing input that does
  * not), update semantics, records, the file API and the CLI. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2194,22 +2195,25 @@ cli_teardown(struct cli *c)
 	free(c->dir);
 }
 
-/* Run `wirefeed validate ARGS` (a shell fragment); returns the exit code. */
-static int
-cli_run(const char *args, char **out)
+/* Run `wirefeed validate ARGS` (a shell fragment, printf-formatted);
+ * returns the exit code, the output in *out if @out is not NULL. */
+static int __attribute__((format(printf, 2, 3)))
+cli_run(char **out, const char *fmt, ...)
 {
-	char cmd[8192];
-	snprintf(cmd, sizeof(cmd), "'%s' validate %s", helpers_binary(), args);
-	return helpers_run(cmd, out);
+	char args[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	return helpers_runf(out, "'%s' validate %s", helpers_binary(), args);
 }
 
 START_TEST(cli_text_output_format)
 {
 	struct cli c;
 	cli_setup(&c);
-	char args[2048], *out = NULL;
-	snprintf(args, sizeof(args), "'%s'", c.invalid);
-	ck_assert_int_eq(cli_run(args, &out), 1);
+	char *out = NULL;
+	ck_assert_int_eq(cli_run(&out, "'%s'", c.invalid), 1);
 	char want[1200];
 	snprintf(want, sizeof(want),
 	         "%s:2:1: error: atom:feed must contain atom:id (\xc2\xa7"
@@ -2219,8 +2223,7 @@ START_TEST(cli_text_output_format)
 	free(out);
 
 	/* warnings, and a column from the XML parser */
-	snprintf(args, sizeof(args), "'%s'", c.warns);
-	ck_assert_int_eq(cli_run(args, &out), 0);
+	ck_assert_int_eq(cli_run(&out, "'%s'", c.warns), 0);
 	snprintf(want, sizeof(want), "%s:3:1: warning: ", c.warns);
 	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, " [missing-self-link]\n"));
@@ -2231,8 +2234,7 @@ START_TEST(cli_text_output_format)
 	static const char broken[] =
 		"<rss version=\"2.0\">\n<channel>\n</rss>\n";
 	helpers_write_file(bad, broken, strlen(broken));
-	snprintf(args, sizeof(args), "'%s'", bad);
-	ck_assert_int_eq(cli_run(args, &out), 1);
+	ck_assert_int_eq(cli_run(&out, "'%s'", bad), 1);
 	snprintf(want, sizeof(want), "%s:3:", bad);
 	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, ": error: "));
@@ -2240,8 +2242,7 @@ START_TEST(cli_text_output_format)
 	free(out);
 
 	/* a valid file prints nothing */
-	snprintf(args, sizeof(args), "'%s'", c.valid);
-	ck_assert_int_eq(cli_run(args, &out), 0);
+	ck_assert_int_eq(cli_run(&out, "'%s'", c.valid), 0);
 	ck_assert_str_eq(out, "");
 	free(out);
 	cli_teardown(&c);
@@ -2252,48 +2253,41 @@ START_TEST(cli_exit_codes)
 {
 	struct cli c;
 	cli_setup(&c);
-	char args[4096], *out = NULL;
+	char *out = NULL;
 	/* 0: valid, warnings allowed */
-	snprintf(args, sizeof(args), "'%s' '%s'", c.valid, c.warns);
-	ck_assert_int_eq(cli_run(args, NULL), 0);
+	ck_assert_int_eq(cli_run(NULL, "'%s' '%s'", c.valid, c.warns), 0);
 	/* 1: a file with errors, whatever the order */
-	snprintf(args, sizeof(args), "'%s' '%s' '%s'", c.invalid, c.valid,
-	         c.warns);
-	ck_assert_int_eq(cli_run(args, NULL), 1);
-	snprintf(args, sizeof(args), "'%s' '%s'", c.valid, c.invalid);
-	ck_assert_int_eq(cli_run(args, NULL), 1);
+	ck_assert_int_eq(
+		cli_run(NULL, "'%s' '%s' '%s'", c.invalid, c.valid, c.warns),
+		1);
+	ck_assert_int_eq(cli_run(NULL, "'%s' '%s'", c.valid, c.invalid), 1);
 	/* 2: a missing file, even next to an invalid one */
-	snprintf(args, sizeof(args), "'%s/missing.xml'", c.dir);
-	ck_assert_int_eq(cli_run(args, &out), 2);
+	ck_assert_int_eq(cli_run(&out, "'%s/missing.xml'", c.dir), 2);
 	ck_assert_ptr_nonnull(strstr(out, "missing.xml"));
 	ck_assert_ptr_nonnull(strstr(out, "cannot open"));
 	free(out);
-	snprintf(args, sizeof(args), "'%s' '%s/missing.xml' '%s'", c.invalid,
-	         c.dir, c.valid);
-	ck_assert_int_eq(cli_run(args, &out), 2);
+	ck_assert_int_eq(cli_run(&out, "'%s' '%s/missing.xml' '%s'", c.invalid,
+	                         c.dir, c.valid),
+	                 2);
 	/* the other files are still checked */
 	ck_assert_ptr_nonnull(strstr(out, "[missing-element]"));
 	free(out);
 	/* 2: a directory */
-	snprintf(args, sizeof(args), "'%s'", c.dir);
-	ck_assert_int_eq(cli_run(args, NULL), 2);
+	ck_assert_int_eq(cli_run(NULL, "'%s'", c.dir), 2);
 	/* 2: usage errors */
-	snprintf(args, sizeof(args), "--bogus '%s'", c.valid);
-	ck_assert_int_eq(cli_run(args, &out), 2);
+	ck_assert_int_eq(cli_run(&out, "--bogus '%s'", c.valid), 2);
 	ck_assert_ptr_nonnull(strstr(out, "unknown option '--bogus'"));
 	ck_assert_ptr_nonnull(strstr(out, "usage:"));
 	free(out);
-	ck_assert_int_eq(cli_run("", &out), 2);
+	ck_assert_int_eq(cli_run(&out, "%s", ""), 2); /* no files */
 	ck_assert_ptr_nonnull(strstr(out, "no files"));
 	free(out);
-	snprintf(args, sizeof(args), "--format xml '%s'", c.valid);
-	ck_assert_int_eq(cli_run(args, NULL), 2);
-	snprintf(args, sizeof(args), "'%s' --format", c.valid);
+	ck_assert_int_eq(cli_run(NULL, "--format xml '%s'", c.valid), 2);
 	/* options come before the files: '--format' is then a file name */
-	ck_assert_int_eq(cli_run(args, NULL), 2);
-	ck_assert_int_eq(cli_run("--format", NULL), 2);
+	ck_assert_int_eq(cli_run(NULL, "'%s' --format", c.valid), 2);
+	ck_assert_int_eq(cli_run(NULL, "--format"), 2);
 	/* --help */
-	ck_assert_int_eq(cli_run("--help", &out), 0);
+	ck_assert_int_eq(cli_run(&out, "--help"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "usage: wirefeed validate"));
 	free(out);
 	cli_teardown(&c);
@@ -2304,15 +2298,12 @@ START_TEST(cli_strict_fails_on_warnings)
 {
 	struct cli c;
 	cli_setup(&c);
-	char args[2048], *out = NULL;
-	snprintf(args, sizeof(args), "'%s'", c.warns);
-	ck_assert_int_eq(cli_run(args, NULL), 0);
-	snprintf(args, sizeof(args), "--strict '%s'", c.warns);
-	ck_assert_int_eq(cli_run(args, &out), 1);
+	char *out = NULL;
+	ck_assert_int_eq(cli_run(NULL, "'%s'", c.warns), 0);
+	ck_assert_int_eq(cli_run(&out, "--strict '%s'", c.warns), 1);
 	ck_assert_ptr_nonnull(strstr(out, "warning:"));
 	free(out);
-	snprintf(args, sizeof(args), "--strict '%s'", c.valid);
-	ck_assert_int_eq(cli_run(args, NULL), 0);
+	ck_assert_int_eq(cli_run(NULL, "--strict '%s'", c.valid), 0);
 	cli_teardown(&c);
 }
 END_TEST
@@ -2321,18 +2312,15 @@ START_TEST(cli_no_schema)
 {
 	struct cli c;
 	cli_setup(&c);
-	char args[2048], *out = NULL;
-	snprintf(args, sizeof(args), "'%s'", c.schema);
-	ck_assert_int_eq(cli_run(args, &out), 1);
+	char *out = NULL;
+	ck_assert_int_eq(cli_run(&out, "'%s'", c.schema), 1);
 	ck_assert_ptr_nonnull(strstr(out, "[schema]"));
 	free(out);
-	snprintf(args, sizeof(args), "--no-schema '%s'", c.schema);
-	ck_assert_int_eq(cli_run(args, &out), 0);
+	ck_assert_int_eq(cli_run(&out, "--no-schema '%s'", c.schema), 0);
 	ck_assert_str_eq(out, "");
 	free(out);
 	/* rule checks still run */
-	snprintf(args, sizeof(args), "--no-schema '%s'", c.invalid);
-	ck_assert_int_eq(cli_run(args, NULL), 1);
+	ck_assert_int_eq(cli_run(NULL, "--no-schema '%s'", c.invalid), 1);
 	cli_teardown(&c);
 }
 END_TEST
@@ -2341,22 +2329,19 @@ START_TEST(cli_stdin)
 {
 	struct cli c;
 	cli_setup(&c);
-	char args[2048], *out = NULL;
-	snprintf(args, sizeof(args), "- < '%s'", c.invalid);
-	ck_assert_int_eq(cli_run(args, &out), 1);
+	char *out = NULL;
+	ck_assert_int_eq(cli_run(&out, "- < '%s'", c.invalid), 1);
 	ck_assert_ptr_nonnull(strstr(out, "<stdin>:2:1: error: "));
 	ck_assert_ptr_nonnull(strstr(out, "[missing-element]"));
 	free(out);
-	snprintf(args, sizeof(args), "- < '%s'", c.valid);
-	ck_assert_int_eq(cli_run(args, &out), 0);
+	ck_assert_int_eq(cli_run(&out, "- < '%s'", c.valid), 0);
 	ck_assert_str_eq(out, "");
 	free(out);
-	ck_assert_int_eq(cli_run("- < /dev/null", &out), 1);
+	ck_assert_int_eq(cli_run(&out, "- < /dev/null"), 1);
 	ck_assert_ptr_nonnull(strstr(out, "<stdin>:1:"));
 	free(out);
 	/* '--' ends the options */
-	snprintf(args, sizeof(args), "--strict -- - < '%s'", c.warns);
-	ck_assert_int_eq(cli_run(args, NULL), 1);
+	ck_assert_int_eq(cli_run(NULL, "--strict -- - < '%s'", c.warns), 1);
 	cli_teardown(&c);
 }
 END_TEST
@@ -2403,11 +2388,11 @@ START_TEST(cli_junit_report)
 	snprintf(odd, sizeof(odd), "%s/a&b<c>.xml", c.dir);
 	static const char bad[] = XMLDECL "<html/>\n";
 	helpers_write_file(odd, bad, strlen(bad));
-	char args[4096], *out = NULL;
-	snprintf(args, sizeof(args),
-	         "--format junit '%s' '%s' '%s' '%s' 2>/dev/null", c.valid,
-	         c.warns, c.invalid, odd);
-	ck_assert_int_eq(cli_run(args, &out), 1);
+	char *out = NULL;
+	ck_assert_int_eq(
+		cli_run(&out, "--format junit '%s' '%s' '%s' '%s' 2>/dev/null",
+	                c.valid, c.warns, c.invalid, odd),
+		1);
 	xmlDoc *doc = parse_junit(out);
 	xmlNode *root = xmlDocGetRootElement(doc);
 	ck_assert_str_eq((const char *)root->name, "testsuites");
@@ -2455,10 +2440,10 @@ START_TEST(cli_junit_report)
 	free(out);
 
 	/* --strict turns the warnings into a failure; --format=junit form */
-	snprintf(args, sizeof(args),
-	         "--strict --format=junit '%s' '%s' 2>/dev/null", c.valid,
-	         c.warns);
-	ck_assert_int_eq(cli_run(args, &out), 1);
+	ck_assert_int_eq(
+		cli_run(&out, "--strict --format=junit '%s' '%s' 2>/dev/null",
+	                c.valid, c.warns),
+		1);
 	doc = parse_junit(out);
 	root = xmlDocGetRootElement(doc);
 	ck_assert_uint_eq(count_elements(root, "testcase"), 2);
@@ -2467,8 +2452,7 @@ START_TEST(cli_junit_report)
 	free(out);
 
 	/* all valid: no failures, exit 0; stdin works too */
-	snprintf(args, sizeof(args), "--format junit - < '%s'", c.valid);
-	ck_assert_int_eq(cli_run(args, &out), 0);
+	ck_assert_int_eq(cli_run(&out, "--format junit - < '%s'", c.valid), 0);
 	doc = parse_junit(out);
 	root = xmlDocGetRootElement(doc);
 	ck_assert_uint_eq(count_elements(root, "testcase"), 1);
@@ -2489,11 +2473,12 @@ START_TEST(bug_junit_unreadable_file_has_testcase)
 {
 	struct cli c;
 	cli_setup(&c);
-	char args[4096], *out = NULL;
-	snprintf(args, sizeof(args),
-	         "--format junit '%s' '%s/missing.xml' 2>/dev/null", c.valid,
-	         c.dir);
-	ck_assert_int_eq(cli_run(args, &out), 2);
+	char *out = NULL;
+	ck_assert_int_eq(
+		cli_run(&out,
+	                "--format junit '%s' '%s/missing.xml' 2>/dev/null",
+	                c.valid, c.dir),
+		2);
 	xmlDoc *doc = parse_junit(out);
 	xmlNode *root = xmlDocGetRootElement(doc);
 	ck_assert_uint_eq(count_elements(root, "testcase"), 2);

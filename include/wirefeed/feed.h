@@ -43,15 +43,9 @@ wf_feed_select(const struct wf_article *const *articles, size_t n,
 	       const char *section, size_t max,
 	       const struct wf_article ***out);
 
-/** wf_feed_select() giving positions in @articles instead of pointers;
- * *out is a heap array of @return positions (free() it). */
-size_t
-wf_feed_select_positions(const struct wf_article *const *articles, size_t n,
-			 const char *section, size_t max, size_t **out);
-
-/** wf_feed_select_positions() for @n_feeds feeds at once, in one pass:
- * feed k is the section @sections[k] (NULL: every story); out[k] gets its
- * positions (free() each) and counts[k] how many. */
+/** wf_feed_select() for @n_feeds feeds at once, in one pass, giving
+ * positions in @articles: feed k is the section @sections[k] (NULL: every
+ * story); out[k] gets its positions (free() each), counts[k] how many. */
 void
 wf_feed_select_many(const struct wf_article *const *articles, size_t n,
 		    const char *const *sections, size_t n_feeds, size_t max,

@@ -21,15 +21,19 @@
  * metadata, which is all that choosing a feed's entries needs, and
  * wf_newswire_prepare() then parses only the entries the feeds will show.
  */
+/** A file as it was last seen: when any of these differ, it changed. */
+struct wf_file_stamp {
+	int64_t size;
+	int64_t mtime_ns;
+	uint64_t inode;
+};
+
 struct wf_record {
 	char *path;                 /* "<root>/articles/<name>.xml" */
 	struct wf_article *article; /* owned; a stub unless loaded */
 	bool loaded;                /* article is the full record */
 	bool changed;               /* parsed in this load: new or modified */
-	/* the index's view of the file */
-	int64_t size;
-	int64_t mtime_ns;
-	uint64_t inode;
+	struct wf_file_stamp stamp; /* the file as read (or as indexed) */
 	char digest[17]; /* fast 64-bit hash of the bytes, hex */
 	/* private: the record's line in the index it came from (reused
 	 * records only), so rewriting the index is mostly a copy */
@@ -90,6 +94,17 @@ WF_MUST_CHECK enum wf_status
 wf_newswire_load(const char *root, wf_report_fn report, void *ctx,
 		 struct wf_newswire **out, size_t *n_invalid,
 		 struct wf_diag *diag);
+
+/**
+ * Choose every feed's entries in one pass over @all (the records'
+ * articles, parallel to nw->records): feed 0 is the whole wire, feed k the
+ * config's section k-1. picked[k] gets positions in @all (free() each),
+ * counts[k] how many; both arrays hold 1 + config->n_sections.
+ */
+void
+wf_newswire_select(const struct wf_newswire *nw,
+		   const struct wf_article *const *all, size_t **picked,
+		   size_t *counts);
 
 /**
  * Parse the stub records that some feed will show (the newest

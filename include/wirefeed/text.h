@@ -24,6 +24,11 @@ wf_text_is_xml_safe(const char *s, size_t len, size_t *bad_offset,
 char *
 wf_text_sanitize(const char *s, size_t len);
 
+/** The 1-based line and column (in characters, UTF-8 continuation bytes
+ * not counted) of byte @offset in @s; @column may be NULL. */
+void
+wf_text_position(const char *s, size_t offset, int *line, int *column);
+
 /** Strip leading and trailing ASCII white space from @s in place; returns
  * the first non-space character (inside @s). */
 char *
