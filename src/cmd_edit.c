@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The newsroom's editing commands: new, update, correct, withdraw, show,
- * list. Every change goes through wf_recstore_edit (locked, validated,
- * atomic); the update semantics are decided here. */
+ * list. Every read and write goes through the record store (store.h:
+ * locked, checked through its write gate, atomic); what an update means
+ * for readers is decided here. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "wirefeed/newswire.h"
-#include "wirefeed/recstore.h"
+#include "wirefeed/store.h"
 #include "wirefeed/record.h"
 #include "buf.h"
 #include "cli.h"
@@ -43,12 +43,34 @@ print_diag(const char *cmd, const struct wf_diag *d)
 		wf_diag_format(d, line, sizeof(line)));
 }
 
+static void
+report_store(void *ctx, const struct wf_diag *d)
+{
+	print_diag(ctx, d);
+}
+
+/* Open the store of @root; NULL (reported) on failure. */
+static struct wf_store *
+open_store(const char *cmd, const char *root)
+{
+	struct wf_store_options so = { .warning = report_store,
+				       .ctx = (void *)cmd };
+	struct wf_store *store = NULL;
+	struct wf_diag d = { 0 };
+	if (wf_store_open(root, &so, &store, &d) != WF_OK) {
+		print_diag(cmd, &d);
+		return NULL;
+	}
+	return store;
+}
+
 static int
 exit_code(enum wf_status st)
 {
 	switch (st) {
 	case WF_OK: return 0;
 	case WF_ERR_INVALID:
+	case WF_ERR_TOO_LARGE:
 	case WF_ERR_PARSE:
 	case WF_ERR_XML:
 	case WF_ERR_CONFLICT:
@@ -259,7 +281,15 @@ cmd_new(int argc, char **argv)
 	}
 	char *path = NULL;
 	struct wf_diag d = { 0 };
-	enum wf_status st = wf_recstore_create(o.root, a, &path, &d);
+	struct wf_store *store = open_store("new", o.root);
+	if (!store) {
+		wf_article_destroy(a);
+		return 2;
+	}
+	free(a->id);
+	a->id = NULL; /* the store picks a fresh, never used one */
+	enum wf_status st = wf_store_create(store, a, NULL, &path, &d);
+	wf_store_close(store);
 	if (st != WF_OK) {
 		print_diag("new", &d);
 	} else {
@@ -355,8 +385,13 @@ run_change(int argc, char **argv, const char *usage_text, int n_args,
 	}
 	struct wf_article *a = NULL;
 	struct wf_diag d = { 0 };
-	enum wf_status st = wf_recstore_edit(o.root, argv[first], apply_change,
-					     &ch, &a, &d);
+	struct wf_store *store = open_store(argv[0], o.root);
+	if (!store) {
+		return 2;
+	}
+	enum wf_status st = wf_store_edit(store, argv[first], apply_change, &ch,
+					  &a, NULL, &d);
+	wf_store_close(store);
 	if (st != WF_OK) {
 		print_diag(argv[0], &d);
 		return exit_code(st);
@@ -429,13 +464,13 @@ cmd_show(int argc, char **argv)
 	}
 	char *path = NULL;
 	struct wf_diag d = { 0 };
-	enum wf_status st = wf_recstore_find(o.root, argv[first], &path, &d);
-	if (st != WF_OK) {
-		print_diag("show", &d);
-		return exit_code(st);
+	struct wf_store *store = open_store("show", o.root);
+	if (!store) {
+		return 2;
 	}
 	struct wf_article *a = NULL;
-	st = wf_record_parse_file(path, &a, &d);
+	enum wf_status st = wf_store_get(store, argv[first], &a, NULL, &path, &d);
+	wf_store_close(store);
 	if (st == WF_OK) {
 		char *text = NULL;
 		st = wf_record_format(a, &text, NULL, &d);
@@ -458,19 +493,36 @@ static const char list_usage[] =
 	"One line per story, most recently updated first:\n"
 	"ID  UPDATED  STATUS  SECTIONS  TITLE\n";
 
+struct list_run {
+	const char *section; /* NULL: all */
+	size_t bad;
+};
+
 static void
 report_bad(void *ctx, const struct wf_diag *d)
 {
-	(void)ctx;
+	struct list_run *run = ctx;
+	run->bad++;
 	print_diag("list", d);
 }
 
-static int
-compare_updated(const void *pa, const void *pb)
+static enum wf_status
+list_one(void *ctx, const struct wf_article *a, const char *version)
 {
-	const struct wf_record *a = pa, *b = pb;
-	int c = wf_time_compare(b->article->updated, a->article->updated);
-	return c ? c : strcmp(a->article->id, b->article->id);
+	(void)version;
+	const struct list_run *run = ctx;
+	if (run->section && !wf_article_in_section(a, run->section)) {
+		return WF_OK;
+	}
+	char upd[WF_TIME_RFC3339_MAX];
+	wf_time_format_rfc3339(a->updated, upd, sizeof(upd));
+	printf("%s  %s  %-9s  ", a->id, upd,
+	       a->status == WF_ARTICLE_WITHDRAWN ? "withdrawn" : "published");
+	for (size_t s = 0; s < a->n_sections; s++) {
+		printf("%s%s", s ? "," : "", a->sections[s].term);
+	}
+	printf("%s  %s\n", a->n_sections ? "" : "-", a->title);
+	return WF_OK;
 }
 
 int
@@ -486,30 +538,21 @@ cmd_list(int argc, char **argv)
 		fputs(list_usage, stderr);
 		return 2;
 	}
-	struct wf_newswire *nw = NULL;
+	struct list_run run = { .section = o.n_sections ? o.sections[0] : NULL };
+	struct wf_store_options so = { .warning = report_bad, .ctx = &run };
+	struct wf_store *store = NULL;
 	struct wf_diag d = { 0 };
-	size_t bad = 0;
-	if (wf_newswire_load(o.root, report_bad, NULL, &nw, &bad, &d) != WF_OK) {
+	enum wf_status st = wf_store_open(o.root, &so, &store, &d);
+	if (st == WF_OK) {
+		run.bad = 0; /* the index's own notes are not bad records */
+		st = wf_store_iterate(store, list_one, &run, &d);
+	}
+	wf_store_close(store);
+	if (st != WF_OK) {
 		print_diag("list", &d);
 		return 2;
 	}
-	qsort(nw->records, nw->n_records, sizeof(*nw->records), compare_updated);
-	for (size_t i = 0; i < nw->n_records; i++) {
-		const struct wf_article *a = nw->records[i].article;
-		if (o.n_sections && !wf_article_in_section(a, o.sections[0])) {
-			continue;
-		}
-		char upd[WF_TIME_RFC3339_MAX];
-		wf_time_format_rfc3339(a->updated, upd, sizeof(upd));
-		printf("%s  %s  %-9s  ", a->id, upd,
-		       a->status == WF_ARTICLE_WITHDRAWN ? "withdrawn" : "published");
-		for (size_t s = 0; s < a->n_sections; s++) {
-			printf("%s%s", s ? "," : "", a->sections[s].term);
-		}
-		printf("%s  %s\n", a->n_sections ? "" : "-", a->title);
-	}
-	wf_newswire_destroy(nw);
-	return bad > 0 ? 1 : 0;
+	return run.bad > 0 ? 1 : 0;
 }
 
 /* ---- import (wirecopy.c) ------------------------------------------------ */

@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "wirefeed/newswire.h"
-#include "wirefeed/recstore.h"
+#include "wirefeed/store.h"
 #include "wirefeed/record.h"
 #include "wirefeed/wirecopy.h"
 #include "buf.h"
@@ -61,35 +62,13 @@ read_input(const char *name, struct wf_diag *d)
 	return buf_take(&b, NULL);
 }
 
-/* The record this copy updates: same source, title and published instant. */
-static const char *
-match_existing(const struct wf_newswire *nw, const struct wf_article *copy)
-{
-	for (size_t i = 0; i < nw->n_records; i++) {
-		const struct wf_article *a = nw->records[i].article;
-		bool same_source = (!a->source && !copy->source) ||
-				   (a->source && copy->source &&
-				    strcmp(a->source, copy->source) == 0);
-		if (same_source && strcmp(a->title, copy->title) == 0 &&
-		    wf_time_compare(a->published, copy->published) == 0) {
-			return a->id;
-		}
-	}
-	return NULL;
-}
-
-struct merge {
-	const struct wf_article *copy;
-	bool changed;
-};
-
-/* Apply re-imported copy to the record: content follows the copy, id,
- * published, sections and link stay. */
+/* Apply re-imported copy @c to the record @a: content follows the copy;
+ * id, published, sections and link stay. */
 static enum wf_status
-merge_copy(struct wf_article *a, void *ctx, struct wf_diag *diag)
+merge_copy(struct wf_article *a, const struct wf_article *c, bool *changed,
+	   void *ctx, struct wf_diag *diag)
 {
-	struct merge *m = ctx;
-	const struct wf_article *c = m->copy;
+	(void)ctx;
 	if (wf_time_compare(c->published, a->published) != 0) {
 		wf_diag_set(diag, NULL, 0, 0,
 			    "the copy's 'Originally Published' differs from the record's published; published never changes");
@@ -128,14 +107,14 @@ merge_copy(struct wf_article *a, void *ctx, struct wf_diag *diag)
 	struct wf_diag ignored = { 0 };
 	if (wf_record_format(before, &t1, NULL, &ignored) == WF_OK &&
 	    wf_record_format(a, &t2, NULL, &ignored) == WF_OK) {
-		m->changed = strcmp(t1, t2) != 0;
+		*changed = strcmp(t1, t2) != 0;
 	} else {
-		m->changed = true;
+		*changed = true;
 	}
 	free(t1);
 	free(t2);
 	wf_article_destroy(before);
-	if (m->changed) {
+	if (*changed) {
 		struct wf_time now = wf_time_now_local();
 		struct wf_time edited = wf_time_compare(now, a->updated) > 0 ? now
 									 : a->updated;
@@ -147,21 +126,40 @@ merge_copy(struct wf_article *a, void *ctx, struct wf_diag *diag)
 	return WF_OK;
 }
 
-/* Report a write that failed; returns the exit code. */
-static int
-import_failed(const char *name, enum wf_status st, const struct wf_diag *d)
+struct progress {
+	struct timespec start;
+	bool shown;
+};
+
+static double
+seconds_since(const struct timespec *t0)
 {
-	char line[2048];
-	fprintf(stderr, "wirefeed import: %s: %s\n", name,
-		wf_diag_format(d, line, sizeof(line)));
-	return st == WF_ERR_IO ? 2 : 1;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A progress line on a terminal, once the import has run a second. */
+static void
+show_progress(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	if (!p->shown && seconds_since(&p->start) < 1.0) {
+		return;
+	}
+	p->shown = true;
+	fprintf(stderr, "\rwirefeed import: %zu/%zu stories", done, total);
+	fflush(stderr);
 }
 
 static void
-quiet_report(void *ctx, const struct wf_diag *d)
+report_store(void *ctx, const struct wf_diag *d)
 {
 	(void)ctx;
-	(void)d; /* bad records are the build's business, not import's */
+	char line[2048];
+	fprintf(stderr, "wirefeed import: %s\n",
+		wf_diag_format(d, line, sizeof(line)));
 }
 
 int
@@ -240,45 +238,63 @@ cmd_import(int argc, char **argv)
 		goto out;
 	}
 
-	/* Phase 2: match re-imports, then write. */
-	struct wf_newswire *nw = NULL;
+	/* Phase 2: one call to the store: matched, merged, checked, then
+	 * written all at once (or nothing, if any story is refused). */
+	struct wf_store_options so = { .warning = report_store };
+	struct wf_store *store = NULL;
 	struct wf_diag d = { 0 };
-	if (!id && wf_newswire_load(root, quiet_report, NULL, &nw, NULL, &d) != WF_OK) {
+	if (wf_store_open(root, &so, &store, &d) != WF_OK) {
 		char line[2048];
 		fprintf(stderr, "wirefeed import: %s\n", wf_diag_format(&d, line, sizeof(line)));
 		rc = 2;
 		goto out;
 	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	struct wf_store_import_item *put = xcalloc(n, sizeof(*put));
+	for (size_t i = 0; i < n; i++) {
 		struct wf_article *a = items[i].article;
-		const char *existing = id ? id : match_existing(nw, a);
-		if (existing) {
-			struct merge m = { .copy = a };
-			struct wf_article *result = NULL;
-			enum wf_status st = wf_recstore_edit(root, existing, merge_copy,
-							     &m, &result, &d);
-			if (st != WF_OK) {
-				rc = import_failed(items[i].name, st, &d);
-				break;
-			}
-			printf("%s %s\n", result->id, m.changed ? "updated" : "unchanged");
-			wf_article_destroy(result);
-			continue;
-		}
-		a->id = wf_article_new_id();
+		put[i].article = a;
+		put[i].update_id = id;
 		for (size_t s = 0; s < n_sections; s++) {
 			wf_article_add_section(a, sections[s], NULL);
 		}
-		char *path = NULL;
-		enum wf_status st = wf_recstore_create(root, a, &path, &d);
-		if (st != WF_OK) {
-			rc = import_failed(items[i].name, st, &d);
-			break;
-		}
-		printf("%s created %s\n", a->id, path);
-		free(path);
 	}
-	wf_newswire_destroy(nw);
+	struct progress prog = { .shown = false };
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	bool tty = isatty(STDERR_FILENO);
+	enum wf_status st = wf_store_import(store, put, n, merge_copy, NULL,
+					    tty ? show_progress : NULL, &prog,
+					    &d);
+	if (prog.shown) {
+		fputc('\n', stderr);
+	}
+	wf_store_close(store);
+	if (st != WF_OK) {
+		char line[2048];
+		const char *culprit = "";
+		for (size_t i = 0; i < n; i++) {
+			if (put[i].refused) {
+				culprit = items[i].name;
+			}
+		}
+		fprintf(stderr, "wirefeed import: %s%s%s\n", culprit,
+			*culprit ? ": " : "", wf_diag_format(&d, line, sizeof(line)));
+		fprintf(stderr, "wirefeed import: nothing written\n");
+		rc = st == WF_ERR_IO ? 2 : 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (st == WF_OK) {
+			if (put[i].outcome == WF_STORE_CREATED) {
+				printf("%s created %s\n", put[i].id, put[i].location);
+			} else {
+				printf("%s %s\n", put[i].id,
+				       put[i].outcome == WF_STORE_UPDATED ? "updated"
+									  : "unchanged");
+			}
+		}
+		free(put[i].id);
+		free(put[i].location);
+	}
+	free(put);
 out:
 	for (size_t i = 0; i < n; i++) {
 		wf_article_destroy(items[i].article);
