@@ -161,7 +161,7 @@ write_state(struct file_store *fs, struct wf_diag *diag)
 	int len = snprintf(text, sizeof(text), STATE_MAGIC "articles %lld %lld %lld\n",
 			   (long long)now.size, (long long)now.mtime_ns,
 			   (long long)now.inode);
-	return wf_write_file_atomic(fs->state_path, text, (size_t)len, diag);
+	return ids_replace_file(fs->state_path, text, (size_t)len, diag);
 }
 
 /* ---- reading records ---------------------------------------------------- */

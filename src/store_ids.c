@@ -429,10 +429,8 @@ ids_reset(struct ids *ix)
 	}
 }
 
-/* Replace @path with @text: temporary file, rename. No fsync: the index
- * is a checked cache (see the header). */
-static enum wf_status
-replace_file(const char *path, const char *text, size_t len,
+enum wf_status
+ids_replace_file(const char *path, const char *text, size_t len,
 	     struct wf_diag *diag)
 {
 	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
@@ -470,6 +468,18 @@ save_bucket(struct ids *ix, size_t no, struct wf_diag *diag)
 {
 	struct ids_bucket *b = &ix->b[no];
 	char *path = bucket_path(ix, no);
+	if (b->n == 0 && b->n_keys == 0 && b->n_gone == 0) {
+		/* an empty bucket is a missing file */
+		if (unlink(path) != 0 && errno != ENOENT) {
+			wf_diag_set(diag, path, 0, 0, "cannot remove: %s",
+				    strerror(errno));
+			free(path);
+			return WF_ERR_IO;
+		}
+		free(path);
+		b->dirty = false;
+		return WF_OK;
+	}
 	struct buf text;
 	buf_init(&text, BUCKET_MAX_BYTES);
 	enum wf_status st = buf_append_str(&text, IDS_MAGIC);
@@ -500,7 +510,7 @@ save_bucket(struct ids *ix, size_t no, struct wf_diag *diag)
 		st = buf_printf(&text, "end %s\n", digest);
 	}
 	if (st == WF_OK) {
-		st = replace_file(path, text.data, text.len, diag);
+		st = ids_replace_file(path, text.data, text.len, diag);
 	} else {
 		wf_diag_set(diag, path, 0, 0, "id index bucket too large");
 	}

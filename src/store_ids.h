@@ -106,4 +106,11 @@ ids_reset(struct ids *ix);
 WF_MUST_CHECK enum wf_status
 ids_save(struct ids *ix, struct wf_diag *diag);
 
+/* Replace @path with @len bytes of @text: temporary file, rename, no
+ * fsync (for the index and the store's state: checked caches, where an
+ * old version after a crash only costs a scan). */
+WF_MUST_CHECK enum wf_status
+ids_replace_file(const char *path, const char *text, size_t len,
+		 struct wf_diag *diag);
+
 #endif
