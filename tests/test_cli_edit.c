@@ -263,6 +263,89 @@ START_TEST(malformed_copy_writes_nothing)
 }
 END_TEST
 
+/* issue 17.1: an edit that wirefeed would then refuse is refused when
+ * made: non-zero exit, a clear error, the record untouched, and build,
+ * show and update keep working. */
+static void
+assert_refused_and_untouched(const struct wire *w, const char *path,
+			     const char *before, const char *cmdline,
+			     const char *why)
+{
+	char *out = NULL;
+	int rc = helpers_runf(&out, "%s", cmdline);
+	ck_assert_msg(rc == 1, "rc %d for %s: %s", rc, cmdline, out);
+	assert_has(out, why);
+	free(out);
+	char *after = helpers_read_file(path, NULL);
+	ck_assert_str_eq(before, after);
+	free(after);
+	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s'",
+				      helpers_binary(), w->root, w->out), 0);
+	free(out);
+}
+
+START_TEST(edits_that_would_not_read_back_are_refused)
+{
+	struct wire w;
+	wire_init(&w);
+	const char *id = "urn:uuid:dcaf8170-1ddd-4f04-a24b-81aa408285a4";
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/articles/2026-11-02-whale-songs.xml", w.root);
+	char *before = helpers_read_file(path, NULL);
+	char cmd[9000];
+	snprintf(cmd, sizeof(cmd), "'%s' withdraw %s --reason '' --root '%s'",
+		 helpers_binary(), id, w.root);
+	assert_refused_and_untouched(&w, path, before, cmd, "refused");
+	snprintf(cmd, sizeof(cmd), "'%s' update %s --link '' --root '%s'",
+		 helpers_binary(), id, w.root);
+	assert_refused_and_untouched(&w, path, before, cmd, "refused");
+	/* 5 MiB of '&': 25 MiB as a record, over the 8 MiB limit */
+	char big[4200];
+	snprintf(big, sizeof(big), "%s/big.html", w.tmp);
+	ck_assert_int_eq(helpers_runf(NULL, "head -c 5242880 /dev/zero | tr '\\0' '&' > '%s'", big), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' update %s --content-file '%s' --root '%s'",
+		 helpers_binary(), id, big, w.root);
+	assert_refused_and_untouched(&w, path, before, cmd, "over the limit");
+	/* the record is still found and editable */
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' update %s --summary 'Still here' --root '%s'",
+				      helpers_binary(), id, w.root), 0);
+	free(out);
+	free(before);
+	wire_fini(&w);
+}
+END_TEST
+
+START_TEST(import_of_an_oversized_story_writes_nothing_and_never_duplicates)
+{
+	struct wire w;
+	wire_init(&w);
+	/* wire copy whose body is full of '&': a record over 8 MiB */
+	char copy[4200];
+	snprintf(copy, sizeof(copy), "%s/amp.txt", w.tmp);
+	char *orig = copy_path("ferry-strike.txt");
+	ck_assert_int_eq(helpers_runf(NULL,
+		"{ sed -n '1,/^By /p' '%s'; echo; head -c 1800000 /dev/zero | tr '\\0' '&' | fold -w 600 | sed G; } > '%s'",
+		orig, copy), 0);
+	char *before = NULL, *after = NULL, *out = NULL;
+	ck_assert_int_eq(helpers_runf(&before, "ls '%s/articles'", w.root), 0);
+	for (int round = 0; round < 2; round++) {
+		int rc = helpers_runf(&out, "'%s' import --root '%s' '%s'",
+				      helpers_binary(), w.root, copy);
+		ck_assert_msg(rc == 1, "rc %d: %s", rc, out);
+		assert_has(out, "over the limit");
+		assert_has(out, "nothing written");
+		free(out);
+		ck_assert_int_eq(helpers_runf(&after, "ls '%s/articles'", w.root), 0);
+		ck_assert_str_eq(before, after);
+		free(after);
+	}
+	free(before);
+	free(orig);
+	wire_fini(&w);
+}
+END_TEST
+
 START_TEST(concurrent_editors_lose_nothing)
 {
 	struct wire w;
@@ -401,6 +484,8 @@ main(void)
 	tcase_add_test(tc, reimport_updates_the_same_record);
 	tcase_add_test(tc, malformed_copy_writes_nothing);
 	tcase_add_test(tc, concurrent_editors_lose_nothing);
+	tcase_add_test(tc, edits_that_would_not_read_back_are_refused);
+	tcase_add_test(tc, import_of_an_oversized_story_writes_nothing_and_never_duplicates);
 	tcase_add_test(tc, edits_keep_the_update_rules);
 	tcase_add_test(tc, incremental_build_matches_full_build);
 	suite_add_tcase(s, tc);
