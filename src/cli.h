@@ -40,6 +40,7 @@ struct cli_build_options {
 	bool keep_going;
 	bool quiet;
 	bool full; /* ignore the index: parse every record */
+	bool journal; /* trust the store's journal (no stat of every record) */
 };
 
 /**

@@ -47,100 +47,80 @@ print_warning(void *ctx, const struct wf_diag *d)
 	}
 }
 
-/* Notes that keep the newsroom from being surprised by the output, for
- * the records read in this build (new or changed since the last one). */
 static void
-print_notes(const struct wf_newswire *nw, bool quiet)
+print_note(void *ctx, const struct wf_diag *d)
 {
-	for (size_t i = 0; i < nw->n_records; i++) {
-		const struct wf_record *r = &nw->records[i];
-		const struct wf_article *a = r->article;
-		if (!r->changed) {
-			continue;
-		}
-		if (a->status == WF_ARTICLE_WITHDRAWN && !quiet) {
-			char when[WF_TIME_RFC3339_MAX];
-			wf_time_format_rfc3339(a->withdrawn_at, when, sizeof(when));
-			fprintf(stderr,
-				"%s: note: %s was withdrawn at %s (%s); left out of the feeds\n",
-				r->path, a->id, when,
-				a->withdrawn_reason ? a->withdrawn_reason
-						    : "no reason given");
-		}
-		for (size_t s = 0; s < a->n_sections; s++) {
-			if (!wf_config_find_section(nw->config,
-						    a->sections[s].term)) {
-				fprintf(stderr,
-					"%s: warning: section '%s' is not in wirefeed.conf; the story is only in the wire feed\n",
-					r->path, a->sections[s].term);
-			}
-		}
+	const bool *quiet = ctx;
+	if (!*quiet) {
+		fprintf(stderr, "%s: note: %s\n", d->source, d->message);
 	}
+}
+
+static void
+report_error(void *ctx, const struct wf_diag *d)
+{
+	print_error(NULL, d);
+	(void)ctx;
+}
+
+static void
+report_warning(void *ctx, const struct wf_diag *d)
+{
+	print_warning(NULL, d);
+	(void)ctx;
 }
 
 int
 cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 	  struct wf_newswire **keep)
 {
-	struct wf_newswire *nw = NULL;
-	struct wf_diag diag = { 0 };
 	*set_out = NULL;
-	char *index_path = wf_newswire_index_path(opts->root);
-	struct wf_load_options lo = {
-		.index_path = opts->full ? NULL : index_path,
-		.error = print_error,
-		.warning = print_warning,
+	struct wf_build_options bo = {
+		.root = opts->root,
+		.out = opts->out,
+		.full = opts->full,
+		.journal = opts->journal,
+		.keep_going = opts->keep_going,
+		.save_index = true,
 	};
-	struct wf_load_stats stats = { 0 };
-	enum wf_status st = wf_newswire_open(opts->root, &lo, &nw, &stats, &diag);
-	if (st != WF_OK) {
-		print_error(NULL, &diag);
-		free(index_path);
-		return 2;
-	}
-	print_notes(nw, opts->quiet);
-	size_t n_invalid = stats.invalid;
-	if (n_invalid == 0 || opts->keep_going) {
-		n_invalid += wf_newswire_prepare(nw, print_error, NULL);
-	}
-	if (n_invalid > 0 && !opts->keep_going) {
+	bool quiet = opts->quiet;
+	struct wf_build_callbacks cb = { .error = report_error,
+					 .warning = report_warning,
+					 .note = print_note,
+					 .ctx = &quiet };
+	struct wf_build_stats stats = { 0 };
+	struct wf_diag diag = { 0 };
+	struct wf_newswire *nw = NULL;
+	struct wf_feedset *set = NULL;
+	enum wf_status st = wf_build_run(&bo, &cb, keep ? &nw : NULL, &set,
+					 &stats, &diag);
+	if (st == WF_ERR_INVALID) {
 		fprintf(stderr,
 			"wirefeed: %zu invalid record%s; nothing written (--keep-going publishes the valid ones)\n",
-			n_invalid, n_invalid == 1 ? "" : "s");
+			stats.invalid, stats.invalid == 1 ? "" : "s");
 		wf_newswire_destroy(nw);
-		free(index_path);
 		return 1;
 	}
-	struct wf_feedset *set = wf_render(nw);
-	if (opts->out) {
-		struct wf_publish_stats ps = { 0 };
-		st = wf_publish(set, opts->out, &ps, &diag);
-		if (st != WF_OK) {
-			print_error(NULL, &diag);
+	if (st != WF_OK) {
+		print_error(NULL, &diag);
+		if (set || stats.files) {
 			fprintf(stderr, "wirefeed: build failed; previous files in %s are intact\n",
 				opts->out);
-			wf_feedset_unref(set);
-			wf_newswire_destroy(nw);
-			free(index_path);
-			return 2;
 		}
-		if (!opts->quiet) {
-			fprintf(stderr,
-				"wirefeed: %zu records (%zu read, %zu unchanged), %zu files in %s: %zu written, %zu unchanged\n",
-				nw->n_records, stats.parsed, stats.reused,
-				set->n_files, opts->out, ps.written, ps.unchanged);
-		}
+		wf_newswire_destroy(nw);
+		return 2;
 	}
-	/* what this build saw, for the next one; losing it only costs time */
-	if (wf_newswire_save_index(nw, index_path, &diag) != WF_OK) {
-		print_warning(NULL, &diag);
+	if (opts->out && !opts->quiet) {
+		fprintf(stderr,
+			"wirefeed: %zu records (%zu read, %zu unchanged), %zu files in %s: %zu written, %zu unchanged%s\n",
+			stats.records, stats.parsed, stats.reused, stats.files,
+			opts->out, stats.written, stats.unchanged,
+			stats.up_to_date ? " (journal: nothing changed since the last build)"
+					 : "");
 	}
 	if (keep) {
 		*keep = nw;
-	} else {
-		wf_newswire_destroy(nw);
 	}
-	free(index_path);
 	*set_out = set;
-	return n_invalid > 0 ? 1 : 0;
+	return stats.invalid > 0 ? 1 : 0;
 }

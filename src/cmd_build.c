@@ -12,7 +12,8 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--full] [--quiet]\n"
+		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--full]\n"
+		"                      [--journal] [--quiet]\n"
 		"\n"
 		"Read the newswire in DIR (wirefeed.conf and articles/*.xml) and write\n"
 		"its feeds under the output directory: atom.xml, rss.xml,\n"
@@ -27,6 +28,11 @@ usage(FILE *out)
 		"                 (still exits 1)\n"
 		"  --full         ignore DIR/.wirefeed-index (what the last build saw)\n"
 		"                 and parse every record\n"
+		"  --journal      look only at the records written through wirefeed\n"
+		"                 since the last build (the store's journal), without\n"
+		"                 a stat of every record; files edited in place by hand\n"
+		"                 are then missed (docs/store.md). With nothing new\n"
+		"                 since the last build into DIR, nothing is rendered.\n"
 		"  --quiet        print errors only\n"
 		"\n"
 		"Exit status: 0 built; 1 an invalid record (nothing written unless\n"
@@ -42,6 +48,7 @@ cmd_build(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "full", no_argument, NULL, 'f' },
+		{ "journal", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,6 +66,7 @@ cmd_build(int argc, char **argv)
 		case 'k': opts.keep_going = true; break;
 		case 'q': opts.quiet = true; break;
 		case 'f': opts.full = true; break;
+		case 'j': opts.journal = true; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			cli_bad_option(argv, c);

@@ -18,8 +18,11 @@
 #include "buf.h"
 #include "mem.h"
 #include "hash64.h"
+#include "tsv.h"
 
-#define INDEX_MAGIC "wirefeed-index 1"
+/* 2: fields escaped (tsv.h), a journal cursor line after the magic */
+#define INDEX_MAGIC "wirefeed-index 2"
+#define INDEX_MAGIC_V1 "wirefeed-index 1"
 #define INDEX_MAX_BYTES (512u * 1024 * 1024)
 
 bool
@@ -141,6 +144,7 @@ struct index {
 	struct index_entry *entries; /* sorted by name */
 	size_t n;
 	char *text; /* the file's bytes; entries' lines point into it */
+	char journal[WF_NEWSWIRE_CURSOR_MAX]; /* "" if none */
 };
 
 static void
@@ -172,17 +176,51 @@ parse_fields(char *line, struct index_entry *e);
 static bool
 parse_index_line(char *line, struct index_entry *e)
 {
+	/* fields are split and unescaped in a copy: the line itself is kept
+	 * for a cheap rewrite */
 	size_t len = strlen(line);
-	bool ok = parse_fields(line, e);
-	/* put the tabs back: the line is kept for a cheap rewrite */
-	for (size_t i = 0; i < len; i++) {
-		if (line[i] == '\0') {
-			line[i] = '\t';
-		}
-	}
+	char *copy = xstrndup(line, len);
+	bool ok = parse_fields(copy, e);
+	free(copy);
 	e->line = line;
 	e->line_len = len;
 	return ok;
+}
+
+/* tsv_unescape plus "\\," for a comma inside a section term. */
+static bool
+unescape_term(char *s)
+{
+	char *out = s;
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] == ',') {
+			*out++ = ',';
+			p++;
+			continue;
+		}
+		if (p[0] == '\\' && p[1]) {
+			*out++ = *p++;
+		}
+		*out++ = *p;
+	}
+	*out = '\0';
+	return tsv_unescape(s);
+}
+
+static enum wf_status
+append_term(struct buf *b, const char *term)
+{
+	enum wf_status st = WF_OK;
+	for (const char *comma; st == WF_OK && (comma = strchr(term, ','));
+	     term = comma + 1) {
+		char *part = xstrndup(term, (size_t)(comma - term));
+		st = tsv_append(b, part);
+		free(part);
+		if (st == WF_OK) {
+			st = buf_append_str(b, "\\,");
+		}
+	}
+	return st == WF_OK ? tsv_append(b, term) : st;
 }
 
 static bool
@@ -200,7 +238,8 @@ parse_fields(char *line, struct index_entry *e)
 		*tab = '\0';
 		p = tab + 1;
 	}
-	if (n != 11 || strlen(f[4]) != 16 || !wf_newswire_is_record_name(f[0])) {
+	if (n != 11 || strlen(f[4]) != 16 || !tsv_unescape(f[0]) ||
+	    !wf_newswire_is_record_name(f[0])) {
 		return false;
 	}
 	char *end;
@@ -233,13 +272,27 @@ parse_fields(char *line, struct index_entry *e)
 		ok = false;
 	}
 	if (ok && strcmp(f[10], "-") != 0) {
-		for (const char *s = f[10]; s;) {
-			const char *comma = strchr(s, ',');
-			char *term = comma ? xstrndup(s, (size_t)(comma - s))
-					   : xstrdup(s);
+		/* terms separated by ',' (escaped as "\\," inside a term) */
+		char *term = f[10];
+		for (char *p = f[10];; p++) {
+			if (*p == '\\' && p[1]) {
+				p++;
+				continue;
+			}
+			if (*p != ',' && *p != '\0') {
+				continue;
+			}
+			bool last = *p == '\0';
+			*p = '\0';
+			if (!unescape_term(term)) {
+				ok = false;
+				break;
+			}
 			wf_article_add_section(a, term, NULL);
-			free(term);
-			s = comma ? comma + 1 : NULL;
+			if (last) {
+				break;
+			}
+			term = p + 1;
 		}
 	}
 	if (!ok) {
@@ -282,11 +335,31 @@ index_read(const char *path, struct index *ix, const char **why)
 	*end_line = '\0';
 	char *line = b.data;
 	char *nl = strchr(line, '\n');
+	if (nl && (size_t)(nl - line) == strlen(INDEX_MAGIC_V1) &&
+	    strncmp(line, INDEX_MAGIC_V1, strlen(INDEX_MAGIC_V1)) == 0) {
+		/* the previous format: rebuilt silently */
+		buf_finish(&b);
+		return false;
+	}
 	if (!nl || (size_t)(nl - line) != strlen(INDEX_MAGIC) ||
 	    strncmp(line, INDEX_MAGIC, strlen(INDEX_MAGIC)) != 0) {
 		*why = "unknown format";
 		buf_finish(&b);
 		return false;
+	}
+	/* "journal CURSOR": the store's journal as this index saw it */
+	line = nl + 1;
+	nl = strchr(line, '\n');
+	if (!nl || strncmp(line, "journal ", 8) != 0 ||
+	    (size_t)(nl - line) - 8 >= sizeof(ix->journal)) {
+		*why = "malformed header";
+		buf_finish(&b);
+		return false;
+	}
+	memcpy(ix->journal, line + 8, (size_t)(nl - line) - 8);
+	ix->journal[nl - line - 8] = '\0';
+	if (strcmp(ix->journal, "-") == 0) {
+		ix->journal[0] = '\0';
 	}
 	size_t cap = 1024;
 	ix->entries = xcalloc(cap, sizeof(*ix->entries));
@@ -336,6 +409,30 @@ match_index(struct index *ix, char **names, size_t n)
 	return match;
 }
 
+bool
+wf_newswire_index_cursor(const char *path, char *cursor)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		return false;
+	}
+	char line[128];
+	bool ok = fgets(line, sizeof(line), f) &&
+		  strcmp(line, INDEX_MAGIC "\n") == 0 &&
+		  fgets(line, sizeof(line), f) && strncmp(line, "journal ", 8) == 0;
+	fclose(f);
+	if (ok) {
+		line[strcspn(line, "\n")] = '\0';
+		const char *c = strcmp(line + 8, "-") == 0 ? "" : line + 8;
+		size_t len = strlen(c);
+		ok = len < WF_NEWSWIRE_CURSOR_MAX;
+		if (ok) {
+			memcpy(cursor, c, len + 1);
+		}
+	}
+	return ok;
+}
+
 enum wf_status
 wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 		       struct wf_diag *diag)
@@ -345,7 +442,10 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 	}
 	struct buf b;
 	buf_init(&b, SIZE_MAX);
-	enum wf_status st = buf_append_str(&b, INDEX_MAGIC "\n");
+	enum wf_status st = buf_printf(&b, INDEX_MAGIC "\njournal %s\n",
+				       nw->journal_cursor && *nw->journal_cursor
+					       ? nw->journal_cursor
+					       : "-");
 	for (size_t i = 0; st == WF_OK && i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
 		if (r->index_line) {
@@ -364,16 +464,22 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 		if (a->has_edited) {
 			wf_time_format_rfc3339(a->edited, ed, sizeof(ed));
 		}
-		st = buf_printf(&b, "%s\t%lld\t%lld\t%llu\t%s\t%s\t%s\t%s\t%s\t%c\t",
-				base_name(r->path), (long long)r->stamp.size,
-				(long long)r->stamp.mtime_ns,
-				(unsigned long long)r->stamp.inode, r->digest,
-				a->id,
-				pub, upd, ed,
-				a->status == WF_ARTICLE_WITHDRAWN ? 'w' : 'p');
+		st = tsv_append(&b, base_name(r->path));
+		if (st == WF_OK) {
+			st = buf_printf(&b, "\t%lld\t%lld\t%llu\t%s\t%s\t%s\t%s\t%s\t%c\t",
+					(long long)r->stamp.size,
+					(long long)r->stamp.mtime_ns,
+					(unsigned long long)r->stamp.inode,
+					r->digest, a->id, pub, upd, ed,
+					a->status == WF_ARTICLE_WITHDRAWN ? 'w' : 'p');
+		}
 		for (size_t s = 0; st == WF_OK && s < a->n_sections; s++) {
-			st = buf_printf(&b, "%s%s", s ? "," : "",
-					a->sections[s].term);
+			if (s) {
+				st = buf_append_str(&b, ",");
+			}
+			if (st == WF_OK) {
+				st = append_term(&b, a->sections[s].term);
+			}
 		}
 		if (st == WF_OK) {
 			st = buf_append_str(&b, a->n_sections ? "\n" : "-\n");
@@ -585,6 +691,7 @@ struct scan {
 	char **names;
 	size_t n;
 	struct index_entry **match; /* the index entry of each name, or NULL */
+	const bool *trusted; /* NULL, or per name: take the index entry as is */
 	/* work distribution */
 	atomic_size_t next;
 	/* per file */
@@ -598,15 +705,17 @@ static void
 scan_one(struct scan *sc, size_t i)
 {
 	const char *name = sc->names[i];
+	struct index_entry *old = sc->match[i];
+	bool trusted = sc->trusted && sc->trusted[i] && old && old->stub;
 	struct stat st;
-	if (fstatat(sc->dir_fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) {
+	if (!trusted && (fstatat(sc->dir_fd, name, &st, 0) != 0 ||
+			 !S_ISREG(st.st_mode))) {
 		sc->result[i] = SCAN_GONE; /* vanished, or not a file */
 		return;
 	}
-	struct index_entry *old = sc->match[i];
 	char *path = join_path(sc->dir, name);
 	struct wf_record *r = &sc->recs[i];
-	if (old && old->stub && stamp_equal(old->stamp, stamp_of(&st))) {
+	if (trusted || (old && old->stub && stamp_equal(old->stamp, stamp_of(&st)))) {
 		/* unchanged since the last build: the index's stub */
 		r->path = path;
 		r->article = old->stub; /* moved out of the index */
@@ -679,6 +788,47 @@ scan_records(struct scan *sc)
 	}
 }
 
+/* The index's names plus @changed (sorted, each once); trusted[i] for
+ * those that are in the index and not changed. */
+static char **
+trusted_names(const struct index *ix, const char *const *changed,
+	      size_t n_changed, size_t *count, bool **trusted_out)
+{
+	char **ch = xcalloc(n_changed ? n_changed : 1, sizeof(*ch));
+	size_t k = 0;
+	for (size_t i = 0; i < n_changed; i++) {
+		if (wf_newswire_is_record_name(changed[i])) {
+			ch[k++] = xstrdup(changed[i]);
+		}
+	}
+	qsort(ch, k, sizeof(*ch), compare_names);
+	char **names = xcalloc(ix->n + k + 1, sizeof(*names));
+	bool *trusted = xcalloc(ix->n + k + 1, sizeof(*trusted));
+	size_t n = 0, i = 0, j = 0;
+	while (i < ix->n || j < k) {
+		int c = i == ix->n ? 1
+			: j == k   ? -1
+				   : strcmp(ix->entries[i].name, ch[j]);
+		if (c < 0) {
+			trusted[n] = true;
+			names[n++] = xstrdup(ix->entries[i++].name);
+		} else {
+			if (c == 0) {
+				i++;
+			}
+			if (n > 0 && !trusted[n - 1] && strcmp(names[n - 1], ch[j]) == 0) {
+				free(ch[j++]); /* journaled twice */
+				continue;
+			}
+			names[n++] = ch[j++];
+		}
+	}
+	free(ch);
+	*count = n;
+	*trusted_out = trusted;
+	return names;
+}
+
 enum wf_status
 wf_newswire_open(const char *root, const struct wf_load_options *o,
 		 struct wf_newswire **out, struct wf_load_stats *stats,
@@ -698,22 +848,6 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	if (st != WF_OK) {
 		return st;
 	}
-	char *dir = xasprintf("%s/articles", root);
-	size_t n_files = 0;
-	char **names = list_records(dir, &n_files, diag);
-	int dir_fd = names ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (!names || dir_fd < 0) {
-		if (names) {
-			wf_diag_set(diag, dir, 0, 0, "cannot open: %s", strerror(errno));
-			for (size_t i = 0; i < n_files; i++) {
-				free(names[i]);
-			}
-			free(names);
-		}
-		free(dir);
-		wf_config_destroy(config);
-		return WF_ERR_IO;
-	}
 	struct index ix = { 0 };
 	size_t n_index = 0;
 	if (o->index_path) {
@@ -728,10 +862,36 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 			report(o->warning, o->ctx, &d);
 		}
 	}
+	char *dir = xasprintf("%s/articles", root);
+	size_t n_files = 0;
+	bool *trusted = NULL;
+	char **names = NULL;
+	if (o->trust_index && local.index_used) {
+		names = trusted_names(&ix, o->changed, o->n_changed, &n_files,
+				      &trusted);
+	} else {
+		names = list_records(dir, &n_files, diag);
+	}
+	int dir_fd = names ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!names || dir_fd < 0) {
+		if (names) {
+			wf_diag_set(diag, dir, 0, 0, "cannot open: %s", strerror(errno));
+			for (size_t i = 0; i < n_files; i++) {
+				free(names[i]);
+			}
+			free(names);
+		}
+		free(trusted);
+		index_free(&ix);
+		free(dir);
+		wf_config_destroy(config);
+		return WF_ERR_IO;
+	}
 	size_t slots = n_files ? n_files : 1;
 	struct scan sc = {
 		.dir = dir, .dir_fd = dir_fd, .names = names, .n = n_files,
 		.match = match_index(&ix, names, n_files),
+		.trusted = trusted,
 		.result = xcalloc(slots, sizeof(*sc.result)),
 		.recs = xcalloc(slots, sizeof(*sc.recs)),
 		.diags = xcalloc(slots, sizeof(*sc.diags)),
@@ -775,7 +935,9 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	free(sc.result);
 	free(sc.diags);
 	free(sc.hand_edit);
+	free(trusted);
 	free(dir);
+	char *journal = xstrdup(ix.journal);
 	priv->index_text = ix.text; /* reused records point into it */
 	ix.text = NULL;
 	index_free(&ix);
@@ -784,6 +946,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 
 	struct wf_newswire *nw = xzalloc(sizeof(*nw));
 	nw->root = xstrdup(root);
+	nw->journal_cursor = journal;
 	nw->config = config;
 	nw->records = recs;
 	nw->n_records = kept;
@@ -1194,6 +1357,7 @@ wf_newswire_destroy(struct wf_newswire *nw)
 		free(nw->priv_);
 	}
 	free(nw->root);
+	free(nw->journal_cursor);
 	free(nw);
 }
 

@@ -2,6 +2,7 @@
 #ifndef WIREFEED_BUILD_H
 #define WIREFEED_BUILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "wirefeed/feedset.h"
@@ -56,5 +57,65 @@ wf_publish(const struct wf_feedset *set, const char *out_dir,
 WF_MUST_CHECK enum wf_status
 wf_write_file_atomic(const char *path, const void *data, size_t len,
 		     struct wf_diag *diag);
+
+/* ---- the build as one call (build.c) ------------------------------------ */
+
+/*
+ * refresh -> select -> render -> publish -> save, with the caller's policy
+ * in options and callbacks: `wirefeed build` and `wirefeed serve` both
+ * run this, and nothing else builds.
+ */
+
+struct wf_build_options {
+	const char *root;
+	const char *out;  /* NULL: render only (serve --out none) */
+	bool full;        /* ignore the index: parse every record */
+	bool journal;     /* trust the store's journal instead of a stat of
+			     every record (docs/store.md) */
+	bool keep_going;  /* publish the valid records when some are not */
+	bool save_index;  /* write the index now (serve defers it) */
+	/* serve, with a warm newswire: what changed (record names, as inotify
+	 * reports them); changed_known false: stat every record */
+	const char *const *changed;
+	size_t n_changed;
+	bool changed_known;
+	bool reopen; /* serve: open afresh (config changed, events lost) */
+	const struct wf_feedset *previous; /* the set being served, if any */
+};
+
+/** The paths (relative to the set, as in wf_rendered_file) whose bytes a
+ * rebuild changed; borrowed for the call. */
+typedef void (*wf_build_changed_fn)(void *ctx, const char *const *paths,
+				    size_t n);
+
+struct wf_build_callbacks {
+	wf_report_fn error;   /* an invalid record, a failed step */
+	wf_report_fn warning; /* a record deserving a look, an index repair */
+	wf_report_fn note;    /* a withdrawn story left out */
+	wf_build_changed_fn changed; /* after a new set is published */
+	void *ctx;
+};
+
+struct wf_build_stats {
+	size_t records, parsed, reused, invalid;
+	size_t files, written, unchanged;
+	bool journal_used; /* only journaled records were looked at */
+	bool up_to_date;   /* nothing changed: nothing rendered (*set NULL) */
+};
+
+/**
+ * Run the build. @warm (may be NULL) is serve's newswire kept in memory:
+ * refreshed in place, replaced or set (caller destroys). On WF_OK, *set
+ * is the new feed set (caller unrefs) unless stats->up_to_date. With
+ * invalid records: WF_ERR_INVALID and nothing published, unless
+ * keep_going (then WF_OK with stats->invalid > 0). WF_ERR_IO when the
+ * newswire cannot be opened or the files cannot be written (the previous
+ * files stay intact); @diag says why.
+ */
+WF_MUST_CHECK enum wf_status
+wf_build_run(const struct wf_build_options *options,
+	     const struct wf_build_callbacks *callbacks,
+	     struct wf_newswire **warm, struct wf_feedset **set,
+	     struct wf_build_stats *stats, struct wf_diag *diag);
 
 #endif

@@ -43,12 +43,18 @@ struct wf_record {
 
 struct wf_newswire_private;
 
+/* A store journal cursor as text (WF_STORE_CURSOR_MAX). */
+#define WF_NEWSWIRE_CURSOR_MAX 48
+
 struct wf_newswire {
 	char *root;
 	struct wf_config *config;
 	struct wf_record *records; /* valid records, sorted by path */
 	size_t n_records;
 	bool index_current; /* the index read matches: no need to rewrite */
+	/* the store journal's cursor the index was current to (heap, ""
+	 * if none); set it to the cursor a build read up to before saving */
+	char *journal_cursor;
 	struct wf_newswire_private *priv_; /* what wf_newswire_refresh needs */
 };
 
@@ -61,6 +67,12 @@ struct wf_load_options {
 	wf_report_fn error;     /* may be NULL */
 	wf_report_fn warning;   /* may be NULL */
 	void *ctx;
+	/* Trust the index for every record except @changed (names in
+	 * articles/): no readdir, no stat of the others. For a caller that
+	 * knows what changed since the index (the store's journal). */
+	bool trust_index;
+	const char *const *changed;
+	size_t n_changed;
 };
 
 struct wf_load_stats {
@@ -142,6 +154,12 @@ enum wf_refresh
 wf_newswire_refresh(struct wf_newswire *nw, const char *const *names,
 		    size_t n_names, const struct wf_load_options *options,
 		    struct wf_load_stats *stats);
+
+/** The journal cursor recorded in the index at @path (first lines only;
+ * WF_NEWSWIRE_CURSOR_MAX bytes, "" if none); false if there is no usable
+ * index. The checksum is verified later, when the index is opened. */
+bool
+wf_newswire_index_cursor(const char *path, char *cursor);
 
 /** Write the index of @nw to @path atomically. */
 WF_MUST_CHECK enum wf_status

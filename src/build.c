@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: MIT */
+/* The build as one library call: refresh (from the store's journal, a stat
+ * of every record, or inotify's names) -> select -> render -> publish ->
+ * save the index. `build` and `serve` differ only in options and
+ * callbacks. */
+#include "wirefeed/build.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wirefeed/store.h"
+#include "buf.h"
+#include "mem.h"
+
+#define LAST_BUILD_MAGIC "wirefeed-last-build 1"
+
+static void
+report(wf_report_fn fn, void *ctx, const struct wf_diag *d)
+{
+	if (fn) {
+		fn(ctx, d);
+	}
+}
+
+/* What the last build published, so that a journal-trusting build with
+ * nothing new can stop at once: <root>/.wirefeed-store/last-build. */
+struct last_build {
+	char cursor[WF_STORE_CURSOR_MAX];
+	long long conf_size, conf_mtime, conf_inode;
+	size_t records, files;
+	char out[4096];
+};
+
+static char *
+last_build_path(const char *root)
+{
+	return xasprintf("%s/.wirefeed-store/last-build", root);
+}
+
+static bool
+conf_stamp(const char *root, long long *size, long long *mtime,
+	   long long *inode)
+{
+	char *path = xasprintf("%s/wirefeed.conf", root);
+	struct stat st;
+	bool ok = stat(path, &st) == 0;
+	free(path);
+	if (ok) {
+		*size = (long long)st.st_size;
+		*mtime = (long long)st.st_mtim.tv_sec * 1000000000 +
+			 st.st_mtim.tv_nsec;
+		*inode = (long long)st.st_ino;
+	}
+	return ok;
+}
+
+static bool
+read_last_build(const char *root, struct last_build *lb)
+{
+	char *path = last_build_path(root);
+	FILE *f = fopen(path, "re");
+	free(path);
+	if (!f) {
+		return false;
+	}
+	char magic[64];
+	bool ok = fgets(magic, sizeof(magic), f) &&
+		  strncmp(magic, LAST_BUILD_MAGIC "\n", sizeof(magic)) == 0 &&
+		  fscanf(f, "%47s %lld %lld %lld %zu %zu ", lb->cursor,
+			 &lb->conf_size, &lb->conf_mtime, &lb->conf_inode,
+			 &lb->records, &lb->files) == 6 &&
+		  fgets(lb->out, sizeof(lb->out), f);
+	fclose(f);
+	if (ok) {
+		lb->out[strcspn(lb->out, "\n")] = '\0';
+	}
+	return ok;
+}
+
+static void
+write_last_build(const char *root, const char *cursor, const char *out,
+		 size_t records, size_t files)
+{
+	long long size, mtime, inode;
+	if (!*cursor || !conf_stamp(root, &size, &mtime, &inode)) {
+		return;
+	}
+	char *path = last_build_path(root);
+	char *text = xasprintf(LAST_BUILD_MAGIC "\n%s %lld %lld %lld %zu %zu\n%s\n",
+			       cursor, size, mtime, inode, records, files, out);
+	struct wf_diag ignored = { 0 };
+	/* a cache: losing it costs one render */
+	if (wf_write_file_atomic(path, text, strlen(text), &ignored) != WF_OK) {
+		unlink(path);
+	}
+	free(text);
+	free(path);
+}
+
+/* Nothing journaled since the last build into @out, same config, and its
+ * files still there. */
+static bool
+is_up_to_date(const struct wf_build_options *o, const char *cursor,
+	      struct last_build *lb)
+{
+	long long size, mtime, inode;
+	if (!o->out || !*cursor || !read_last_build(o->root, lb) ||
+	    strcmp(lb->cursor, cursor) != 0 || strcmp(lb->out, o->out) != 0 ||
+	    !conf_stamp(o->root, &size, &mtime, &inode) ||
+	    size != lb->conf_size || mtime != lb->conf_mtime ||
+	    inode != lb->conf_inode) {
+		return false;
+	}
+	char *atom = xasprintf("%s/atom.xml", o->out);
+	bool there = access(atom, F_OK) == 0;
+	free(atom);
+	return there;
+}
+
+/* Notes for the records read in this build (new or changed). */
+static void
+report_notes(const struct wf_newswire *nw, const struct wf_build_callbacks *cb)
+{
+	for (size_t i = 0; i < nw->n_records; i++) {
+		const struct wf_record *r = &nw->records[i];
+		const struct wf_article *a = r->article;
+		if (!r->changed) {
+			continue;
+		}
+		struct wf_diag d;
+		if (a->status == WF_ARTICLE_WITHDRAWN && cb->note) {
+			char when[WF_TIME_RFC3339_MAX];
+			wf_time_format_rfc3339(a->withdrawn_at, when, sizeof(when));
+			wf_diag_set(&d, r->path, 0, 0,
+				    "%s was withdrawn at %s (%s); left out of the feeds",
+				    a->id, when,
+				    a->withdrawn_reason ? a->withdrawn_reason
+							: "no reason given");
+			cb->note(cb->ctx, &d);
+		}
+		for (size_t s = 0; s < a->n_sections; s++) {
+			if (!wf_config_find_section(nw->config, a->sections[s].term)) {
+				wf_diag_set(&d, r->path, 0, 0,
+					    "section '%s' is not in wirefeed.conf; the story is only in the wire feed",
+					    a->sections[s].term);
+				report(cb->warning, cb->ctx, &d);
+			}
+		}
+	}
+}
+
+/* The files of @set whose bytes differ from @previous or, without it,
+ * from what is in @out now. */
+static char **
+changed_paths(const struct wf_feedset *set, const struct wf_feedset *previous,
+	      const char *out, size_t *count)
+{
+	char **paths = xcalloc(set->n_files + 1, sizeof(*paths));
+	size_t n = 0;
+	for (size_t i = 0; i < set->n_files; i++) {
+		const struct wf_rendered_file *f = &set->files[i];
+		bool same = false;
+		if (previous) {
+			const struct wf_rendered_file *p =
+				wf_feedset_find(previous, f->path);
+			same = p && strcmp(p->etag, f->etag) == 0;
+		} else if (out) {
+			char *path = xasprintf("%s/%s", out, f->path);
+			struct buf b;
+			buf_init(&b, f->len + 1);
+			struct wf_diag ignored = { 0 };
+			same = buf_read_file(&b, path, &ignored) == WF_OK &&
+			       b.len == f->len &&
+			       (f->len == 0 || memcmp(b.data, f->data, f->len) == 0);
+			buf_finish(&b);
+			free(path);
+		}
+		if (!same) {
+			paths[n++] = f->path;
+		}
+	}
+	*count = n;
+	return paths;
+}
+
+static void
+open_store(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
+	   struct wf_store **store)
+{
+	struct wf_store_options so = { .warning = cb->warning, .ctx = cb->ctx };
+	struct wf_diag ignored = { 0 };
+	/* without a usable store (no articles/, read-only root) the build
+	 * still runs, by a stat of every record, and reports what is wrong */
+	if (wf_store_open(o->root, &so, store, &ignored) != WF_OK) {
+		*store = NULL;
+	}
+}
+
+/* Bring *warm up to date, or open the newswire. */
+static enum wf_status
+refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
+	struct wf_store *store, struct wf_newswire **warm, char *cursor,
+	struct wf_build_stats *stats, struct wf_diag *diag)
+{
+	char *index_path = wf_newswire_index_path(o->root);
+	struct wf_load_options lo = { .index_path = o->full ? NULL : index_path,
+				      .error = cb->error,
+				      .warning = cb->warning,
+				      .ctx = cb->ctx };
+	struct wf_load_stats ls = { 0 };
+	enum wf_status st = WF_OK;
+	/* the journal's end before anything is read: what is written later
+	 * is read again by the next build */
+	cursor[0] = '\0';
+	if (store && wf_store_cursor(store, cursor, diag) != WF_OK) {
+		cursor[0] = '\0';
+	}
+	enum wf_refresh how = WF_REFRESH_REOPEN;
+	if (*warm && !o->reopen) {
+		how = wf_newswire_refresh(*warm, o->changed_known ? o->changed : NULL,
+					  o->changed_known ? o->n_changed : 0,
+					  &lo, &ls);
+	}
+	if (how == WF_REFRESH_UNCHANGED) {
+		stats->up_to_date = true;
+		free(index_path);
+		return WF_OK;
+	}
+	struct wf_store_changes changes = { 0 };
+	const char **names = NULL;
+	if (how == WF_REFRESH_REOPEN) {
+		wf_newswire_destroy(*warm);
+		*warm = NULL;
+		char since[WF_NEWSWIRE_CURSOR_MAX];
+		if (o->journal && !o->full && store &&
+		    wf_newswire_index_cursor(index_path, since) && *since &&
+		    wf_store_changes_since(store, since, &changes, diag) == WF_OK &&
+		    changes.complete) {
+			/* the index is current to @since: only what was
+			 * journaled after it is looked at */
+			names = xcalloc(changes.n + 1, sizeof(*names));
+			for (size_t i = 0; i < changes.n; i++) {
+				names[i] = changes.items[i].location;
+			}
+			lo.trust_index = true;
+			lo.changed = names;
+			lo.n_changed = changes.n;
+			snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", changes.next);
+		}
+		st = wf_newswire_open(o->root, &lo, warm, &ls, diag);
+		stats->journal_used = st == WF_OK && lo.trust_index && ls.index_used;
+	}
+	free(names);
+	wf_store_changes_finish(&changes);
+	free(index_path);
+	stats->parsed = ls.parsed;
+	stats->reused = ls.reused;
+	stats->invalid = ls.invalid;
+	return st;
+}
+
+/* Select, render, publish; reports and counts. */
+static enum wf_status
+render_and_publish(const struct wf_build_options *o,
+		   const struct wf_build_callbacks *cb, struct wf_newswire *nw,
+		   struct wf_feedset **set_out, struct wf_build_stats *stats,
+		   struct wf_diag *diag)
+{
+	report_notes(nw, cb);
+	if (stats->invalid == 0 || o->keep_going) {
+		stats->invalid += wf_newswire_prepare(nw, cb->error, cb->ctx);
+	}
+	stats->records = nw->n_records;
+	if (stats->invalid > 0 && !o->keep_going) {
+		wf_diag_set(diag, NULL, 0, 0, "%zu invalid record%s", stats->invalid,
+			    stats->invalid == 1 ? "" : "s");
+		return WF_ERR_INVALID;
+	}
+	struct wf_feedset *set = wf_render(nw);
+	stats->files = set->n_files;
+	size_t n_changed = 0;
+	char **changed = cb->changed ? changed_paths(set, o->previous, o->out,
+						     &n_changed)
+				     : NULL;
+	if (o->out) {
+		struct wf_publish_stats ps = { 0 };
+		enum wf_status st = wf_publish(set, o->out, &ps, diag);
+		if (st != WF_OK) {
+			free(changed);
+			wf_feedset_unref(set);
+			return st;
+		}
+		stats->written = ps.written;
+		stats->unchanged = ps.unchanged;
+	}
+	if (cb->changed && n_changed > 0) {
+		cb->changed(cb->ctx, (const char *const *)changed, n_changed);
+	}
+	free(changed);
+	*set_out = set;
+	return WF_OK;
+}
+
+enum wf_status
+wf_build_run(const struct wf_build_options *o,
+	     const struct wf_build_callbacks *cb, struct wf_newswire **warm_io,
+	     struct wf_feedset **set, struct wf_build_stats *stats_out,
+	     struct wf_diag *diag)
+{
+	struct wf_build_stats stats = { 0 };
+	struct wf_newswire *local = NULL;
+	struct wf_newswire **warm = warm_io ? warm_io : &local;
+	*set = NULL;
+	struct wf_store *store = NULL;
+	if (!*warm || o->reopen) {
+		open_store(o, cb, &store);
+	}
+	char cursor[WF_STORE_CURSOR_MAX] = "";
+	enum wf_status st = WF_OK;
+	struct last_build lb;
+	if (o->journal && !o->full && !*warm && store &&
+	    wf_store_cursor(store, cursor, diag) == WF_OK &&
+	    is_up_to_date(o, cursor, &lb)) {
+		/* nothing journaled since the last build into this --out */
+		stats.up_to_date = stats.journal_used = true;
+		stats.records = stats.reused = lb.records;
+		stats.files = stats.unchanged = lb.files;
+		wf_store_close(store);
+		*stats_out = stats;
+		return WF_OK;
+	}
+	st = refresh(o, cb, store, warm, cursor, &stats, diag);
+	wf_store_close(store);
+	if (st == WF_OK && !stats.up_to_date) {
+		st = render_and_publish(o, cb, *warm, set, &stats, diag);
+	}
+	if ((st == WF_OK || st == WF_ERR_INVALID) && *warm) {
+		struct wf_newswire *nw = *warm;
+		if (*cursor && (!nw->journal_cursor ||
+				strcmp(nw->journal_cursor, cursor) != 0)) {
+			free(nw->journal_cursor);
+			nw->journal_cursor = xstrdup(cursor);
+			nw->index_current = false;
+		}
+		if (o->save_index && st == WF_OK) {
+			char *index_path = wf_newswire_index_path(o->root);
+			struct wf_diag d = { 0 };
+			/* what this build saw, for the next one; losing it
+			 * only costs time */
+			if (wf_newswire_save_index(nw, index_path, &d) != WF_OK) {
+				report(cb->warning, cb->ctx, &d);
+			}
+			free(index_path);
+		}
+		if (st == WF_OK && o->out && *set && stats.invalid == 0) {
+			write_last_build(o->root, cursor, o->out, stats.records,
+					 stats.files);
+		}
+	}
+	if (st == WF_ERR_INVALID || (st == WF_OK && stats.invalid > 0)) {
+		/* the last-build shortcut must not skip a build that has
+		 * something to report */
+		char *path = last_build_path(o->root);
+		unlink(path);
+		free(path);
+	}
+	wf_newswire_destroy(local);
+	*stats_out = stats;
+	return st;
+}
