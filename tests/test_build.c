@@ -343,6 +343,50 @@ START_TEST(load_fails_without_usable_config)
 }
 END_TEST
 
+/* issue 17.16: index fields are escaped, so a TAB, LF, backslash or comma
+ * in a category term (or a file name) keeps the index usable. */
+START_TEST(index_survives_tabs_and_newlines_in_terms_and_names)
+{
+	char *root = helpers_make_tempdir();
+	put(root, "wirefeed.conf", CONF);
+	put_record(root, "a.xml", "000000000001", "First",
+		   "2021-12-30T10:00:00-05:00",
+		   "  <category term=\"tab&#9;term\"/>\n"
+		   "  <category term=\"line&#10;feed\"/>\n"
+		   "  <category term=\"back\\slash,comma\"/>\n");
+	put_record(root, "odd\tname.xml", "000000000002", "Second",
+		   "2021-12-30T11:00:00-05:00", "");
+	char index[4200];
+	snprintf(index, sizeof(index), "%s/.wirefeed-index", root);
+	struct reports warnings = { .n = 0 };
+	struct wf_load_options lo = { .index_path = index, .warning = collect,
+				      .ctx = &warnings };
+	struct wf_newswire *nw = NULL;
+	struct wf_load_stats st = { 0 };
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_open(root, &lo, &nw, &st, &d), WF_OK);
+	ck_assert_uint_eq(st.parsed, 2);
+	ck_assert_int_eq(wf_newswire_save_index(nw, index, &d), WF_OK);
+	wf_newswire_destroy(nw);
+	/* the next open uses the index: nothing parsed, nothing reported */
+	ck_assert_int_eq(wf_newswire_open(root, &lo, &nw, &st, &d), WF_OK);
+	ck_assert(st.index_used);
+	ck_assert_uint_eq(st.parsed, 0);
+	ck_assert_uint_eq(st.reused, 2);
+	ck_assert_int_eq(warnings.n, 0);
+	/* and the stubs carry the terms exactly */
+	const struct wf_record *r = wf_newswire_find(nw, "urn:uuid:00000000-0000-4000-8000-000000000001");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->article->n_sections, 3);
+	ck_assert_str_eq(r->article->sections[0].term, "tab\tterm");
+	ck_assert_str_eq(r->article->sections[1].term, "line\nfeed");
+	ck_assert_str_eq(r->article->sections[2].term, "back\\slash,comma");
+	wf_newswire_destroy(nw);
+	helpers_rmtree(root);
+	free(root);
+}
+END_TEST
+
 START_TEST(record_names)
 {
 	ck_assert(wf_newswire_is_record_name("story.xml"));
@@ -540,6 +584,7 @@ main(void)
 	tcase_add_test(load, load_reports_bad_records_and_keeps_good_ones);
 	tcase_add_test(load, load_fails_without_usable_config);
 	tcase_add_test(load, record_names);
+	tcase_add_test(load, index_survives_tabs_and_newlines_in_terms_and_names);
 	tcase_add_test(load, refresh_in_place_matches_a_fresh_load);
 	tcase_add_test(load, refresh_hands_back_what_it_cannot_do_in_place);
 	tcase_add_test(load, prepare_replaces_a_stub_that_no_longer_loads);
