@@ -289,7 +289,10 @@ render_and_publish(const struct wf_build_options *o,
 	if (o->out) {
 		struct wf_publish_stats ps = { 0 };
 		enum wf_status st = wf_publish(set, o->out, &ps, diag);
-		if (st != WF_OK) {
+		if (st != WF_OK && o->soft_publish) {
+			report(cb->error, cb->ctx, diag);
+			wf_diag_clear(diag);
+		} else if (st != WF_OK) {
 			free(changed);
 			wf_feedset_unref(set);
 			return st;

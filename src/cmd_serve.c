@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -23,8 +22,12 @@
 #include "cli.h"
 #include "log.h"
 #include "sha256.h"
+#include "watch.h"
 
+/* A write in place may not be finished: wait this long for quiet, but
+ * never more than MAX_WAIT_MS (issue 17.6). Renames act at once. */
 #define DEBOUNCE_MS 150
+#define MAX_WAIT_MS 1000
 /* The index (a cache for the next start) is written once edits pause,
  * not after every rebuild: it is as big as the newswire. */
 #define INDEX_SAVE_DELAY_MS 2000
@@ -152,99 +155,6 @@ newswire_signature(const char *root, char out[65])
 	}
 }
 
-/* What changed since the last rebuild. */
-struct pending {
-	char **names; /* record files inotify named */
-	size_t n, cap;
-	bool everything; /* config changed, events lost, SIGHUP: open afresh */
-	int articles_wd; /* the watch on articles/ */
-};
-
-static void
-pending_add(struct pending *p, const char *name)
-{
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 16;
-		char **grown = realloc(p->names, p->cap * sizeof(*grown));
-		if (!grown) {
-			p->everything = true; /* cannot remember: rescan all */
-			return;
-		}
-		p->names = grown;
-	}
-	char *copy = strdup(name);
-	if (!copy) {
-		p->everything = true;
-		return;
-	}
-	p->names[p->n++] = copy;
-}
-
-static void
-pending_clear(struct pending *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->names[i]);
-	}
-	p->n = 0;
-	p->everything = false;
-}
-
-static int
-watch_newswire(const char *root, int *articles_wd)
-{
-	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (fd < 0) {
-		wf_log_warn("inotify unavailable (%s); relying on the periodic scan",
-			    strerror(errno));
-		return -1;
-	}
-	const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
-			      IN_DELETE | IN_CREATE | IN_ATTRIB;
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/articles", root);
-	if (inotify_add_watch(fd, root, mask) < 0 ||
-	    (*articles_wd = inotify_add_watch(fd, path, mask)) < 0) {
-		wf_log_warn("cannot watch %s (%s); relying on the periodic scan",
-			    root, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Drain inotify into @changes; whether any event concerns a record or the
- * config. */
-static bool
-drain_events(int fd, struct pending *changes)
-{
-	bool relevant = false;
-	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n <= 0) {
-			break;
-		}
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const void *)p;
-			if (ev->mask & IN_Q_OVERFLOW) {
-				relevant = changes->everything = true;
-			} else if (ev->len == 0) {
-				/* the directory itself */
-			} else if (ev->wd == changes->articles_wd) {
-				if (wf_newswire_is_record_name(ev->name)) {
-					pending_add(changes, ev->name);
-					relevant = true;
-				}
-			} else if (strcmp(ev->name, "wirefeed.conf") == 0) {
-				relevant = changes->everything = true;
-			}
-			p += sizeof(*ev) + ev->len;
-		}
-	}
-	return relevant;
-}
-
 static int64_t
 now_ms(void)
 {
@@ -273,81 +183,76 @@ log_record_warning(void *ctx, const struct wf_diag *d)
 	wf_log_warn("%s", line);
 }
 
-/* Open the newswire afresh (with its index: only changed records are
- * parsed). NULL on failure, logged. */
-static struct wf_newswire *
-reopen(const struct serve_options *o, const struct wf_load_options *lo,
-       struct wf_load_stats *stats)
+static void
+log_record_note(void *ctx, const struct wf_diag *d)
 {
-	struct wf_newswire *nw = NULL;
-	struct wf_diag diag = { 0 };
-	if (wf_newswire_open(o->build.root, lo, &nw, stats, &diag) != WF_OK) {
-		char line[2048];
-		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
-		wf_log_error("rebuild failed; still serving the previous feeds");
-		return NULL;
+	(void)ctx;
+	char line[2048];
+	wf_diag_format(d, line, sizeof(line));
+	wf_log_info("%s", line);
+}
+
+/* After a rebuild swapped in a new feed set: the feed paths whose bytes
+ * changed (the place for anything that tells subscribers, e.g. WebSub). */
+static void
+feeds_changed(void *ctx, const char *const *paths, size_t n)
+{
+	(void)ctx;
+	for (size_t i = 0; i < n; i++) {
+		wf_log_debug("changed: %s", paths[i]);
 	}
-	return nw;
 }
 
 /* Bring *warm (the newswire in memory; NULL: none usable) up to date with
- * what @p says changed (@p NULL: stat every record to find out), then
- * render, publish and swap. Only the records that changed are read: the
- * others stay in memory between rebuilds. Returns whether it swapped. */
+ * what @b says changed (@b NULL: stat every record to find out), then
+ * render, publish and swap: the one build pipeline (build.c), with the
+ * server's policy. Returns whether it swapped. */
 static bool
 rebuild(const struct serve_options *o, struct wf_server *server,
-	struct wf_newswire **warm, const struct pending *p, const char *why)
+	struct wf_newswire **warm, struct wf_feedset **current,
+	const struct watch_batch *b, const char *why)
 {
 	int64_t t0 = now_ms();
-	char *index_path = wf_newswire_index_path(o->build.root);
-	struct wf_load_options lo = { .index_path = index_path,
-				      .error = log_record_error,
-				      .warning = log_record_warning };
-	struct wf_load_stats stats = { 0 };
-	enum wf_refresh how = WF_REFRESH_REOPEN;
-	if (*warm && !(p && p->everything)) {
-		how = wf_newswire_refresh(*warm,
-					  p ? (const char *const *)p->names
-					    : NULL,
-					  p ? p->n : 0, &lo, &stats);
-	}
-	if (how == WF_REFRESH_UNCHANGED) {
-		free(index_path);
-		return false;
-	}
-	if (how == WF_REFRESH_REOPEN) {
-		wf_newswire_destroy(*warm);
-		*warm = reopen(o, &lo, &stats);
-		if (!*warm) {
-			free(index_path);
-			return false;
-		}
-	}
-	struct wf_newswire *nw = *warm;
-	size_t invalid = stats.invalid;
-	if (invalid == 0) {
-		invalid += wf_newswire_prepare(nw, log_record_error, NULL);
-	}
-	if (invalid > 0) {
-		wf_log_error("rebuild failed: %zu invalid record%s; still serving the previous feeds",
-			     invalid, invalid == 1 ? "" : "s");
-		free(index_path);
-		return false;
-	}
-	struct wf_feedset *set = wf_render(nw);
-	struct wf_publish_stats ps = { 0 };
+	struct wf_build_options bo = {
+		.root = o->build.root,
+		.out = o->build.out,
+		.save_index = false, /* saved once edits pause */
+		.changed = b ? (const char *const *)b->names : NULL,
+		.n_changed = b ? b->n : 0,
+		.changed_known = b != NULL,
+		.reopen = !*warm || (b && b->everything),
+		.previous = *current,
+		.soft_publish = true,
+	};
+	struct wf_build_callbacks cb = { .error = log_record_error,
+					 .warning = log_record_warning,
+					 .note = log_record_note,
+					 .changed = feeds_changed };
+	struct wf_build_stats stats = { 0 };
+	struct wf_feedset *set = NULL;
 	struct wf_diag diag = { 0 };
-	if (o->build.out &&
-	    wf_publish(set, o->build.out, &ps, &diag) != WF_OK) {
+	enum wf_status st = wf_build_run(&bo, &cb, warm, &set, &stats, &diag);
+	if (st == WF_ERR_INVALID) {
+		wf_log_error("rebuild failed: %zu invalid record%s; still serving the previous feeds",
+			     stats.invalid, stats.invalid == 1 ? "" : "s");
+		return false;
+	}
+	if (st != WF_OK) {
 		char line[2048];
 		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
-		wf_log_error("could not write the static files; serving the new feeds from memory");
+		wf_log_error("rebuild failed; still serving the previous feeds");
+		wf_newswire_destroy(*warm);
+		*warm = NULL;
+		return false;
 	}
-	free(index_path);
+	if (!set) {
+		return false; /* nothing changed */
+	}
 	wf_server_swap(server, set);
-	wf_feedset_unref(set);
+	wf_feedset_unref(*current);
+	*current = set;
 	wf_log_info("rebuilt (%s): %zu records (%zu read), %zu files changed, in %lld ms",
-		    why, nw->n_records, stats.parsed, ps.written,
+		    why, stats.records, stats.parsed, stats.written,
 		    (long long)(now_ms() - t0));
 	return true;
 }
@@ -520,46 +425,41 @@ cmd_serve(int argc, char **argv)
 		set->n_files, v6 ? "[" : "", o.server.address, v6 ? "]" : "",
 		wf_server_port(server));
 	fflush(stderr);
-	wf_feedset_unref(set);
+	struct wf_feedset *current = set; /* what is being served */
 
-	struct pending pending = { .articles_wd = -1 };
-	int watch_fd = watch_newswire(o.build.root, &pending.articles_wd);
-	int64_t pending_at = -1; /* when to rebuild after inotify events */
-	int64_t index_at = -1;   /* when to save the index */
-	int64_t next_scan = o.scan_interval_s
-				    ? now_ms() + (int64_t)o.scan_interval_s * 1000
-				    : -1;
+	struct watch_options wo = {
+		.root = o.build.root,
+		.debounce_ms = DEBOUNCE_MS,
+		.max_wait_ms = MAX_WAIT_MS,
+		.scan_interval_ms = o.scan_interval_s * 1000,
+	};
+	struct watch *watch = watch_create(&wo, now_ms());
+	int inotify_fd = watch_fd(watch);
+	int64_t index_at = -1; /* when to save the index */
 	bool running = true;
 	while (running) {
 		int64_t now = now_ms();
-		int64_t wake = -1;
-		if (pending_at >= 0) {
-			wake = pending_at;
-		}
-		if (next_scan >= 0 && (wake < 0 || next_scan < wake)) {
-			wake = next_scan;
-		}
+		int64_t wake = watch_deadline(watch);
 		if (index_at >= 0 && (wake < 0 || index_at < wake)) {
 			wake = index_at;
 		}
 		int timeout = wake < 0 ? -1 : (int)(wake > now ? wake - now : 0);
 		struct pollfd fds[2] = {
 			{ .fd = sig_fd, .events = POLLIN },
-			{ .fd = watch_fd, .events = POLLIN },
+			{ .fd = inotify_fd, .events = POLLIN },
 		};
-		int n = poll(fds, watch_fd >= 0 ? 2 : 1, timeout);
+		int n = poll(fds, inotify_fd >= 0 ? 2 : 1, timeout);
 		if (n < 0 && errno != EINTR) {
 			wf_log_error("poll: %s", strerror(errno));
 			break;
 		}
-		bool rebuild_now = false;
 		const char *why = "inotify"; /* for the log */
 		if (n > 0 && (fds[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 			while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGHUP) {
 					wf_log_info("SIGHUP: rebuilding");
-					rebuild_now = pending.everything = true;
+					watch_request_all(watch, now_ms());
 					why = "SIGHUP";
 				} else {
 					wf_log_info("%s: finishing requests in flight, then stopping",
@@ -568,66 +468,51 @@ cmd_serve(int argc, char **argv)
 				}
 			}
 		}
-		if (n > 0 && watch_fd >= 0 && (fds[1].revents & POLLIN) &&
-		    drain_events(watch_fd, &pending)) {
-			pending_at = now_ms() + DEBOUNCE_MS; /* let writes settle */
+		if (n > 0 && inotify_fd >= 0 && (fds[1].revents & POLLIN)) {
+			watch_read(watch, now_ms());
 		}
 		now = now_ms();
-		if (pending_at >= 0 && now >= pending_at) {
-			pending_at = -1;
-			rebuild_now = true;
-		}
 		if (index_at >= 0 && now >= index_at) {
 			index_at = -1;
 			save_index(&o, warm);
 		}
-		bool scan_now = false;
-		if (next_scan >= 0 && now >= next_scan) {
-			next_scan = now + (int64_t)o.scan_interval_s * 1000;
-			scan_now = true;
+		struct watch_batch batch;
+		if (!running || !watch_take(watch, now, &batch)) {
+			continue;
 		}
-		if (!rebuild_now) {
+		if (batch.scan) {
 			why = "scan";
 		}
-		if (running && !warm && (rebuild_now || scan_now)) {
+		if (!warm) {
 			/* nothing in memory to refresh: open again, but on a
 			 * scan only if the files moved since the last failure.
 			 * The signature first: a change during the rebuild
 			 * must trigger another one. */
-			char current[65];
-			newswire_signature(o.build.root, current);
-			if (rebuild_now || strcmp(current, signature) != 0) {
-				memcpy(signature, current, sizeof(signature));
-				pending.everything = true;
-				if (rebuild(&o, server, &warm, &pending, why)) {
+			char sig[65];
+			newswire_signature(o.build.root, sig);
+			if (!batch.scan || strcmp(sig, signature) != 0) {
+				memcpy(signature, sig, sizeof(signature));
+				batch.everything = true;
+				if (rebuild(&o, server, &warm, &current, &batch, why)) {
 					index_at = now_ms() + INDEX_SAVE_DELAY_MS;
 				}
-				pending_clear(&pending);
 			}
-		} else if (running && (rebuild_now || scan_now)) {
-			/* inotify's names, or (scan) a stat of every record */
-			if (rebuild(&o, server, &warm,
-				    rebuild_now ? &pending : NULL, why)) {
-				index_at = now_ms() + INDEX_SAVE_DELAY_MS;
-			}
-			if (rebuild_now) {
-				pending_clear(&pending);
-			}
-			if (!warm) {
-				newswire_signature(o.build.root, signature);
-			}
+		} else if (rebuild(&o, server, &warm, &current,
+				   batch.scan ? NULL : &batch, why)) {
+			index_at = now_ms() + INDEX_SAVE_DELAY_MS;
 		}
+		if (!warm) {
+			newswire_signature(o.build.root, signature);
+		}
+		watch_batch_finish(&batch);
 	}
-	pending_clear(&pending);
-	free(pending.names);
 	if (index_at >= 0) {
 		save_index(&o, warm);
 	}
+	watch_destroy(watch);
 	wf_newswire_destroy(warm);
 	wf_server_stop(server, o.grace_s * 1000);
-	if (watch_fd >= 0) {
-		close(watch_fd);
-	}
+	wf_feedset_unref(current);
 	close(sig_fd);
 	if (log_file) {
 		fclose(log_file);

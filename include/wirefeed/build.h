@@ -81,6 +81,9 @@ struct wf_build_options {
 	bool changed_known;
 	bool reopen; /* serve: open afresh (config changed, events lost) */
 	const struct wf_feedset *previous; /* the set being served, if any */
+	/* a failed publish is reported (callbacks' error) and the set still
+	 * returned, for a server that can serve it from memory */
+	bool soft_publish;
 };
 
 /** The paths (relative to the set, as in wf_rendered_file) whose bytes a
