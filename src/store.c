@@ -88,6 +88,33 @@ normalize(struct wf_article *a)
 	}
 }
 
+/* The least a field takes in a record: XML text escapes '&' as "&amp;"
+ * and '<', '>' as "&lt;", "&gt;". */
+static size_t
+escaped_len(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++) {
+		n += *s == '&' ? 5 : (*s == '<' || *s == '>') ? 4 : 1;
+	}
+	return n;
+}
+
+/* A lower bound of the formatted record's size, so that a record far over
+ * the limit is refused without building it (a 5 MiB '&' body would be a
+ * 25 MiB document). */
+static size_t
+least_record_bytes(const struct wf_article *a)
+{
+	size_t n = escaped_len(a->title) + escaped_len(a->summary) +
+		   escaped_len(a->content_html) + escaped_len(a->rights) +
+		   escaped_len(a->source) + escaped_len(a->dateline);
+	for (size_t i = 0; i < a->n_corrections; i++) {
+		n += escaped_len(a->corrections[i].text);
+	}
+	return n;
+}
+
 enum wf_status
 store_encode(struct wf_article *a, char **text_out, size_t *len_out,
 	     char *version, struct wf_diag *diag)
@@ -98,6 +125,14 @@ store_encode(struct wf_article *a, char **text_out, size_t *len_out,
 		wf_diag_set(diag, d.source[0] ? d.source : NULL, d.line,
 			    d.column, "refused: %s", d.message);
 		return WF_ERR_INVALID;
+	}
+	size_t least = least_record_bytes(a);
+	if (least > WF_RECORD_MAX_BYTES) {
+		wf_diag_set(diag, NULL, 0, 0,
+			    "refused: the record would be over %zu bytes, over the limit of %u (%u MiB)",
+			    least, WF_RECORD_MAX_BYTES,
+			    WF_RECORD_MAX_BYTES / (1024 * 1024));
+		return WF_ERR_TOO_LARGE;
 	}
 	char *text = NULL;
 	size_t len = 0;

@@ -479,7 +479,7 @@ main(void)
 {
 	Suite *s = suite_create("cli_edit");
 	TCase *tc = tcase_create("edit");
-	tcase_set_timeout(tc, 120);
+	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, a_story_through_its_life_as_readers_see_it);
 	tcase_add_test(tc, reimport_updates_the_same_record);
 	tcase_add_test(tc, malformed_copy_writes_nothing);

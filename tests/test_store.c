@@ -838,7 +838,7 @@ main(void)
 		snprintf(names[b], sizeof(names[b]), "%s_contract", backend->name);
 		TCase *tc = tcase_create(names[b]);
 		tcase_add_checked_fixture(tc, setup, teardown);
-		tcase_set_timeout(tc, 60);
+		tcase_set_timeout(tc, 240);
 		tcase_add_test(tc, create_then_get_gives_the_article_and_its_version);
 		tcase_add_test(tc, get_of_unknown_id_is_not_found);
 		tcase_add_test(tc, replace_with_the_current_version_succeeds_and_moves_it);
