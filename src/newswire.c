@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wirefeed/build.h"
+#include "wirefeed/atomic_file.h"
 #include "wirefeed/feed.h"
 #include "wirefeed/record.h"
 #include "buf.h"

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wirefeed/build.h"
+#include "wirefeed/atomic_file.h"
 #include "wirefeed/newswire.h"
 #include "wirefeed/record.h"
 #include "wirefeed/text.h"

@@ -148,6 +148,112 @@ START_TEST(import_refuses_nul_with_line_and_column)
 }
 END_TEST
 
+/* ---- 17.8: leftovers of killed runs ---- */
+
+static int
+count_temporaries(const char *dir)
+{
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "find '%s' -name '*.tmp-*' | wc -l",
+				      dir), 0);
+	int n = atoi(out);
+	free(out);
+	return n;
+}
+
+static long
+dead_pid(void)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	return (long)pid;
+}
+
+START_TEST(next_run_removes_temporaries_of_killed_runs)
+{
+	struct wire w;
+	wire_init(&w);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s'",
+				      helpers_binary(), w.root, w.out), 0);
+	free(out);
+	/* what a killed build / edit leaves, in every directory it writes */
+	long gone = dead_pid();
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/atom.xml.tmp-%ld-aaaaaa", w.out, gone);
+	helpers_write_file(path, "torn", 4);
+	snprintf(path, sizeof(path), "%s/sections/local/rss.xml.tmp-%ld-bbbbbb",
+		 w.out, gone);
+	helpers_write_file(path, "torn", 4);
+	snprintf(path, sizeof(path), "%s/articles/2026-x.xml.tmp-%ld-cccccc",
+		 w.root, gone);
+	helpers_write_file(path, "torn", 4);
+	/* and real kill -9s at random points of real builds (bounded: 40) */
+	char log[4300];
+	snprintf(log, sizeof(log), "%s/kill.log", w.tmp);
+	srand(17);
+	for (int i = 0; i < 40; i++) {
+		char out_dir[4200];
+		snprintf(out_dir, sizeof(out_dir), "%s", w.out);
+		const char *argv[] = { helpers_binary(), "build", "--root", w.root,
+				       "--out", out_dir, NULL };
+		/* a changed story each round, so the build has files to write */
+		if (i % 4 == 0) {
+			char *id = first_id(&w);
+			ck_assert_int_eq(helpers_runf(NULL, "'%s' update '%s' --minor --summary 'Round %d.' --root '%s'",
+						      helpers_binary(), id, i, w.root), 0);
+			free(id);
+		}
+		pid_t pid = helpers_spawn(argv, log);
+		struct timespec ts = { 0, (long)(rand() % 20) * 1000000L };
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	/* the next runs: a build, an edit */
+	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s'",
+				      helpers_binary(), w.root, w.out), 0);
+	free(out);
+	char *id = first_id(&w);
+	ck_assert_int_eq(helpers_runf(&out, "'%s' update '%s' --minor --summary 'After.' --root '%s'",
+				      helpers_binary(), id, w.root), 0);
+	free(out);
+	free(id);
+	ck_assert_int_eq(count_temporaries(w.out), 0);
+	ck_assert_int_eq(count_temporaries(w.root), 0);
+	wire_fini(&w);
+}
+END_TEST
+
+/* ---- 17.17: symbolic links inside --out ---- */
+
+START_TEST(build_does_not_write_through_symlinked_sections)
+{
+	struct wire w;
+	wire_init(&w);
+	char elsewhere[4200], link[4300];
+	snprintf(elsewhere, sizeof(elsewhere), "%s/elsewhere", w.tmp);
+	ck_assert_int_eq(mkdir(elsewhere, 0755), 0);
+	ck_assert_int_eq(mkdir(w.out, 0755), 0);
+	snprintf(link, sizeof(link), "%s/sections", w.out);
+	ck_assert_int_eq(symlink(elsewhere, link), 0);
+	char *out = NULL;
+	int rc = helpers_runf(&out, "'%s' build --root '%s' --out '%s'",
+			      helpers_binary(), w.root, w.out);
+	ck_assert_msg(rc != 0, "%s", out);
+	assert_has(out, "/public/sections: error: is a symbolic link");
+	free(out);
+	ck_assert_int_eq(helpers_runf(&out, "ls -A '%s' | wc -l", elsewhere), 0);
+	ck_assert_int_eq(atoi(out), 0);
+	free(out);
+	wire_fini(&w);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -157,6 +263,8 @@ main(void)
 	tcase_add_test(tc, import_refuses_empty_copy);
 	tcase_add_test(tc, editing_commands_survive_an_empty_record_file);
 	tcase_add_test(tc, import_refuses_nul_with_line_and_column);
+	tcase_add_test(tc, next_run_removes_temporaries_of_killed_runs);
+	tcase_add_test(tc, build_does_not_write_through_symlinked_sections);
 	suite_add_tcase(s, tc);
 	return helpers_run_suite(s);
 }
