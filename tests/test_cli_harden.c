@@ -148,6 +148,56 @@ START_TEST(import_refuses_nul_with_line_and_column)
 }
 END_TEST
 
+/* ---- 17.7 and 17.13: impossible dates and unsafe links on the way in ---- */
+
+START_TEST(edits_refuse_impossible_times_and_unsafe_links)
+{
+	struct wire w;
+	wire_init(&w);
+	char *id = first_id(&w);
+	char *before = NULL;
+	ck_assert_int_eq(helpers_runf(&before, "cat '%s'/articles/*.xml", w.root), 0);
+	static const struct {
+		const char *args;
+		int rc;
+		const char *needle;
+	} cases[] = {
+		{ "--summary x --at 9999-12-31T00:00:00Z", 2,
+		  "the year is outside the years wirefeed accepts" },
+		{ "--summary x --at 0000-01-01T00:00:00Z", 2,
+		  "the year is outside the years wirefeed accepts" },
+		{ "--summary x --at 2999-01-01T00:00:00Z", 2,
+		  "is in the future" },
+		{ "--link 'javascript:alert(1)'", 1,
+		  "link 'javascript:alert(1)' has a scheme other than http or https" },
+		{ "--link 'https://example.org/a>b'", 1,
+		  "contains a character not allowed in an IRI (at byte 21)" },
+		{ "--link ''", 1, "link '' is empty" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = NULL;
+		int rc = helpers_runf(&out, "'%s' update '%s' %s --root '%s'",
+				      helpers_binary(), id, cases[i].args, w.root);
+		ck_assert_msg(rc == cases[i].rc, "%s: rc %d: %s", cases[i].args,
+			      rc, out);
+		assert_has(out, cases[i].needle);
+		free(out);
+	}
+	char *after = NULL;
+	ck_assert_int_eq(helpers_runf(&after, "cat '%s'/articles/*.xml", w.root), 0);
+	ck_assert_str_eq(before, after); /* nothing written */
+	free(before);
+	free(after);
+	/* and the build still works: nothing half-written */
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s'",
+				      helpers_binary(), w.root, w.out), 0);
+	free(out);
+	free(id);
+	wire_fini(&w);
+}
+END_TEST
+
 /* ---- 17.8: leftovers of killed runs ---- */
 
 static int
@@ -263,6 +313,7 @@ main(void)
 	tcase_add_test(tc, import_refuses_empty_copy);
 	tcase_add_test(tc, editing_commands_survive_an_empty_record_file);
 	tcase_add_test(tc, import_refuses_nul_with_line_and_column);
+	tcase_add_test(tc, edits_refuse_impossible_times_and_unsafe_links);
 	tcase_add_test(tc, next_run_removes_temporaries_of_killed_runs);
 	tcase_add_test(tc, build_does_not_write_through_symlinked_sections);
 	suite_add_tcase(s, tc);
