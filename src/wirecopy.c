@@ -398,7 +398,8 @@ wf_wirecopy_parse_at(const char *text, size_t len, const char *source,
 		free(caption);
 	}
 	bool in_corrections = false;
-	for (; i <= n; i++) {
+	int para_line = 0;
+	for (; i <= n && st == WF_OK; i++) {
 		bool end = i == n || !*lines[i].text;
 		if (!end) {
 			const char *corr = after_prefix(lines[i].text, "CORRECTION:");
@@ -412,6 +413,8 @@ wf_wirecopy_parse_at(const char *text, size_t len, const char *source,
 				}
 				if (para.len) {
 					html_raw(&para, " ");
+				} else {
+					para_line = lines[i].number;
 				}
 				html_raw(&para, lines[i].text);
 				continue;
@@ -425,7 +428,17 @@ wf_wirecopy_parse_at(const char *text, size_t len, const char *source,
 		const char *corr = after_prefix(p, "CORRECTION:");
 		if (corr) {
 			char *t = xstrdup(corr);
-			wf_article_add_correction(a, a->updated, wf_text_trim(t));
+			const char *said = wf_text_trim(t);
+			if (!*said) {
+				/* found by fuzz_wirecopy: the record writer
+				 * refuses an empty correction, so import
+				 * said nothing until it tried to write */
+				wf_diag_set(diag, src, para_line, 0,
+					    "CORRECTION: without any text");
+				st = WF_ERR_PARSE;
+			} else {
+				wf_article_add_correction(a, a->updated, said);
+			}
 			free(t);
 		} else if (in_corrections) {
 			/* prose after a correction: still part of the body */
@@ -441,13 +454,27 @@ wf_wirecopy_parse_at(const char *text, size_t len, const char *source,
 		a->content_html = html;
 	}
 	buf_finish(&body);
-	if (a->n_corrections > 0 &&
+	if (st == WF_OK && a->n_corrections > 0 &&
 	    wf_time_compare(a->updated, a->published) == 0) {
 		/* corrections are significant updates: copy that carries one
 		 * without an Updated line is inconsistent */
 		wf_diag_set(diag, src, 0, 0,
 			    "the copy has a CORRECTION but no 'Updated:' time");
 		st = WF_ERR_INVALID;
+	}
+	if (st == WF_OK) {
+		/* the story must be one the record writer accepts: the same
+		 * rules on the way in as on the way out (with a stand-in id,
+		 * which the caller assigns) */
+		struct wf_diag check = { 0 };
+		a->id = xstrdup("urn:uuid:00000000-0000-4000-8000-000000000000");
+		if (wf_article_check(a, &check) != WF_OK) {
+			wf_diag_set(diag, src, 0, 0, "the copy makes an invalid story: %s",
+				    check.message);
+			st = WF_ERR_INVALID;
+		}
+		free(a->id);
+		a->id = NULL;
 	}
 done:
 	free(lines);

@@ -271,6 +271,21 @@ START_TEST(impossible_years_and_future_times_are_refused)
 }
 END_TEST
 
+START_TEST(empty_correction_is_refused_at_parse)
+{
+	/* found by fuzz_wirecopy: parsed fine, then the record writer
+	 * refused it (fuzz/regressions/wirecopy/empty-correction.txt) */
+	struct wf_diag d;
+	enum wf_status st;
+	ck_assert_ptr_null(parse_text("T\nW\nOriginally Published: 30 DEC 21 09:39 ET\n"
+				      "Updated: 30 DEC 21 10:00 ET\n\nBody.\n\n"
+				      "CORRECTION:   \n", &d, &st));
+	ck_assert_int_eq(st, WF_ERR_PARSE);
+	ck_assert_int_eq(d.line, 8);
+	ck_assert_ptr_nonnull(strstr(d.message, "CORRECTION: without any text"));
+}
+END_TEST
+
 START_TEST(nul_byte_is_refused_with_line_and_column)
 {
 	static const char copy[] = "Title\nWire\nOriginally Published: "
@@ -302,6 +317,7 @@ main(void)
 	tcase_add_test(tc, two_digit_years_are_read_relative_to_the_present);
 	tcase_add_test(tc, impossible_years_and_future_times_are_refused);
 	tcase_add_test(tc, nul_byte_is_refused_with_line_and_column);
+	tcase_add_test(tc, empty_correction_is_refused_at_parse);
 	suite_add_tcase(s, tc);
 	return helpers_run_suite(s);
 }
