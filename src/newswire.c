@@ -526,7 +526,13 @@ drop_duplicate_ids(struct wf_record *recs, size_t n,
 		for (size_t i = 0; i < n; i++) {
 			if (dup[i]) {
 				struct wf_diag d;
-				wf_diag_set(&d, recs[i].path, 0, 0,
+				int line = 0, col = 0;
+				/* issue 17.14: at the <id>, like other errors */
+				if (!wf_record_id_position(recs[i].path, &line,
+							   &col)) {
+					line = col = 0;
+				}
+				wf_diag_set(&d, recs[i].path, line, col,
 					    "duplicate id %s (also in %s); neither record is published",
 					    recs[i].article->id, recs[other[i]].path);
 				report(o->error, o->ctx, &d);

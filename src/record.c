@@ -648,6 +648,45 @@ wf_record_parse_file(const char *path, struct wf_article **out,
 	return st;
 }
 
+bool
+wf_record_id_position(const char *path, int *line, int *column)
+{
+	struct buf b;
+	buf_init(&b, WF_RECORD_MAX_BYTES);
+	struct wf_diag ignored = { 0 };
+	bool found = false;
+	if (buf_read_file(&b, path, &ignored) != WF_OK ||
+	    !wf_text_is_xml_safe(b.data, b.len, NULL, NULL)) {
+		buf_finish(&b);
+		return false;
+	}
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		buf_finish(&b);
+		return false;
+	}
+	xmlStructuredErrorFunc saved_fn = xmlStructuredError;
+	void *saved_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlDocPtr doc = xmlCtxtReadMemory(
+		ctxt, b.data, (int)b.len, path, "UTF-8",
+		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(saved_ctx, saved_fn);
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (root && ctxt->wellFormed && !doc->intSubset) {
+		struct parse p = { .source = path, .data = b.data, .len = b.len };
+		for (const xmlNode *c = root->children; c && !found; c = c->next) {
+			if (is_el(c, ATOM_NS, "id")) {
+				found = position_of(&p, c, line, column);
+			}
+		}
+	}
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	buf_finish(&b);
+	return found;
+}
+
 /* ---- writing ---- */
 
 static int

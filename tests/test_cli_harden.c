@@ -198,6 +198,24 @@ START_TEST(edits_refuse_impossible_times_and_unsafe_links)
 }
 END_TEST
 
+/* ---- 17.14: duplicate ids name the line of the <id> ---- */
+
+START_TEST(duplicate_id_error_names_the_id_line)
+{
+	struct wire w;
+	wire_init(&w);
+	ck_assert_int_eq(helpers_runf(NULL, "cp '%s/articles/2026-10-31-storm-watch.xml' '%s/articles/zz-copy.xml'",
+				      w.root, w.root), 0);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s'",
+				      helpers_binary(), w.root, w.out), 1);
+	assert_has(out, "/articles/zz-copy.xml:3:3: error: duplicate id");
+	assert_has(out, "/articles/2026-10-31-storm-watch.xml:3:3: error: duplicate id");
+	free(out);
+	wire_fini(&w);
+}
+END_TEST
+
 /* ---- 17.8: leftovers of killed runs ---- */
 
 static int
@@ -314,6 +332,7 @@ main(void)
 	tcase_add_test(tc, editing_commands_survive_an_empty_record_file);
 	tcase_add_test(tc, import_refuses_nul_with_line_and_column);
 	tcase_add_test(tc, edits_refuse_impossible_times_and_unsafe_links);
+	tcase_add_test(tc, duplicate_id_error_names_the_id_line);
 	tcase_add_test(tc, next_run_removes_temporaries_of_killed_runs);
 	tcase_add_test(tc, build_does_not_write_through_symlinked_sections);
 	suite_add_tcase(s, tc);
