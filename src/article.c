@@ -314,6 +314,13 @@ wf_article_check_where(const struct wf_article *a,
 			     diag)) {
 			return WF_ERR_INVALID;
 		}
+		const char *why = NULL;
+		if (a->authors[i].email &&
+		    !wf_iri_check_email(a->authors[i].email, &why)) {
+			wf_diag_set(diag, NULL, 0, 0, "author email '%.80s' %s",
+				    a->authors[i].email, why);
+			return WF_ERR_INVALID;
+		}
 	}
 	for (size_t i = 0; i < a->n_sections; i++) {
 		mark(where, WF_ARTICLE_PART_SECTION, i);

@@ -95,3 +95,24 @@ wf_iri_check(const char *value, enum wf_iri_kind kind, size_t *bad_offset,
 	}
 	return true;
 }
+
+bool
+wf_iri_check_email(const char *value, const char **why)
+{
+	const char *at = value ? strchr(value, '@') : NULL;
+	if (!at || at == value || strchr(at + 1, '@')) {
+		return fail(0, "is not an email address (one '@' between a name and a domain)",
+			    NULL, why);
+	}
+	for (const char *p = value; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || strchr("<>()[]\\,;:\"", *p)) {
+			return fail(0, "contains a character not allowed in an email address",
+				    NULL, why);
+		}
+	}
+	const char *dot = strrchr(at + 1, '.');
+	if (!dot || dot == at + 1 || dot[1] == '\0') {
+		return fail(0, "needs a domain with a dot after the '@'", NULL, why);
+	}
+	return true;
+}

@@ -512,6 +512,10 @@ START_TEST(links_must_be_web_iris)
 		  "scheme other than" },
 		{ "  <author><name>A</name><uri>javascript:x</uri></author>\n",
 		  "http, https or mailto" },
+		{ "  <author><name>A</name><email>a at example</email></author>\n",
+		  "not an email address" },
+		{ "  <author><name>A</name><email>a@b@example.org</email></author>\n",
+		  "not an email address" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char xml[2048];

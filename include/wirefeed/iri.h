@@ -30,4 +30,13 @@ bool
 wf_iri_check(const char *value, enum wf_iri_kind kind, size_t *bad_offset,
 	     const char **why);
 
+/**
+ * Whether @value is an email address as the validator accepts one for an
+ * Atom author (local@domain.tld: one '@', a dot in the domain, no spaces,
+ * controls or < > ( ) [ ] \ , ; : "). *why (if non-NULL) gets a static
+ * reason on failure.
+ */
+bool
+wf_iri_check_email(const char *value, const char **why);
+
 #endif
