@@ -124,6 +124,18 @@ wf_atomic_file_sweep_at(int dirfd, int64_t now_utc)
 	return removed;
 }
 
+size_t
+wf_atomic_file_sweep(const char *dir, int64_t now_utc)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		return 0;
+	}
+	size_t n = wf_atomic_file_sweep_at(fd, now_utc);
+	close(fd);
+	return n;
+}
+
 /* Six letters or digits, different for every call in this process and
  * unlikely to repeat across processes (O_EXCL settles any clash). */
 static void

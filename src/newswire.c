@@ -705,6 +705,10 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 		return st;
 	}
 	char *dir = xasprintf("%s/articles", root);
+	/* issue 17.8: what killed edits and index saves left behind */
+	int64_t now_utc = wf_time_now().utc;
+	wf_atomic_file_sweep(root, now_utc);
+	wf_atomic_file_sweep(dir, now_utc);
 	size_t n_files = 0;
 	char **names = list_records(dir, &n_files, diag);
 	int dir_fd = names ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;

@@ -260,6 +260,14 @@ START_TEST(next_run_removes_temporaries_of_killed_runs)
 	snprintf(path, sizeof(path), "%s/articles/2026-x.xml.tmp-%ld-cccccc",
 		 w.root, gone);
 	helpers_write_file(path, "torn", 4);
+	snprintf(path, sizeof(path), "%s/.wirefeed-index.tmp-%ld-dddddd",
+		 w.root, gone);
+	helpers_write_file(path, "torn", 4);
+	/* a build alone (no edit, nothing to save) clears every directory */
+	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s'",
+				      helpers_binary(), w.root, w.out), 0);
+	free(out);
+	ck_assert_int_eq(count_temporaries(w.tmp), 0);
 	/* and real kill -9s at random points of real builds (bounded: 40) */
 	char log[4300];
 	snprintf(log, sizeof(log), "%s/kill.log", w.tmp);

@@ -67,4 +67,9 @@ wf_atomic_file_is_temp_name(const char *entry, const char *for_name,
 size_t
 wf_atomic_file_sweep_at(int dirfd, int64_t now_utc);
 
+/** wf_atomic_file_sweep_at() on the directory @dir (0 if it cannot be
+ * opened). */
+size_t
+wf_atomic_file_sweep(const char *dir, int64_t now_utc);
+
 #endif
