@@ -6,6 +6,7 @@
 
 #include <uuid/uuid.h>
 
+#include "wirefeed/iri.h"
 #include "wirefeed/text.h"
 #include "mem.h"
 
@@ -192,6 +193,15 @@ wf_article_new_id(void)
 	return xasprintf("urn:uuid:%s", text);
 }
 
+static void
+mark(struct wf_article_fault *where, enum wf_article_part part, size_t index)
+{
+	if (where) {
+		where->part = part;
+		where->index = index;
+	}
+}
+
 static bool
 text_ok(const char *field, const char *value, struct wf_diag *diag)
 {
@@ -200,6 +210,35 @@ text_ok(const char *field, const char *value, struct wf_diag *diag)
 	if (value && !wf_text_is_xml_safe(value, strlen(value), &off, &why)) {
 		wf_diag_set(diag, NULL, 0, 0, "%s: %s at byte %zu", field, why,
 			    off);
+		return false;
+	}
+	return true;
+}
+
+/* issue 17.13: only the links a newswire publishes, valid as IRIs */
+static bool
+link_ok(const char *field, const char *value, enum wf_iri_kind kind,
+	struct wf_diag *diag)
+{
+	size_t off = 0;
+	const char *why = NULL;
+	if (value && !wf_iri_check(value, kind, &off, &why)) {
+		wf_diag_set(diag, NULL, 0, 0, "%s '%.80s' %s (at byte %zu)",
+			    field, value, why, off);
+		return false;
+	}
+	return true;
+}
+
+/* issue 17.7: a year outside WF_TIME_MIN_YEAR..MAX_YEAR is a typo */
+static bool
+year_ok(const char *field, struct wf_time t, struct wf_diag *diag)
+{
+	if (!wf_time_is_supported(t)) {
+		wf_diag_set(diag, NULL, 0, 0,
+			    "%s: year %d is outside the years wirefeed accepts (%d to %d)",
+			    field, wf_time_year(t), WF_TIME_MIN_YEAR,
+			    WF_TIME_MAX_YEAR);
 		return false;
 	}
 	return true;
@@ -222,21 +261,43 @@ nonempty(const char *s)
 enum wf_status
 wf_article_check(const struct wf_article *a, struct wf_diag *diag)
 {
+	return wf_article_check_where(a, NULL, diag);
+}
+
+enum wf_status
+wf_article_check_where(const struct wf_article *a,
+		       struct wf_article_fault *where, struct wf_diag *diag)
+{
+	mark(where, WF_ARTICLE_PART_NONE, 0);
 	if (!a->id) {
 		wf_diag_set(diag, NULL, 0, 0, "missing id");
 		return WF_ERR_INVALID;
 	}
 	if (!wf_article_id_is_valid(a->id)) {
+		mark(where, WF_ARTICLE_PART_ID, 0);
 		wf_diag_set(diag, NULL, 0, 0,
 			    "id '%.80s' is not a lowercase urn:uuid", a->id);
 		return WF_ERR_INVALID;
 	}
 	if (!nonempty(a->title)) {
+		mark(where, WF_ARTICLE_PART_TITLE, 0);
 		wf_diag_set(diag, NULL, 0, 0, "missing or empty title");
+		return WF_ERR_INVALID;
+	}
+	mark(where, WF_ARTICLE_PART_PUBLISHED, 0);
+	if (!year_ok("published", a->published, diag)) {
+		return WF_ERR_INVALID;
+	}
+	mark(where, WF_ARTICLE_PART_UPDATED, 0);
+	if (!year_ok("updated", a->updated, diag)) {
 		return WF_ERR_INVALID;
 	}
 	if (wf_time_compare(a->updated, a->published) < 0) {
 		wf_diag_set(diag, NULL, 0, 0, "updated is before published");
+		return WF_ERR_INVALID;
+	}
+	mark(where, WF_ARTICLE_PART_EDITED, 0);
+	if (a->has_edited && !year_ok("app:edited", a->edited, diag)) {
 		return WF_ERR_INVALID;
 	}
 	if (a->has_edited && wf_time_compare(a->edited, a->updated) < 0) {
@@ -244,12 +305,25 @@ wf_article_check(const struct wf_article *a, struct wf_diag *diag)
 		return WF_ERR_INVALID;
 	}
 	for (size_t i = 0; i < a->n_authors; i++) {
+		mark(where, WF_ARTICLE_PART_AUTHOR, i);
 		if (!nonempty(a->authors[i].name)) {
 			wf_diag_set(diag, NULL, 0, 0, "author without a name");
 			return WF_ERR_INVALID;
 		}
+		if (!link_ok("author uri", a->authors[i].uri, WF_IRI_PERSON,
+			     diag)) {
+			return WF_ERR_INVALID;
+		}
+		const char *why = NULL;
+		if (a->authors[i].email &&
+		    !wf_iri_check_email(a->authors[i].email, &why)) {
+			wf_diag_set(diag, NULL, 0, 0, "author email '%.80s' %s",
+				    a->authors[i].email, why);
+			return WF_ERR_INVALID;
+		}
 	}
 	for (size_t i = 0; i < a->n_sections; i++) {
+		mark(where, WF_ARTICLE_PART_SECTION, i);
 		if (!nonempty(a->sections[i].term)) {
 			wf_diag_set(diag, NULL, 0, 0,
 				    "section without a term");
@@ -258,8 +332,12 @@ wf_article_check(const struct wf_article *a, struct wf_diag *diag)
 	}
 	for (size_t i = 0; i < a->n_corrections; i++) {
 		const struct wf_correction *c = &a->corrections[i];
+		mark(where, WF_ARTICLE_PART_CORRECTION, i);
 		if (!nonempty(c->text)) {
 			wf_diag_set(diag, NULL, 0, 0, "empty correction");
+			return WF_ERR_INVALID;
+		}
+		if (!year_ok("correction", c->time, diag)) {
 			return WF_ERR_INVALID;
 		}
 		if (wf_time_compare(c->time, a->published) < 0) {
@@ -273,6 +351,7 @@ wf_article_check(const struct wf_article *a, struct wf_diag *diag)
 			return WF_ERR_INVALID;
 		}
 	}
+	mark(where, WF_ARTICLE_PART_IMAGE, 0);
 	if (a->image && (!nonempty(a->image->url) || !nonempty(a->image->type))) {
 		wf_diag_set(diag, NULL, 0, 0, "image needs a url and a type");
 		return WF_ERR_INVALID;
@@ -281,7 +360,18 @@ wf_article_check(const struct wf_article *a, struct wf_diag *diag)
 		wf_diag_set(diag, NULL, 0, 0, "image length is negative");
 		return WF_ERR_INVALID;
 	}
+	if (a->image && !link_ok("image url", a->image->url, WF_IRI_WEB, diag)) {
+		return WF_ERR_INVALID;
+	}
+	mark(where, WF_ARTICLE_PART_LINK, 0);
+	if (!link_ok("link", a->link, WF_IRI_WEB, diag)) {
+		return WF_ERR_INVALID;
+	}
 	if (a->status == WF_ARTICLE_WITHDRAWN) {
+		mark(where, WF_ARTICLE_PART_STATUS, 0);
+		if (!year_ok("withdrawn", a->withdrawn_at, diag)) {
+			return WF_ERR_INVALID;
+		}
 		if (wf_time_compare(a->withdrawn_at, a->published) < 0) {
 			wf_diag_set(diag, NULL, 0, 0,
 				    "withdrawn before published");
@@ -291,25 +381,31 @@ wf_article_check(const struct wf_article *a, struct wf_diag *diag)
 	const struct {
 		const char *name;
 		const char *value;
+		enum wf_article_part part;
 	} fields[] = {
-		{ "title", a->title },
-		{ "source", a->source },
-		{ "dateline", a->dateline },
-		{ "summary", a->summary },
-		{ "content", a->content_html },
-		{ "link", a->link },
-		{ "rights", a->rights },
-		{ "withdrawn reason", a->withdrawn_reason },
-		{ "image caption", a->image ? a->image->caption : NULL },
-		{ "image credit", a->image ? a->image->credit : NULL },
-		{ "image url", a->image ? a->image->url : NULL },
+		{ "title", a->title, WF_ARTICLE_PART_TITLE },
+		{ "source", a->source, WF_ARTICLE_PART_SOURCE },
+		{ "dateline", a->dateline, WF_ARTICLE_PART_DATELINE },
+		{ "summary", a->summary, WF_ARTICLE_PART_SUMMARY },
+		{ "content", a->content_html, WF_ARTICLE_PART_CONTENT },
+		{ "link", a->link, WF_ARTICLE_PART_LINK },
+		{ "rights", a->rights, WF_ARTICLE_PART_RIGHTS },
+		{ "withdrawn reason", a->withdrawn_reason, WF_ARTICLE_PART_STATUS },
+		{ "image caption", a->image ? a->image->caption : NULL,
+		  WF_ARTICLE_PART_IMAGE },
+		{ "image credit", a->image ? a->image->credit : NULL,
+		  WF_ARTICLE_PART_IMAGE },
+		{ "image url", a->image ? a->image->url : NULL,
+		  WF_ARTICLE_PART_IMAGE },
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		mark(where, fields[i].part, 0);
 		if (!text_ok(fields[i].name, fields[i].value, diag)) {
 			return WF_ERR_INVALID;
 		}
 	}
 	for (size_t i = 0; i < a->n_authors; i++) {
+		mark(where, WF_ARTICLE_PART_AUTHOR, i);
 		if (!text_ok("author name", a->authors[i].name, diag) ||
 		    !text_ok("author uri", a->authors[i].uri, diag) ||
 		    !text_ok("author email", a->authors[i].email, diag)) {
@@ -317,15 +413,18 @@ wf_article_check(const struct wf_article *a, struct wf_diag *diag)
 		}
 	}
 	for (size_t i = 0; i < a->n_sections; i++) {
+		mark(where, WF_ARTICLE_PART_SECTION, i);
 		if (!text_ok("section", a->sections[i].term, diag) ||
 		    !text_ok("section label", a->sections[i].label, diag)) {
 			return WF_ERR_INVALID;
 		}
 	}
 	for (size_t i = 0; i < a->n_corrections; i++) {
+		mark(where, WF_ARTICLE_PART_CORRECTION, i);
 		if (!text_ok("correction", a->corrections[i].text, diag)) {
 			return WF_ERR_INVALID;
 		}
 	}
+	mark(where, WF_ARTICLE_PART_NONE, 0);
 	return WF_OK;
 }

@@ -2,6 +2,7 @@
 #include "buf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -55,6 +56,9 @@ reserve(struct buf *b, size_t extra)
 	}
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
+	/* terminated as soon as it has storage, even before any append: a
+	 * reserve() for an empty file must not leave garbage as its text */
+	b->data[b->len] = '\0';
 	return WF_OK;
 }
 
@@ -116,13 +120,32 @@ buf_take(struct buf *b, size_t *len)
 	return p;
 }
 
+/* Advance @line/@col (1-based; UTF-8 continuation bytes do not count as
+ * columns, as in wf_text_position) over @n bytes at @p. */
+static void
+advance_position(const char *p, size_t n, int *line, int *col)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '\n') {
+			if (*line < INT_MAX) {
+				(*line)++;
+			}
+			*col = 1;
+		} else if ((c & 0xC0) != 0x80 && *col < INT_MAX) {
+			(*col)++;
+		}
+	}
+}
+
 enum wf_status
 buf_read_file(struct buf *b, const char *path, struct wf_diag *diag)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		wf_diag_set(diag, path, 0, 0, "cannot open: %s", strerror(errno));
-		return errno == ENOENT ? WF_ERR_NOT_FOUND : WF_ERR_IO;
+		int saved = errno;
+		wf_diag_set(diag, path, 0, 0, "cannot open: %s", strerror(saved));
+		return saved == ENOENT ? WF_ERR_NOT_FOUND : WF_ERR_IO;
 	}
 	enum wf_status st = WF_OK;
 	/* one allocation of the right size for regular files */
@@ -131,13 +154,21 @@ buf_read_file(struct buf *b, const char *path, struct wf_diag *diag)
 	    (uint64_t)sb.st_size <= b->max_bytes) {
 		st = reserve(b, (size_t)sb.st_size);
 	}
+	size_t start = b->len;
 	char chunk[65536];
 	for (; st == WF_OK;) {
 		size_t n = fread(chunk, 1, sizeof(chunk), f);
 		if (n > 0) {
+			size_t room = b->max_bytes - b->len;
 			st = buf_append(b, chunk, n);
 			if (st != WF_OK) {
-				wf_diag_set(diag, path, 0, 0,
+				/* name the place the limit was crossed: the
+				 * first byte past it */
+				int line = 1, col = 1;
+				advance_position(b->data ? b->data + start : "",
+						 b->len - start, &line, &col);
+				advance_position(chunk, room, &line, &col);
+				wf_diag_set(diag, path, line, col,
 					    "file larger than %zu bytes",
 					    b->max_bytes);
 				break;

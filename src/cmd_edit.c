@@ -152,6 +152,17 @@ edit_time(const struct edit_options *o, const char *cmd, struct wf_time *t)
 		fprintf(stderr, "wirefeed %s: --at '%s': %s\n", cmd, o->at, why);
 		return false;
 	}
+	/* issue 17.7: a far-future --at pinned a story to the top of every
+	 * feed and made every later edit "go back"; a day of slack */
+	if (!wf_time_is_supported(*t) ||
+	    t->utc > wf_time_now().utc + 86400) {
+		fprintf(stderr,
+			"wirefeed %s: --at '%s': %s\n", cmd, o->at,
+			wf_time_is_supported(*t)
+				? "is in the future (more than a day from now)"
+				: "the year is outside the years wirefeed accepts (1900 to 2999)");
+		return false;
+	}
 	return true;
 }
 

@@ -35,7 +35,7 @@ struct import_item {
 };
 
 static char *
-read_input(const char *name, struct wf_diag *d)
+read_input(const char *name, size_t *len, struct wf_diag *d)
 {
 	struct buf b;
 	buf_init(&b, WF_RECORD_MAX_BYTES);
@@ -59,7 +59,7 @@ read_input(const char *name, struct wf_diag *d)
 		buf_finish(&b);
 		return NULL;
 	}
-	return buf_take(&b, NULL);
+	return buf_take(&b, len);
 }
 
 /* Apply re-imported copy @c to the record @a: content follows the copy;
@@ -212,7 +212,8 @@ cmd_import(int argc, char **argv)
 		const char *shown = strcmp(items[i].name, "-") == 0 ? "<stdin>"
 								     : items[i].name;
 		struct wf_diag d = { 0 };
-		char *text = read_input(items[i].name, &d);
+		size_t len = 0;
+		char *text = read_input(items[i].name, &len, &d);
 		if (!text) {
 			char line[2048];
 			fprintf(stderr, "wirefeed import: %s\n",
@@ -220,10 +221,15 @@ cmd_import(int argc, char **argv)
 			rc = 2;
 			continue;
 		}
-		if (wf_wirecopy_parse(text, strlen(text), shown,
-				      &items[i].article, &d) != WF_OK) {
-			/* compilers' style: file:line: error: cause */
-			if (d.line > 0) {
+		/* the length read, not strlen(): a NUL must reach the parser,
+		 * which refuses it, instead of cutting the copy short */
+		if (wf_wirecopy_parse(text, len, shown, &items[i].article,
+				      &d) != WF_OK) {
+			/* compilers' style: file:line[:column]: error: cause */
+			if (d.line > 0 && d.column > 0) {
+				fprintf(stderr, "%s:%d:%d: error: %s\n", shown,
+					d.line, d.column, d.message);
+			} else if (d.line > 0) {
 				fprintf(stderr, "%s:%d: error: %s\n", shown, d.line,
 					d.message);
 			} else {

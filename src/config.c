@@ -116,9 +116,9 @@ wf_config_parse(const char *text, size_t len, const char *source,
 	size_t bad;
 	const char *why;
 	if (!wf_text_is_xml_safe(text, len, &bad, &why)) {
-		int line;
-		wf_text_position(text, bad, &line, NULL);
-		wf_diag_set(diag, src, line, 0, "%s", why);
+		int line, column;
+		wf_text_position(text, bad, &line, &column);
+		wf_diag_set(diag, src, line, column, "%s", why);
 		return WF_ERR_PARSE;
 	}
 	struct wf_config *c = xzalloc(sizeof(*c));

@@ -265,7 +265,13 @@ wf_time_format_rfc822(struct wf_time t, char *buf, size_t size)
 size_t
 wf_time_format_http(struct wf_time t, char *buf, size_t size)
 {
-	struct broken b = break_down(t.utc);
+	/* IMF-fixdate has exactly four year digits (RFC 9110 §5.6.7) */
+	const int64_t min_utc = wf_days_from_civil(1, 1, 1) * 86400;
+	const int64_t max_utc = wf_days_from_civil(9999, 12, 31) * 86400 +
+				86399;
+	int64_t utc = t.utc < min_utc ? min_utc : t.utc > max_utc ? max_utc
+								   : t.utc;
+	struct broken b = break_down(utc);
 	int n = snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d GMT",
 			 day_names[b.wday], b.day, month_names[b.month - 1],
 			 b.year, b.hour, b.minute, b.second);
@@ -488,6 +494,45 @@ wf_time_compare(struct wf_time a, struct wf_time b)
 		return a.nsec < b.nsec ? -1 : 1;
 	}
 	return 0;
+}
+
+int
+wf_time_year(struct wf_time t)
+{
+	/* break_down is exact for any int64 seconds civil_from_days can
+	 * hold; clamp far beyond any parsed date so the int cannot overflow */
+	const int64_t limit = INT64_C(1) << 45;
+	int64_t local = t.utc + t.offset_s;
+	local = local < -limit ? -limit : local > limit ? limit : local;
+	return break_down(local).year;
+}
+
+bool
+wf_time_is_supported(struct wf_time t)
+{
+	int y = wf_time_year(t);
+	return y >= WF_TIME_MIN_YEAR && y <= WF_TIME_MAX_YEAR;
+}
+
+int
+wf_time_expand_two_digit_year(int yy, struct wf_time now)
+{
+	if (yy < 0 || yy > 99) {
+		return -1;
+	}
+	struct wf_time utc = { .utc = now.utc, .nsec = 0, .offset_s = 0 };
+	int present = wf_time_year(utc);
+	int base = present - present % 100;
+	int best = base + yy;
+	/* of base-100+yy, base+yy and base+100+yy the nearest; a tie (50
+	 * years either way) goes to the past */
+	int diff = best - present;
+	if (diff >= 50) {
+		best -= 100;
+	} else if (diff < -50) {
+		best += 100;
+	}
+	return best;
 }
 
 struct wf_time

@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wirefeed/build.h"
+#include "wirefeed/atomic_file.h"
+#include "wirefeed/datetime.h"
 #include "wirefeed/feed.h"
 #include "wirefeed/record.h"
 #include "buf.h"
@@ -632,7 +633,13 @@ drop_duplicate_ids(struct wf_record *recs, size_t n,
 		for (size_t i = 0; i < n; i++) {
 			if (dup[i]) {
 				struct wf_diag d;
-				wf_diag_set(&d, recs[i].path, 0, 0,
+				int line = 0, col = 0;
+				/* issue 17.14: at the <id>, like other errors */
+				if (!wf_record_id_position(recs[i].path, &line,
+							   &col)) {
+					line = col = 0;
+				}
+				wf_diag_set(&d, recs[i].path, line, col,
 					    "duplicate id %s (also in %s); neither record is published",
 					    recs[i].article->id, recs[other[i]].path);
 				report(o->error, o->ctx, &d);
@@ -862,6 +869,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 			report(o->warning, o->ctx, &d);
 		}
 	}
+	wf_atomic_file_sweep(root, wf_time_now().utc);
 	char *dir = xasprintf("%s/articles", root);
 	size_t n_files = 0;
 	bool *trusted = NULL;
@@ -870,6 +878,9 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 		names = trusted_names(&ix, o->changed, o->n_changed, &n_files,
 				      &trusted);
 	} else {
+		/* what killed edits and index saves left behind (a full
+		 * listing only: the journal path must not read the directory) */
+		wf_atomic_file_sweep(dir, wf_time_now().utc);
 		names = list_records(dir, &n_files, diag);
 	}
 	int dir_fd = names ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Putting files on disk so that a crash at any point leaves either the old
- * or the new bytes of every file, never a torn one. */
+/* Putting a feed set on disk so that a crash at any point leaves either the
+ * old or the new bytes of every file, never a torn one, and never writes
+ * outside --out through a symbolic link (include/wirefeed/build.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -10,120 +11,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wirefeed/atomic_file.h"
 #include "wirefeed/build.h"
 #include "mem.h"
 
-/* fsync a directory so a rename in it is durable. */
-static enum wf_status
-sync_dir(const char *dir, struct wf_diag *diag)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		wf_diag_set(diag, dir, 0, 0, "cannot open directory: %s",
-			    strerror(errno));
-		return WF_ERR_IO;
-	}
-	int rc = fsync(fd);
-	int saved = errno;
-	close(fd);
-	if (rc != 0 && saved != EINVAL) { /* some filesystems refuse: fine */
-		wf_diag_set(diag, dir, 0, 0, "cannot sync directory: %s",
-			    strerror(saved));
-		return WF_ERR_IO;
-	}
-	return WF_OK;
-}
-
-static char *
-dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash) {
-		return xstrdup(".");
-	}
-	if (slash == path) {
-		return xstrdup("/");
-	}
-	return xstrndup(path, (size_t)(slash - path));
-}
-
-/* Write @data to a fresh temporary next to @path and fsync it. Returns the
- * temporary's name (caller frees) or NULL with @diag. */
-static char *
-write_temp(const char *path, const void *data, size_t len,
-	   struct wf_diag *diag)
-{
-	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		wf_diag_set(diag, path, 0, 0, "cannot create temporary file: %s",
-			    strerror(errno));
-		free(tmp);
-		return NULL;
-	}
-	const char *p = data;
-	size_t left = len;
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			wf_diag_set(diag, path, 0, 0, "cannot write: %s",
-				    n < 0 ? strerror(errno) : "short write");
-			goto fail;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	/* mkstemp makes 0600; published files are world-readable. */
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		wf_diag_set(diag, path, 0, 0, "cannot sync: %s", strerror(errno));
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		wf_diag_set(diag, path, 0, 0, "cannot close: %s", strerror(errno));
-		goto fail;
-	}
-	return tmp;
-fail:
-	if (fd >= 0) {
-		close(fd);
-	}
-	unlink(tmp);
-	free(tmp);
-	return NULL;
-}
-
-enum wf_status
-wf_write_file_atomic(const char *path, const void *data, size_t len,
-		     struct wf_diag *diag)
-{
-	char *tmp = write_temp(path, data, len, diag);
-	if (!tmp) {
-		return WF_ERR_IO;
-	}
-	if (rename(tmp, path) != 0) {
-		wf_diag_set(diag, path, 0, 0, "cannot rename into place: %s",
-			    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return WF_ERR_IO;
-	}
-	free(tmp);
-	char *dir = dir_of(path);
-	enum wf_status st = sync_dir(dir, diag);
-	free(dir);
-	return st;
-}
-
-/* mkdir -p */
+/* mkdir -p, following links: @dir is the user's --out */
 static enum wf_status
 make_dirs(const char *dir, struct wf_diag *diag)
 {
 	char *p = xstrdup(dir);
-	for (char *s = p + 1; ; s++) {
+	for (char *s = p + 1;; s++) {
 		bool end = *s == '\0';
 		if (*s == '/' || end) {
 			*s = '\0';
@@ -144,17 +41,125 @@ make_dirs(const char *dir, struct wf_diag *diag)
 	return WF_OK;
 }
 
-/* Whether @path holds exactly @len bytes equal to @data. */
-static bool
-same_bytes(const char *path, const char *data, size_t len)
+/* The directories of a set, each opened once, without following links. */
+struct dirs {
+	int out_fd;
+	const char *out_dir;
+	char **names; /* relative to out_dir, "" for out_dir itself */
+	int *fds;
+	size_t n;
+};
+
+static void
+dirs_finish(struct dirs *d)
 {
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size != len) {
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->fds[i] != d->out_fd) {
+			close(d->fds[i]);
+		}
+		free(d->names[i]);
+	}
+	free(d->names);
+	free(d->fds);
+	if (d->out_fd >= 0) {
+		close(d->out_fd);
+	}
+}
+
+/* Open (creating) one component below @parent, refusing links. */
+static int
+open_component(int parent, const char *name, const char *shown,
+	       struct wf_diag *diag)
+{
+	if (strcmp(name, "..") == 0 || strcmp(name, ".") == 0 || !*name) {
+		wf_diag_set(diag, shown, 0, 0, "bad path component '%s'", name);
+		return -1;
+	}
+	int fd = openat(parent, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdirat(parent, name, 0755) != 0 && errno != EEXIST) {
+			wf_diag_set(diag, shown, 0, 0,
+				    "cannot create directory: %s",
+				    strerror(errno));
+			return -1;
+		}
+		fd = openat(parent, name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		int saved = errno;
+		struct stat st;
+		if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode)) {
+			wf_diag_set(diag, shown, 0, 0,
+				    "is a symbolic link; refusing to write through it (remove it, or point --out elsewhere)");
+		} else {
+			wf_diag_set(diag, shown, 0, 0, "cannot open directory: %s",
+				    strerror(saved));
+		}
+	}
+	return fd;
+}
+
+/* The fd of directory @rel (relative to out_dir), opened and created
+ * component by component; -1 with @diag. */
+static int
+dirs_get(struct dirs *d, const char *rel, struct wf_diag *diag)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (strcmp(d->names[i], rel) == 0) {
+			return d->fds[i];
+		}
+	}
+	int fd = d->out_fd;
+	if (*rel) {
+		char *copy = xstrdup(rel);
+		int parent = d->out_fd;
+		fd = -1;
+		for (char *s = copy, *next; s; s = next) {
+			next = strchr(s, '/');
+			if (next) {
+				*next++ = '\0';
+			}
+			char *shown = xasprintf("%s/%.*s", d->out_dir,
+						(int)(s - copy + strlen(s)), rel);
+			fd = open_component(parent, s, shown, diag);
+			free(shown);
+			if (parent != d->out_fd) {
+				close(parent);
+			}
+			if (fd < 0) {
+				break;
+			}
+			parent = fd;
+		}
+		free(copy);
+		if (fd < 0) {
+			return -1;
+		}
+	}
+	d->names = xreallocarray(d->names, d->n + 1, sizeof(*d->names));
+	d->fds = xreallocarray(d->fds, d->n + 1, sizeof(*d->fds));
+	d->names[d->n] = xstrdup(rel);
+	d->fds[d->n] = fd;
+	d->n++;
+	return fd;
+}
+
+/* Whether @name in @dirfd is a regular file (not a link) holding exactly
+ * @len bytes equal to @data. */
+static bool
+same_bytes_at(int dirfd, const char *name, const char *data, size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
 		return false;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size != len) {
+		close(fd);
 		return false;
 	}
 	char chunk[65536];
@@ -162,76 +167,132 @@ same_bytes(const char *path, const char *data, size_t len)
 	bool same = true;
 	while (same && off < len) {
 		size_t want = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
-		if (fread(chunk, 1, want, f) != want ||
-		    memcmp(chunk, data + off, want) != 0) {
+		ssize_t got = read(fd, chunk, want);
+		if (got < 0 && errno == EINTR) {
+			continue;
+		}
+		if (got <= 0 || memcmp(chunk, data + off, (size_t)got) != 0) {
 			same = false;
 		}
-		off += want;
+		off += got > 0 ? (size_t)got : 0;
 	}
-	fclose(f);
+	close(fd);
 	return same;
 }
+
+/* Rename order: linked-to files first (subdirectories), then top-level
+ * files, index.html (which links to every feed) last. */
+static int
+rename_rank(const char *path)
+{
+	if (strchr(path, '/')) {
+		return 0;
+	}
+	return strcmp(path, "index.html") == 0 ? 2 : 1;
+}
+
+struct pending {
+	int dirfd;
+	const char *path; /* borrowed from the set */
+	const char *name; /* last component, inside path */
+	char *tmp;        /* name of the temporary in dirfd */
+};
 
 enum wf_status
 wf_publish(const struct wf_feedset *set, const char *out_dir,
 	   struct wf_publish_stats *stats, struct wf_diag *diag)
 {
 	struct wf_publish_stats local = { 0 };
-	char **finals = xcalloc(set->n_files + 1, sizeof(*finals));
-	char **temps = xcalloc(set->n_files + 1, sizeof(*temps));
+	struct pending *todo = xcalloc(set->n_files + 1, sizeof(*todo));
 	size_t n = 0;
+	struct dirs dirs = { .out_fd = -1, .out_dir = out_dir };
 	enum wf_status st = make_dirs(out_dir, diag);
+	if (st == WF_OK) {
+		dirs.out_fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dirs.out_fd < 0) {
+			wf_diag_set(diag, out_dir, 0, 0,
+				    "cannot open directory: %s", strerror(errno));
+			st = WF_ERR_IO;
+		}
+	}
+	/* Open every directory of the set (refusing links) and sweep what
+	 * killed runs left there. */
+	int64_t now = wf_time_now().utc;
+	for (size_t i = 0; st == WF_OK && i < set->n_files; i++) {
+		const char *path = set->files[i].path;
+		const char *slash = strrchr(path, '/');
+		char *rel = slash ? xstrndup(path, (size_t)(slash - path))
+				  : xstrdup("");
+		size_t before = dirs.n;
+		int fd = dirs_get(&dirs, rel, diag);
+		free(rel);
+		if (fd < 0) {
+			st = WF_ERR_IO;
+		} else if (dirs.n > before) {
+			wf_atomic_file_sweep_at(fd, now);
+		}
+	}
 
 	/* Phase 1: every changed file to a synced temporary. */
 	for (size_t i = 0; st == WF_OK && i < set->n_files; i++) {
 		const struct wf_rendered_file *f = &set->files[i];
-		char *path = xasprintf("%s/%s", out_dir, f->path);
-		if (same_bytes(path, f->data, f->len)) {
+		const char *slash = strrchr(f->path, '/');
+		char *rel = slash ? xstrndup(f->path, (size_t)(slash - f->path))
+				  : xstrdup("");
+		int fd = dirs_get(&dirs, rel, diag);
+		free(rel);
+		const char *name = slash ? slash + 1 : f->path;
+		if (same_bytes_at(fd, name, f->data, f->len)) {
 			local.unchanged++;
-			free(path);
 			continue;
 		}
-		char *dir = dir_of(path);
-		st = make_dirs(dir, diag);
-		free(dir);
-		char *tmp = st == WF_OK ? write_temp(path, f->data, f->len, diag)
-					: NULL;
-		if (!tmp) {
-			st = WF_ERR_IO;
-			free(path);
+		char *shown = xasprintf("%s/%s", out_dir, f->path);
+		char *tmp = NULL;
+		st = wf_atomic_file_write_temp_at(fd, name, shown, f->data,
+						  f->len, &tmp, diag);
+		free(shown);
+		if (st != WF_OK) {
 			break;
 		}
-		finals[n] = path;
-		temps[n] = tmp;
-		n++;
+		todo[n++] = (struct pending){ .dirfd = fd, .path = f->path,
+					      .name = name, .tmp = tmp };
 	}
-	/* Phase 2: rename them all, then make the renames durable. */
-	for (size_t i = 0; st == WF_OK && i < n; i++) {
-		if (rename(temps[i], finals[i]) != 0) {
-			wf_diag_set(diag, finals[i], 0, 0,
-				    "cannot rename into place: %s",
-				    strerror(errno));
-			st = WF_ERR_IO;
-			break;
+	/* Phase 2: rename them all, in rank order, then make the renames
+	 * durable. */
+	for (int rank = 0; st == WF_OK && rank <= 2; rank++) {
+		for (size_t i = 0; st == WF_OK && i < n; i++) {
+			if (rename_rank(todo[i].path) != rank) {
+				continue;
+			}
+			if (renameat(todo[i].dirfd, todo[i].tmp, todo[i].dirfd,
+				     todo[i].name) != 0) {
+				wf_diag_set(diag, todo[i].path, 0, 0,
+					    "cannot rename into place: %s",
+					    strerror(errno));
+				st = WF_ERR_IO;
+				break;
+			}
+			free(todo[i].tmp);
+			todo[i].tmp = NULL;
+			local.written++;
 		}
-		free(temps[i]);
-		temps[i] = NULL;
-		local.written++;
 	}
-	for (size_t i = 0; st == WF_OK && i < n; i++) {
-		char *dir = dir_of(finals[i]);
-		st = sync_dir(dir, diag);
-		free(dir);
+	for (size_t i = 0; st == WF_OK && n > 0 && i < dirs.n; i++) {
+		if (fsync(dirs.fds[i]) != 0 && errno != EINVAL) {
+			wf_diag_set(diag, out_dir, 0, 0,
+				    "cannot sync directory '%s': %s",
+				    dirs.names[i], strerror(errno));
+			st = WF_ERR_IO;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (temps[i]) {
-			unlink(temps[i]);
-			free(temps[i]);
+		if (todo[i].tmp) {
+			unlinkat(todo[i].dirfd, todo[i].tmp, 0);
+			free(todo[i].tmp);
 		}
-		free(finals[i]);
 	}
-	free(finals);
-	free(temps);
+	free(todo);
+	dirs_finish(&dirs);
 	if (stats) {
 		*stats = local;
 	}

@@ -81,7 +81,125 @@ struct parse {
 	const char *source;
 	struct wf_diag *diag;
 	enum wf_status status;
+	const char *data; /* the record's bytes, for columns */
+	size_t len;
+	const xmlNode *root;
 };
+
+/* The qualified name of @n as written ("wf:image", "updated"). */
+static void
+qname_of(const xmlNode *n, char *buf, size_t size)
+{
+	if (n->ns && n->ns->prefix) {
+		snprintf(buf, size, "%s:%s", (const char *)n->ns->prefix,
+			 (const char *)n->name);
+	} else {
+		snprintf(buf, size, "%s", (const char *)n->name);
+	}
+}
+
+static bool
+same_qname(const xmlNode *a, const xmlNode *b)
+{
+	const char *pa = a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "";
+	const char *pb = b->ns && b->ns->prefix ? (const char *)b->ns->prefix : "";
+	return strcmp(pa, pb) == 0 &&
+	       strcmp((const char *)a->name, (const char *)b->name) == 0;
+}
+
+/* How many elements named like @target come before it in document order
+ * (libxml2 keeps no columns, so the start tag is found in the text). */
+static bool
+count_before(const xmlNode *n, const xmlNode *target, size_t *count)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE) {
+			continue;
+		}
+		if (n == target) {
+			return true;
+		}
+		if (same_qname(n, target)) {
+			(*count)++;
+		}
+		if (count_before(n->children, target, count)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Skip a comment, CDATA section or processing instruction at @i. */
+static size_t
+skip_markup(const char *d, size_t len, size_t i)
+{
+	static const struct {
+		const char *open, *close;
+	} kinds[] = {
+		{ "<!--", "-->" },
+		{ "<![CDATA[", "]]>" },
+		{ "<?", "?>" },
+		{ "<!DOCTYPE", ">" },
+	};
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t ol = strlen(kinds[k].open), cl = strlen(kinds[k].close);
+		if (len - i >= ol && memcmp(d + i, kinds[k].open, ol) == 0) {
+			for (size_t j = i + ol; j + cl <= len; j++) {
+				if (memcmp(d + j, kinds[k].close, cl) == 0) {
+					return j + cl;
+				}
+			}
+			return len;
+		}
+	}
+	return i;
+}
+
+/* The line and column (1-based, in characters) of the '<' of @n's start
+ * tag; false if unknown. */
+static bool
+position_of(const struct parse *p, const xmlNode *n, int *line_out,
+	    int *col_out)
+{
+	if (!n || !p->data || n->type != XML_ELEMENT_NODE) {
+		return false;
+	}
+	size_t before = 0;
+	if (!count_before(xmlDocGetRootElement(n->doc), n, &before)) {
+		return false;
+	}
+	char qname[300];
+	qname_of(n, qname, sizeof(qname));
+	size_t ql = strlen(qname);
+	const char *d = p->data;
+	for (size_t i = 0; i < p->len;) {
+		size_t skipped = skip_markup(d, p->len, i);
+		if (skipped != i) {
+			i = skipped;
+			continue;
+		}
+		if (d[i] == '<' && p->len - i > ql &&
+		    memcmp(d + i + 1, qname, ql) == 0 &&
+		    (i + 1 + ql == p->len ||
+		     strchr(" \t\r\n/>", d[i + 1 + ql]))) {
+			if (before == 0) {
+				int line, col;
+				wf_text_position(d, i, &line, &col);
+				/* libxml2 reports the line where the start
+				 * tag ends: a sanity check of the match */
+				if (line > line_of(n)) {
+					return false;
+				}
+				*line_out = line;
+				*col_out = col;
+				return true;
+			}
+			before--;
+		}
+		i++;
+	}
+	return false;
+}
 
 static void
 fail(struct parse *p, const xmlNode *n, enum wf_status st, const char *fmt,
@@ -99,7 +217,12 @@ fail(struct parse *p, const xmlNode *n, enum wf_status st, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	wf_diag_set(p->diag, p->source, line_of(n), 0, "%s", msg);
+	int line = line_of(n), col = 0;
+	if (!position_of(p, n, &line, &col)) {
+		line = line_of(n);
+		col = 0;
+	}
+	wf_diag_set(p->diag, p->source, line, col, "%s", msg);
 	p->status = st;
 }
 
@@ -365,6 +488,45 @@ parse_entry(struct parse *p, const xmlNode *root, struct wf_article *a)
 	}
 }
 
+/* The element of a record that part @f of the article came from. */
+static const xmlNode *
+node_of_part(const xmlNode *root, struct wf_article_fault f)
+{
+	static const struct {
+		enum wf_article_part part;
+		const char *ns, *name;
+	} map[] = {
+		{ WF_ARTICLE_PART_ID, ATOM_NS, "id" },
+		{ WF_ARTICLE_PART_TITLE, ATOM_NS, "title" },
+		{ WF_ARTICLE_PART_AUTHOR, ATOM_NS, "author" },
+		{ WF_ARTICLE_PART_SECTION, ATOM_NS, "category" },
+		{ WF_ARTICLE_PART_PUBLISHED, ATOM_NS, "published" },
+		{ WF_ARTICLE_PART_UPDATED, ATOM_NS, "updated" },
+		{ WF_ARTICLE_PART_EDITED, APP_NS, "edited" },
+		{ WF_ARTICLE_PART_SOURCE, WF_RECORD_NS, "source" },
+		{ WF_ARTICLE_PART_DATELINE, WF_RECORD_NS, "dateline" },
+		{ WF_ARTICLE_PART_SUMMARY, ATOM_NS, "summary" },
+		{ WF_ARTICLE_PART_CONTENT, ATOM_NS, "content" },
+		{ WF_ARTICLE_PART_LINK, ATOM_NS, "link" },
+		{ WF_ARTICLE_PART_IMAGE, WF_RECORD_NS, "image" },
+		{ WF_ARTICLE_PART_RIGHTS, ATOM_NS, "rights" },
+		{ WF_ARTICLE_PART_CORRECTION, WF_RECORD_NS, "correction" },
+		{ WF_ARTICLE_PART_STATUS, WF_RECORD_NS, "status" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].part != f.part) {
+			continue;
+		}
+		size_t seen = 0;
+		for (const xmlNode *c = root->children; c; c = c->next) {
+			if (is_el(c, map[i].ns, map[i].name) && seen++ == f.index) {
+				return c;
+			}
+		}
+	}
+	return root;
+}
+
 struct first_error {
 	bool seen;
 	xmlError error; /* a copy; freed with xmlResetError() */
@@ -385,9 +547,14 @@ wf_record_parse_memory(const char *data, size_t len, const char *source,
 {
 	struct parse p = { .source = source ? source : "<record>",
 			   .diag = diag,
-			   .status = WF_OK };
+			   .status = WF_OK,
+			   .data = data,
+			   .len = len };
 	if (len > WF_RECORD_MAX_BYTES) {
-		wf_diag_set(diag, p.source, 0, 0,
+		/* where the limit is crossed: the first byte past it */
+		int line, col;
+		wf_text_position(data, WF_RECORD_MAX_BYTES, &line, &col);
+		wf_diag_set(diag, p.source, line, col,
 			    "record larger than %u bytes", WF_RECORD_MAX_BYTES);
 		return WF_ERR_TOO_LARGE;
 	}
@@ -451,10 +618,11 @@ wf_record_parse_memory(const char *data, size_t len, const char *source,
 	parse_entry(&p, root, a);
 	if (p.status == WF_OK) {
 		struct wf_diag check = { 0 };
-		if (wf_article_check(a, &check) != WF_OK) {
-			wf_diag_set(diag, p.source, line_of(root), 0, "%s",
-				    check.message);
-			p.status = WF_ERR_INVALID;
+		struct wf_article_fault where = { 0 };
+		if (wf_article_check_where(a, &where, &check) != WF_OK) {
+			/* at the element the rule is about (issue 17.14) */
+			fail(&p, node_of_part(root, where), WF_ERR_INVALID, "%s",
+			     check.message);
 		}
 	}
 	xmlFreeDoc(doc);
@@ -478,6 +646,45 @@ wf_record_parse_file(const char *path, struct wf_article **out,
 	}
 	buf_finish(&b);
 	return st;
+}
+
+bool
+wf_record_id_position(const char *path, int *line, int *column)
+{
+	struct buf b;
+	buf_init(&b, WF_RECORD_MAX_BYTES);
+	struct wf_diag ignored = { 0 };
+	bool found = false;
+	if (buf_read_file(&b, path, &ignored) != WF_OK ||
+	    !wf_text_is_xml_safe(b.data, b.len, NULL, NULL)) {
+		buf_finish(&b);
+		return false;
+	}
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		buf_finish(&b);
+		return false;
+	}
+	xmlStructuredErrorFunc saved_fn = xmlStructuredError;
+	void *saved_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlDocPtr doc = xmlCtxtReadMemory(
+		ctxt, b.data, (int)b.len, path, "UTF-8",
+		XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(saved_ctx, saved_fn);
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (root && ctxt->wellFormed && !doc->intSubset) {
+		struct parse p = { .source = path, .data = b.data, .len = b.len };
+		for (const xmlNode *c = root->children; c && !found; c = c->next) {
+			if (is_el(c, ATOM_NS, "id")) {
+				found = position_of(&p, c, line, column);
+			}
+		}
+	}
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	buf_finish(&b);
+	return found;
 }
 
 /* ---- writing ---- */

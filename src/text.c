@@ -86,8 +86,9 @@ wf_text_is_xml_safe(const char *s, size_t len, size_t *bad_offset,
 				*bad_offset = i;
 			}
 			if (why) {
-				*why = cp < 0x20 ? "control character not allowed in XML"
-						 : "character not allowed in XML";
+				*why = cp == 0	 ? "NUL byte not allowed in XML"
+				       : cp < 0x20 ? "control character not allowed in XML"
+						   : "character not allowed in XML";
 			}
 			return false;
 		}

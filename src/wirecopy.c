@@ -13,6 +13,12 @@
 #include "mem.h"
 #include "tz.h"
 
+#define WIRECOPY_FUTURE_SLACK_S 86400
+/* WF_TIME_MIN_YEAR..WF_TIME_MAX_YEAR, in words */
+#define WF_TIME_RANGE_TEXT "the years wirefeed accepts (1900 to 2999)"
+_Static_assert(WF_TIME_MIN_YEAR == 1900 && WF_TIME_MAX_YEAR == 2999,
+	       "WF_TIME_RANGE_TEXT names the range");
+
 struct line {
 	char *text; /* trimmed, NUL-terminated, inside the copy */
 	int number; /* 1-based */
@@ -83,9 +89,14 @@ numeric_offset(const char *z, int *minutes)
 	return true;
 }
 
-/* "30 DEC 21 09:39 ET" */
 static enum wf_status
-parse_wire_time(const char *text, struct wf_time *out, const char **why)
+resolve_wire_time(int y, int mo, int d, int h, int mi, int s,
+		  const char *zone, struct wf_time *out, const char **why);
+
+/* "30 DEC 21 09:39 ET", written at @now (two-digit years, future times) */
+static enum wf_status
+parse_wire_time(const char *text, struct wf_time now, struct wf_time *out,
+		const char **why)
 {
 	char day[8], mon[8], year[8], clock[16], zone[16], extra[4];
 	int n = sscanf(text, "%7s %7s %7s %15s %15s %3s", day, mon, year, clock,
@@ -96,11 +107,14 @@ parse_wire_time(const char *text, struct wf_time *out, const char **why)
 	}
 	int d = atoi(day), mo = month_number(mon), y = atoi(year);
 	size_t ylen = strlen(year);
-	if (ylen == 2) {
-		y += 2000;
-	} else if (ylen != 4) {
+	if ((ylen != 2 && ylen != 4) ||
+	    strspn(year, "0123456789") != ylen) {
 		*why = "the year must have 2 or 4 digits";
 		return WF_ERR_PARSE;
+	}
+	if (ylen == 2) {
+		/* relative to the present: the nearest such year (datetime.h) */
+		y = wf_time_expand_two_digit_year(y, now);
 	}
 	int h = -1, mi = -1, s = 0;
 	char tail = 0;
@@ -113,6 +127,32 @@ parse_wire_time(const char *text, struct wf_time *out, const char **why)
 		*why = "no such date or time";
 		return WF_ERR_INVALID;
 	}
+	if (y < WF_TIME_MIN_YEAR || y > WF_TIME_MAX_YEAR) {
+		*why = "the year is outside " WF_TIME_RANGE_TEXT;
+		return WF_ERR_INVALID;
+	}
+	struct wf_time t;
+	enum wf_status st = resolve_wire_time(y, mo, d, h, mi, s, zone, &t, why);
+	if (st != WF_OK) {
+		return st;
+	}
+	if (!wf_time_is_supported(t)) {
+		*why = "the year is outside " WF_TIME_RANGE_TEXT;
+		return WF_ERR_INVALID;
+	}
+	/* a day of slack for clocks and zones; now.utc == 0: no clock */
+	if (now.utc != 0 && t.utc > now.utc + WIRECOPY_FUTURE_SLACK_S) {
+		*why = "the time is in the future (more than a day from now)";
+		return WF_ERR_INVALID;
+	}
+	*out = t;
+	return WF_OK;
+}
+
+static enum wf_status
+resolve_wire_time(int y, int mo, int d, int h, int mi, int s,
+		  const char *zone, struct wf_time *out, const char **why)
+{
 	int offset_min;
 	if (numeric_offset(zone, &offset_min)) {
 		int64_t local = wf_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
@@ -182,13 +222,22 @@ enum wf_status
 wf_wirecopy_parse(const char *text, size_t len, const char *source,
 		  struct wf_article **out, struct wf_diag *diag)
 {
+	return wf_wirecopy_parse_at(text, len, source, wf_time_now(), out,
+				    diag);
+}
+
+enum wf_status
+wf_wirecopy_parse_at(const char *text, size_t len, const char *source,
+		     struct wf_time now, struct wf_article **out,
+		     struct wf_diag *diag)
+{
 	const char *src = source ? source : "<wire copy>";
 	size_t bad;
 	const char *why = NULL;
 	if (!wf_text_is_xml_safe(text, len, &bad, &why)) {
-		int line;
-		wf_text_position(text, bad, &line, NULL);
-		wf_diag_set(diag, src, line, 0, "%s", why);
+		int line, column;
+		wf_text_position(text, bad, &line, &column);
+		wf_diag_set(diag, src, line, column, "%s", why);
 		return WF_ERR_PARSE;
 	}
 	char *copy = xstrndup(text, len);
@@ -283,7 +332,7 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 		caption = para;
 	}
 	st = parse_wire_time(after_prefix(lines[i].text, "Originally Published:"),
-			     &a->published, &why);
+			     now, &a->published, &why);
 	if (st != WF_OK) {
 		wf_diag_set(diag, src, lines[i].number, 0,
 			    "bad 'Originally Published' time: %s", why);
@@ -297,7 +346,7 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 	}
 	if (i < n && after_prefix(lines[i].text, "Updated:")) {
 		st = parse_wire_time(after_prefix(lines[i].text, "Updated:"),
-				     &a->updated, &why);
+				     now, &a->updated, &why);
 		if (st != WF_OK) {
 			wf_diag_set(diag, src, lines[i].number, 0,
 				    "bad 'Updated' time: %s", why);
@@ -349,7 +398,8 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 		free(caption);
 	}
 	bool in_corrections = false;
-	for (; i <= n; i++) {
+	int para_line = 0;
+	for (; i <= n && st == WF_OK; i++) {
 		bool end = i == n || !*lines[i].text;
 		if (!end) {
 			const char *corr = after_prefix(lines[i].text, "CORRECTION:");
@@ -363,6 +413,8 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 				}
 				if (para.len) {
 					html_raw(&para, " ");
+				} else {
+					para_line = lines[i].number;
 				}
 				html_raw(&para, lines[i].text);
 				continue;
@@ -376,7 +428,17 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 		const char *corr = after_prefix(p, "CORRECTION:");
 		if (corr) {
 			char *t = xstrdup(corr);
-			wf_article_add_correction(a, a->updated, wf_text_trim(t));
+			const char *said = wf_text_trim(t);
+			if (!*said) {
+				/* found by fuzz_wirecopy: the record writer
+				 * refuses an empty correction, so import
+				 * said nothing until it tried to write */
+				wf_diag_set(diag, src, para_line, 0,
+					    "CORRECTION: without any text");
+				st = WF_ERR_PARSE;
+			} else {
+				wf_article_add_correction(a, a->updated, said);
+			}
 			free(t);
 		} else if (in_corrections) {
 			/* prose after a correction: still part of the body */
@@ -392,13 +454,27 @@ wf_wirecopy_parse(const char *text, size_t len, const char *source,
 		a->content_html = html;
 	}
 	buf_finish(&body);
-	if (a->n_corrections > 0 &&
+	if (st == WF_OK && a->n_corrections > 0 &&
 	    wf_time_compare(a->updated, a->published) == 0) {
 		/* corrections are significant updates: copy that carries one
 		 * without an Updated line is inconsistent */
 		wf_diag_set(diag, src, 0, 0,
 			    "the copy has a CORRECTION but no 'Updated:' time");
 		st = WF_ERR_INVALID;
+	}
+	if (st == WF_OK) {
+		/* the story must be one the record writer accepts: the same
+		 * rules on the way in as on the way out (with a stand-in id,
+		 * which the caller assigns) */
+		struct wf_diag check = { 0 };
+		a->id = xstrdup("urn:uuid:00000000-0000-4000-8000-000000000000");
+		if (wf_article_check(a, &check) != WF_OK) {
+			wf_diag_set(diag, src, 0, 0, "the copy makes an invalid story: %s",
+				    check.message);
+			st = WF_ERR_INVALID;
+		}
+		free(a->id);
+		a->id = NULL;
 	}
 done:
 	free(lines);

@@ -112,6 +112,23 @@ START_TEST(missing_required_keys)
 }
 END_TEST
 
+START_TEST(bad_characters_name_line_and_column)
+{
+	/* a NUL, like any forbidden character, is found by the length, not
+	 * cut off by strlen() */
+	static const char text[] = REQUIRED "rights = bad \0 byte\n";
+	struct wf_config *c = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_config_parse(text, sizeof(text) - 1, "wirefeed.conf",
+					 &c, &d),
+			 WF_ERR_PARSE);
+	ck_assert_ptr_null(c);
+	ck_assert_int_eq(d.line, 4);
+	ck_assert_int_eq(d.column, 14);
+	ck_assert_ptr_nonnull(strstr(d.message, "NUL"));
+}
+END_TEST
+
 START_TEST(load_from_file)
 {
 	char *dir = helpers_make_tempdir();
@@ -152,6 +169,7 @@ main(void)
 	tcase_add_test(tc, every_key);
 	tcase_add_test(tc, errors_name_the_line);
 	tcase_add_test(tc, missing_required_keys);
+	tcase_add_test(tc, bad_characters_name_line_and_column);
 	tcase_add_test(tc, load_from_file);
 	tcase_add_test(tc, bundled_sample_config_loads);
 	suite_add_tcase(s, tc);

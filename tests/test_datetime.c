@@ -199,6 +199,87 @@ START_TEST(truncated_offsets_are_errors_not_overreads)
 }
 END_TEST
 
+START_TEST(two_digit_years_nearest_to_the_present)
+{
+	static const struct {
+		const char *now;
+		int yy, year;
+	} cases[] = {
+		{ "2026-12-02T00:00:00Z", 99, 1999 },
+		{ "2026-12-02T00:00:00Z", 26, 2026 },
+		{ "2026-12-02T00:00:00Z", 0, 2000 },
+		{ "2026-12-02T00:00:00Z", 75, 2075 }, /* 49 ahead */
+		{ "2026-12-02T00:00:00Z", 76, 1976 }, /* 50 either way: past */
+		{ "2080-06-01T00:00:00Z", 30, 2030 }, /* 50 either way: past */
+		{ "2080-06-01T00:00:00Z", 29, 2129 }, /* 49 ahead */
+		{ "1999-06-01T00:00:00Z", 1, 2001 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wf_time now;
+		ck_assert_int_eq(wf_time_parse_rfc3339(cases[i].now, &now, NULL),
+				 WF_OK);
+		ck_assert_int_eq(wf_time_expand_two_digit_year(cases[i].yy, now),
+				 cases[i].year);
+	}
+	struct wf_time now = { 0 };
+	ck_assert_int_eq(wf_time_expand_two_digit_year(100, now), -1);
+	ck_assert_int_eq(wf_time_expand_two_digit_year(-1, now), -1);
+}
+END_TEST
+
+START_TEST(supported_years_are_bounded)
+{
+	static const struct {
+		const char *t;
+		bool ok;
+	} cases[] = {
+		{ "1900-01-01T00:00:00Z", true },
+		{ "1899-12-31T23:59:59Z", false },
+		{ "2999-12-31T23:59:59-05:00", true }, /* the year as written */
+		{ "3000-01-01T00:00:00Z", false },
+		{ "0000-01-01T00:00:00Z", false },
+		{ "9999-12-31T23:00:00-05:00", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wf_time t;
+		ck_assert_int_eq(wf_time_parse_rfc3339(cases[i].t, &t, NULL),
+				 WF_OK);
+		ck_assert_msg(wf_time_is_supported(t) == cases[i].ok, "%s",
+			      cases[i].t);
+	}
+}
+END_TEST
+
+START_TEST(http_dates_are_never_malformed)
+{
+	/* issue 17.7: year 0 and year 9999 with an offset gave "-001" and
+	 * "10000" in Last-Modified */
+	static const struct {
+		const char *t, *http;
+	} cases[] = {
+		{ "0000-01-01T00:00:00+01:00", "Mon, 01 Jan 0001 00:00:00 GMT" },
+		{ "9999-12-31T23:00:00-05:00", "Fri, 31 Dec 9999 23:59:59 GMT" },
+		{ "2021-12-30T09:39:00-05:00", "Thu, 30 Dec 2021 14:39:00 GMT" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wf_time t;
+		char buf[WF_TIME_RFC822_MAX];
+		ck_assert_int_eq(wf_time_parse_rfc3339(cases[i].t, &t, NULL),
+				 WF_OK);
+		wf_time_format_http(t, buf, sizeof(buf));
+		ck_assert_str_eq(buf, cases[i].http);
+		unsigned faults = 0;
+		struct wf_time back;
+		ck_assert_int_eq(wf_time_parse_rfc822(buf, &back, &faults, NULL),
+				 WF_OK);
+	}
+	struct wf_time far = { .utc = INT64_C(1) << 50, .nsec = 0, .offset_s = 0 };
+	char buf[WF_TIME_RFC822_MAX];
+	wf_time_format_http(far, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "Fri, 31 Dec 9999 23:59:59 GMT");
+}
+END_TEST
+
 static Suite *
 datetime_suite(void)
 {
@@ -215,6 +296,11 @@ datetime_suite(void)
 	tcase_add_test(tc, dst_change_keeps_each_offset);
 	tcase_add_test(tc, parses_rfc822_and_reports_faults);
 	tcase_add_test(tc, rejects_bad_rfc822_table);
+	tcase_add_test(tc, http_dates_are_never_malformed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("years");
+	tcase_add_test(tc, two_digit_years_nearest_to_the_present);
+	tcase_add_test(tc, supported_years_are_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

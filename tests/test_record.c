@@ -420,6 +420,139 @@ START_TEST(sample_newswire_records_all_parse)
 }
 END_TEST
 
+/* Parse @xml expecting failure at exactly @line:@col with @needle. */
+static void
+expect_at(const char *xml, int line, int col, const char *needle)
+{
+	struct wf_article *a;
+	struct wf_diag d;
+	enum wf_status st = parse(xml, &a, &d);
+	ck_assert_msg(st != WF_OK, "accepted:\n%s", xml);
+	ck_assert_ptr_null(a);
+	ck_assert_msg(d.line == line && d.column == col &&
+			      strstr(d.message, needle) != NULL,
+		      "got %d:%d '%s', want %d:%d '%s'", d.line, d.column,
+		      d.message, line, col, needle);
+}
+
+START_TEST(rule_errors_point_at_the_element)
+{
+	/* issue 17.14: these all said 2:1 (the <entry>) */
+	static const struct {
+		const char *xml;
+		int line, col;
+		const char *needle;
+	} cases[] = {
+		{ HEAD ID TITLE PUB
+		  "  <updated>2021-12-30T09:00:00-05:00</updated>\n" TAIL,
+		  6, 3, "updated is before published" },
+		{ HEAD ID TITLE PUB UPD
+		  "  <app:edited>2021-12-30T10:00:00-05:00</app:edited>\n" TAIL,
+		  7, 3, "edited is before updated" },
+		{ HEAD ID TITLE PUB UPD
+		  "  <wf:correction when=\"2021-12-30T13:00:00-05:00\">Ok.</wf:correction>"
+		  "<wf:correction when=\"2021-12-29T13:00:00-05:00\">Early.</wf:correction>\n"
+		  TAIL,
+		  7, 70, "correction is dated before published" },
+		{ HEAD ID TITLE PUB UPD
+		  "  <!-- <wf:status> in a comment is not the element -->\n"
+		  "  <wf:status when=\"2021-12-29T00:00:00Z\" reason=\"r\">withdrawn</wf:status>\n"
+		  TAIL,
+		  8, 3, "withdrawn before published" },
+		{ HEAD ID "  <title>A</title>\n    <title>B</title>\n" PUB UPD TAIL,
+		  5, 5, "duplicate <title>" },
+		{ HEAD ID TITLE PUB UPD "  <author>\n    <name>Ana</name>\n"
+		  "    <uri>ftp://example.org/ana</uri>\n  </author>\n" TAIL,
+		  7, 3, "author uri" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		expect_at(cases[i].xml, cases[i].line, cases[i].col,
+			  cases[i].needle);
+	}
+}
+END_TEST
+
+START_TEST(size_error_names_the_position)
+{
+	/* lines of 99 'a' and a LF; the limit falls inside line 83887 */
+	size_t n = WF_RECORD_MAX_BYTES + 1;
+	char *big = malloc(n);
+	ck_assert_ptr_nonnull(big);
+	for (size_t i = 0; i < n; i++) {
+		big[i] = i % 100 == 99 ? '\n' : 'a';
+	}
+	struct wf_article *a = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_record_parse_memory(big, n, "big.xml", &a, &d),
+			 WF_ERR_TOO_LARGE);
+	ck_assert_int_eq(d.line, WF_RECORD_MAX_BYTES / 100 + 1);
+	ck_assert_int_eq(d.column, WF_RECORD_MAX_BYTES % 100 + 1);
+	free(big);
+}
+END_TEST
+
+START_TEST(links_must_be_web_iris)
+{
+	/* issue 17.13: javascript: links were published, and an image URL
+	 * with '>' built but failed wirefeed validate */
+	static const struct {
+		const char *el;
+		const char *needle;
+	} bad[] = {
+		{ "  <link href=\"javascript:alert(1)\"/>\n", "scheme other than http or https" },
+		{ "  <link href=\"JavaScript:alert(1)\"/>\n", "scheme other than http or https" },
+		{ "  <link href=\"data:text/html,hi\"/>\n", "scheme other than" },
+		{ "  <link href=\"/stories/1\"/>\n", "absolute URL" },
+		{ "  <link href=\"https://example.org/a b\"/>\n", "space" },
+		{ "  <link href=\"https://example.org/%zz\"/>\n", "two hex digits" },
+		{ "  <link href=\"https:///nohost\"/>\n", "host" },
+		{ "  <wf:image href=\"https://example.org/a>b.jpg\" type=\"image/jpeg\"/>\n",
+		  "not allowed in an IRI" },
+		{ "  <wf:image href=\"file:///etc/passwd\" type=\"image/jpeg\"/>\n",
+		  "scheme other than" },
+		{ "  <author><name>A</name><uri>javascript:x</uri></author>\n",
+		  "http, https or mailto" },
+		{ "  <author><name>A</name><email>a at example</email></author>\n",
+		  "not an email address" },
+		{ "  <author><name>A</name><email>a@b@example.org</email></author>\n",
+		  "not an email address" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char xml[2048];
+		snprintf(xml, sizeof(xml), "%s%s%s%s%s%s%s", HEAD, ID, TITLE, PUB,
+			 UPD, bad[i].el, TAIL);
+		expect_at(xml, 7, 3, bad[i].needle);
+	}
+	static const char *const good[] = {
+		"  <link href=\"HTTPS://example.org/caf\xc3\xa9?q=1#x\"/>\n",
+		"  <link href=\"http://127.0.0.1:8080/s/%20x\"/>\n",
+		"  <author><name>A</name><uri>mailto:a@example.org</uri></author>\n",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char xml[2048];
+		snprintf(xml, sizeof(xml), "%s%s%s%s%s%s%s", HEAD, ID, TITLE, PUB,
+			 UPD, good[i], TAIL);
+		struct wf_article *a;
+		struct wf_diag d;
+		ck_assert_msg(parse(xml, &a, &d) == WF_OK, "%s", d.message);
+		wf_article_destroy(a);
+	}
+}
+END_TEST
+
+START_TEST(impossible_years_are_refused)
+{
+	/* issue 17.7: year 0 and 9999 gave malformed Last-Modified dates */
+	expect_at(HEAD ID TITLE "  <published>0000-01-01T00:00:00Z</published>\n"
+		  UPD TAIL, 5, 3, "year 0 is outside");
+	expect_at(HEAD ID TITLE PUB "  <updated>9999-12-31T23:00:00-05:00</updated>\n"
+		  TAIL, 6, 3, "year 9999 is outside");
+	expect_at(HEAD ID TITLE "  <published>1899-12-31T23:00:00Z</published>\n"
+		  "  <updated>1899-12-31T23:00:00Z</updated>\n" TAIL, 5, 3,
+		  "published: year 1899");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -447,6 +580,10 @@ main(void)
 	tcase_add_test(tc, error_image_rules);
 	tcase_add_test(tc, error_too_large);
 	tcase_add_test(tc, file_errors_name_the_file);
+	tcase_add_test(tc, rule_errors_point_at_the_element);
+	tcase_add_test(tc, size_error_names_the_position);
+	tcase_add_test(tc, links_must_be_web_iris);
+	tcase_add_test(tc, impossible_years_are_refused);
 	suite_add_tcase(s, tc);
 	TCase *fmt = tcase_create("format");
 	tcase_add_test(fmt, format_round_trips);

@@ -8,6 +8,16 @@
 #include "wirefeed/wirecopy.h"
 #include "helpers.h"
 
+/* The present of these tests: 2026-12-01T12:00:00Z, never the clock. */
+static struct wf_time
+test_now(void)
+{
+	struct wf_time t = { 0 };
+	ck_assert_int_eq(wf_time_parse_rfc3339("2026-12-01T12:00:00Z", &t, NULL),
+			 WF_OK);
+	return t;
+}
+
 static struct wf_article *
 parse_file(const char *name, struct wf_diag *d, enum wf_status *st)
 {
@@ -19,7 +29,7 @@ parse_file(const char *name, struct wf_diag *d, enum wf_status *st)
 	ck_assert_msg(text != NULL, "%s", path);
 	struct wf_article *a = NULL;
 	memset(d, 0, sizeof(*d));
-	*st = wf_wirecopy_parse(text, len, name, &a, d);
+	*st = wf_wirecopy_parse_at(text, len, name, test_now(), &a, d);
 	free(text);
 	free(path);
 	return a;
@@ -30,7 +40,8 @@ parse_text(const char *text, struct wf_diag *d, enum wf_status *st)
 {
 	struct wf_article *a = NULL;
 	memset(d, 0, sizeof(*d));
-	*st = wf_wirecopy_parse(text, strlen(text), "copy.txt", &a, d);
+	*st = wf_wirecopy_parse_at(text, strlen(text), "copy.txt", test_now(),
+				   &a, d);
 	return a;
 }
 
@@ -207,6 +218,90 @@ START_TEST(malformed_copy_names_the_line)
 }
 END_TEST
 
+START_TEST(two_digit_years_are_read_relative_to_the_present)
+{
+	struct wf_diag d;
+	enum wf_status st;
+	/* issue 17.7: "99" was 2099; in 2026 it is 1999 */
+	struct wf_article *a = parse_text(
+		"T\nW\nOriginally Published: 30 DEC 99 09:39 GMT\n", &d, &st);
+	ck_assert_msg(a != NULL, "%s", d.message);
+	assert_time(a->published, "1999-12-30T09:39:00Z");
+	wf_article_destroy(a);
+	a = parse_text("T\nW\nOriginally Published: 30 NOV 26 09:39 GMT\n", &d,
+		       &st);
+	ck_assert_msg(a != NULL, "%s", d.message);
+	assert_time(a->published, "2026-11-30T09:39:00Z");
+	wf_article_destroy(a);
+}
+END_TEST
+
+START_TEST(impossible_years_and_future_times_are_refused)
+{
+	static const struct {
+		const char *when;
+		const char *needle;
+	} cases[] = {
+		{ "01 JAN 1899 09:39 GMT", "outside the years" },
+		{ "01 JAN 0000 09:39 GMT", "outside the years" },
+		{ "31 DEC 9999 23:00 -0500", "outside the years" },
+		{ "01 JAN 3026 09:39 GMT", "outside the years" },
+		{ "01 JAN 45 09:39 GMT", "in the future" },  /* 2045 */
+		{ "03 DEC 2026 12:00 GMT", "in the future" }, /* now + 2 days */
+		{ "30 DEC 9X 09:39 GMT", "2 or 4 digits" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char copy[256];
+		snprintf(copy, sizeof(copy),
+			 "T\nW\nOriginally Published: %s\n", cases[i].when);
+		struct wf_diag d;
+		enum wf_status st;
+		ck_assert_ptr_null(parse_text(copy, &d, &st));
+		ck_assert_int_eq(d.line, 3);
+		ck_assert_msg(strstr(d.message, cases[i].needle), "%s: %s",
+			      cases[i].when, d.message);
+	}
+	/* a day of slack for clocks and zones */
+	struct wf_diag d;
+	enum wf_status st;
+	struct wf_article *a = parse_text(
+		"T\nW\nOriginally Published: 02 DEC 2026 06:00 ET\n", &d, &st);
+	ck_assert_msg(a != NULL, "%s", d.message);
+	wf_article_destroy(a);
+}
+END_TEST
+
+START_TEST(empty_correction_is_refused_at_parse)
+{
+	/* found by fuzz_wirecopy: parsed fine, then the record writer
+	 * refused it (fuzz/regressions/wirecopy/empty-correction.txt) */
+	struct wf_diag d;
+	enum wf_status st;
+	ck_assert_ptr_null(parse_text("T\nW\nOriginally Published: 30 DEC 21 09:39 ET\n"
+				      "Updated: 30 DEC 21 10:00 ET\n\nBody.\n\n"
+				      "CORRECTION:   \n", &d, &st));
+	ck_assert_int_eq(st, WF_ERR_PARSE);
+	ck_assert_int_eq(d.line, 8);
+	ck_assert_ptr_nonnull(strstr(d.message, "CORRECTION: without any text"));
+}
+END_TEST
+
+START_TEST(nul_byte_is_refused_with_line_and_column)
+{
+	static const char copy[] = "Title\nWire\nOriginally Published: "
+				   "30 DEC 21 09:39 ET\n\nBody \0 rest.\n";
+	struct wf_article *a = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_wirecopy_parse_at(copy, sizeof(copy) - 1, "c.txt",
+					      test_now(), &a, &d),
+			 WF_ERR_PARSE);
+	ck_assert_ptr_null(a);
+	ck_assert_int_eq(d.line, 5);
+	ck_assert_int_eq(d.column, 6);
+	ck_assert_ptr_nonnull(strstr(d.message, "NUL"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -219,6 +314,10 @@ main(void)
 	tcase_add_test(tc, named_daylight_time_must_be_in_effect);
 	tcase_add_test(tc, other_zones_and_offsets);
 	tcase_add_test(tc, malformed_copy_names_the_line);
+	tcase_add_test(tc, two_digit_years_are_read_relative_to_the_present);
+	tcase_add_test(tc, impossible_years_and_future_times_are_refused);
+	tcase_add_test(tc, nul_byte_is_refused_with_line_and_column);
+	tcase_add_test(tc, empty_correction_is_refused_at_parse);
 	suite_add_tcase(s, tc);
 	return helpers_run_suite(s);
 }

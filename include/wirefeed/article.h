@@ -101,13 +101,49 @@ wf_article_in_section(const struct wf_article *a, const char *term);
 
 /**
  * Check the record rules that do not depend on syntax (docs/record-format.md):
- * id is a lowercase urn:uuid, title present, updated >= published,
+ * id is a lowercase urn:uuid, title present, every time's year in
+ * WF_TIME_MIN_YEAR..WF_TIME_MAX_YEAR, updated >= published,
  * edited >= updated, corrections not before published and not after
- * updated, withdrawal not before publication, every string XML-safe UTF-8. On failure fills @diag (message only; the caller
- * adds file and line) and returns WF_ERR_INVALID.
+ * updated, withdrawal not before publication, the link and image URL
+ * absolute http(s) IRIs and an author's uri http(s) or mailto
+ * (wf_iri_check), every string XML-safe UTF-8. On failure fills @diag
+ * (message only; the caller adds file and line) and returns WF_ERR_INVALID.
  */
 WF_MUST_CHECK enum wf_status
 wf_article_check(const struct wf_article *a, struct wf_diag *diag);
+
+/* The part of an article a broken rule is about, so that a reader of
+ * records can point at its element (issue 17.14). */
+enum wf_article_part {
+	WF_ARTICLE_PART_NONE = 0, /* the article as a whole */
+	WF_ARTICLE_PART_ID,
+	WF_ARTICLE_PART_TITLE,
+	WF_ARTICLE_PART_AUTHOR,     /* authors[index] */
+	WF_ARTICLE_PART_SECTION,    /* sections[index] */
+	WF_ARTICLE_PART_PUBLISHED,
+	WF_ARTICLE_PART_UPDATED,
+	WF_ARTICLE_PART_EDITED,
+	WF_ARTICLE_PART_SOURCE,
+	WF_ARTICLE_PART_DATELINE,
+	WF_ARTICLE_PART_SUMMARY,
+	WF_ARTICLE_PART_CONTENT,
+	WF_ARTICLE_PART_LINK,
+	WF_ARTICLE_PART_IMAGE,
+	WF_ARTICLE_PART_RIGHTS,
+	WF_ARTICLE_PART_CORRECTION, /* corrections[index] */
+	WF_ARTICLE_PART_STATUS,     /* the withdrawal */
+};
+
+struct wf_article_fault {
+	enum wf_article_part part;
+	size_t index; /* for authors, sections and corrections */
+};
+
+/** wf_article_check(), also telling in *@where (may be NULL) which part
+ * of the article broke the rule (the later of two compared times). */
+WF_MUST_CHECK enum wf_status
+wf_article_check_where(const struct wf_article *a,
+		       struct wf_article_fault *where, struct wf_diag *diag);
 
 /** Whether @id is "urn:uuid:" followed by a canonical lowercase UUID. */
 bool

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "wirefeed/atomic_file.h" /* wf_write_file_atomic, once declared here */
 #include "wirefeed/feedset.h"
 #include "wirefeed/newswire.h"
 #include "wirefeed/status.h"
@@ -38,25 +39,29 @@ struct wf_publish_stats {
 };
 
 /**
- * Write @set under @out_dir (created if missing). A file whose bytes are
- * already on disk is not touched (its mtime stays). Changed files are
- * first all written to temporary files in their own directory and
- * fsynced; only when every one is safely on disk are they renamed over
- * the old ones and the directories fsynced. Any failure before the
- * renames removes the temporaries and leaves every previous file intact.
+ * Write @set under @out_dir (created if missing; it may be a symbolic link
+ * the user made). A file whose bytes are already on disk is not touched
+ * (its mtime stays). Changed files are first all written to temporary
+ * files in their own directory and fsynced; only when every one is safely
+ * on disk are they renamed over the old ones and the directories fsynced.
+ * Any failure before the renames removes the temporaries and leaves every
+ * previous file intact.
+ *
+ * Below @out_dir nothing is written through a symbolic link: a directory of
+ * the set that is a link (out/sections -> elsewhere) is an error
+ * (WF_ERR_IO, naming it), and a file that is a link is replaced by the
+ * new file, never written through. Leftover temporaries of killed runs in
+ * the set's directories are removed first (wf_atomic_file_sweep_at()).
+ *
+ * The renames go in a fixed order, files that are linked to before the
+ * files that link to them: files in subdirectories (section feeds), then
+ * the top-level feeds, index.html last. A reader following a link from a
+ * new file finds its target already there. The set as a whole is not
+ * swapped at once (docs/editing.md, "Publishing": why).
  */
 WF_MUST_CHECK enum wf_status
 wf_publish(const struct wf_feedset *set, const char *out_dir,
 	   struct wf_publish_stats *stats, struct wf_diag *diag);
-
-/**
- * Replace the file @path with @len bytes at @data atomically: temporary
- * file in the same directory, fsync, rename, fsync the directory. On
- * failure the old file is intact and no temporary is left.
- */
-WF_MUST_CHECK enum wf_status
-wf_write_file_atomic(const char *path, const void *data, size_t len,
-		     struct wf_diag *diag);
 
 /* ---- the build as one call (build.c) ------------------------------------ */
 

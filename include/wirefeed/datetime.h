@@ -45,7 +45,9 @@ wf_time_format_rfc3339(struct wf_time t, char *buf, size_t size);
 size_t
 wf_time_format_rfc822(struct wf_time t, char *buf, size_t size);
 
-/** Format as an HTTP IMF-fixdate (RFC 9110 §5.6.7), always GMT. */
+/** Format as an HTTP IMF-fixdate (RFC 9110 §5.6.7), always GMT. A time
+ * outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z is clamped to that
+ * range, so the result is always a well-formed date with a 4-digit year. */
 size_t
 wf_time_format_http(struct wf_time t, char *buf, size_t size);
 
@@ -83,6 +85,35 @@ wf_days_from_civil(int64_t year, unsigned month, unsigned day);
 /** Whether year/month/day is a real calendar date (year 0..9999). */
 bool
 wf_date_is_valid(int year, int month, int day);
+
+/*
+ * The years wirefeed accepts in the times of a story (records, edits' --at,
+ * wire copy), as written (in the time's own offset). RFC 3339 allows
+ * 0000..9999, but a news record dated outside this range is a typo (0202,
+ * 3026) or a placeholder (9999), and such years broke HTTP dates (year
+ * 0 or 9999 with an offset leaves 0001..9999 once in UTC). Feeds given to
+ * the validator are not held to it.
+ */
+#define WF_TIME_MIN_YEAR 1900
+#define WF_TIME_MAX_YEAR 2999
+
+/** The year of @t as written (in its own offset). */
+int
+wf_time_year(struct wf_time t);
+
+/** Whether @t's year (as written) is WF_TIME_MIN_YEAR..WF_TIME_MAX_YEAR. */
+bool
+wf_time_is_supported(struct wf_time t);
+
+/**
+ * The four-digit year a two-digit year @yy (0..99) written at @now stands
+ * for: of the years ending in @yy, the one nearest to @now's year (UTC);
+ * a tie (50 years either way) goes to the past. Like POSIX strptime's %y
+ * but sliding with the present: in 2026, "99" is 1999, "45" is 2045, "76"
+ * is 1976. Returns -1 if @yy is out of range.
+ */
+int
+wf_time_expand_two_digit_year(int yy, struct wf_time now);
 
 /** The current time, offset 0. The only function here that reads a clock. */
 struct wf_time

@@ -2,6 +2,7 @@
 #ifndef WIREFEED_RECORD_H
 #define WIREFEED_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "wirefeed/article.h"
@@ -33,6 +34,15 @@ wf_record_parse_file(const char *path, struct wf_article **out,
 WF_MUST_CHECK enum wf_status
 wf_record_parse_memory(const char *data, size_t len, const char *source,
 		       struct wf_article **out, struct wf_diag *diag);
+
+/**
+ * The line and column of the <id> start tag of the record in file @path
+ * (for diagnostics about ids across records, such as duplicates). False if
+ * the file cannot be read or parsed or has no <id>; *line and *column are
+ * written only on success.
+ */
+bool
+wf_record_id_position(const char *path, int *line, int *column);
 
 /**
  * Serialize @article as a record document (UTF-8, deterministic: same

@@ -27,10 +27,22 @@
  */
 
 /**
- * Parse wire copy into a new article (no id: the caller assigns or keeps
- * one). Errors name @source, the line and the cause (WF_ERR_PARSE for
- * malformed copy, WF_ERR_INVALID for impossible or ambiguous times).
+ * Parse wire copy (@len bytes; a NUL byte is an error) written at @now into
+ * a new article (no id: the caller assigns or keeps one). @now decides what
+ * a two-digit year means (wf_time_expand_two_digit_year()) and which times
+ * are in the future: a time more than a day after @now is refused
+ * (@now.utc == 0 skips that check). Years outside WF_TIME_MIN_YEAR..
+ * WF_TIME_MAX_YEAR are refused. Errors name @source, the line (and the
+ * column for bad characters) and the cause: WF_ERR_PARSE for malformed
+ * copy, WF_ERR_INVALID for impossible, ambiguous, future or out-of-range
+ * times. @source and @text are borrowed; *out is the caller's.
  */
+WF_MUST_CHECK enum wf_status
+wf_wirecopy_parse_at(const char *text, size_t len, const char *source,
+		     struct wf_time now, struct wf_article **out,
+		     struct wf_diag *diag);
+
+/** wf_wirecopy_parse_at() at the current time (reads the clock once). */
 WF_MUST_CHECK enum wf_status
 wf_wirecopy_parse(const char *text, size_t len, const char *source,
 		  struct wf_article **out, struct wf_diag *diag);
