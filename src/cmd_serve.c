@@ -565,6 +565,7 @@ cmd_serve(int argc, char **argv)
 					wf_log_info("%s: finishing requests in flight, then stopping",
 						    si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 					running = false;
+					wf_server_quiesce(server);
 				}
 			}
 		}

@@ -85,6 +85,7 @@ struct wf_server {
 	struct version *current;
 	struct MHD_Response *errors[E_COUNT];
 	atomic_long in_flight;
+	bool quiesced;
 };
 
 /* Per-request state: only what the access log needs. */
@@ -590,12 +591,28 @@ wf_server_port(const struct wf_server *s)
 }
 
 void
+wf_server_quiesce(struct wf_server *s)
+{
+	if (!s || s->quiesced) {
+		return;
+	}
+	s->quiesced = true;
+	MHD_quiesce_daemon(s->daemon);
+	/* MHD no longer accepts, but the kernel would still complete
+	 * handshakes into the backlog, where clients wait for the whole
+	 * grace period. Shutting the socket down stops listening at once
+	 * (new connections are refused, queued ones reset); the descriptor
+	 * itself stays open until MHD_stop_daemon, as MHD requires. */
+	shutdown(s->listen_fd, SHUT_RDWR);
+}
+
+void
 wf_server_stop(struct wf_server *s, unsigned grace_ms)
 {
 	if (!s) {
 		return;
 	}
-	MHD_quiesce_daemon(s->daemon); /* no new connections */
+	wf_server_quiesce(s);
 	for (unsigned waited = 0;
 	     atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10) {
 		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);

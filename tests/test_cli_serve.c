@@ -2,7 +2,10 @@
 /* `wirefeed serve` end to end: the real binary on a loopback port it picks
  * (--listen 127.0.0.1:0, announced on stderr), a copy of the sample
  * newswire, libcurl and python3-feedparser as clients. */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -10,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -534,6 +539,68 @@ START_TEST(sigterm_under_load_finishes_cleanly)
 }
 END_TEST
 
+/* A raw TCP connection to the served port; -1 with errno if refused. */
+static int
+connect_raw(const struct served *s)
+{
+	unsigned port = (unsigned)atoi(strrchr(s->base, ':') + 1);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	struct timeval tv = { 5, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* issue 17.12: during the grace period new connections are refused at
+ * once (they used to be queued and hang), while a request in flight is
+ * still answered. */
+START_TEST(sigterm_refuses_new_connections_at_once)
+{
+	struct served s;
+	serve_start(&s, "--access-log=off");
+	/* a request in flight: headers done, body still coming */
+	int slow = connect_raw(&s);
+	ck_assert_int_ge(slow, 0);
+	const char head[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\n"
+			    "Connection: close\r\nContent-Length: 4\r\n\r\nab";
+	ck_assert_int_eq(write(slow, head, sizeof(head) - 1),
+			 (ssize_t)sizeof(head) - 1);
+	nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+	kill(s.pid, SIGTERM);
+	char *log = helpers_wait_for_text(s.log, "SIGTERM", 5000);
+	ck_assert_ptr_nonnull(log);
+	free(log);
+	nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	int late = connect_raw(&s);
+	int err = errno;
+	if (late >= 0) {
+		close(late);
+	}
+	ck_assert_msg(late < 0 && err == ECONNREFUSED,
+		      "a new connection during the grace period was accepted");
+	/* the one in flight finishes */
+	ck_assert_int_eq(write(slow, "cd", 2), 2);
+	char buf[512];
+	ssize_t n = read(slow, buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 12);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "HTTP/1.1 200"));
+	close(slow);
+	ck_assert_int_eq(helpers_wait_exit(s.pid, 15000), 0);
+	helpers_rmtree(s.tmp);
+	free(s.tmp);
+}
+END_TEST
+
 START_TEST(startup_errors_are_one_line_and_exit_2)
 {
 	struct served s;
@@ -587,6 +654,7 @@ main(void)
 	tcase_add_test(tc, sighup_rebuilds);
 	tcase_add_test(tc, reload_under_load_never_mixes_versions);
 	tcase_add_test(tc, sigterm_under_load_finishes_cleanly);
+	tcase_add_test(tc, sigterm_refuses_new_connections_at_once);
 	tcase_add_test(tc, startup_errors_are_one_line_and_exit_2);
 	suite_add_tcase(s, tc);
 	int rc = helpers_run_suite(s);

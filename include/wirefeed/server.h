@@ -50,6 +50,14 @@ void
 wf_server_swap(struct wf_server *server, struct wf_feedset *set);
 
 /**
+ * Stop listening now: new connections are refused (not queued), while
+ * connections already accepted are still served. Idempotent; the main
+ * thread calls it as soon as it decides to stop.
+ */
+void
+wf_server_quiesce(struct wf_server *server);
+
+/**
  * Stop accepting connections, let requests in flight finish (up to
  * @grace_ms), then close everything and free the server.
  */
