@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,7 +74,7 @@ struct version {
 };
 
 /* Fixed error responses, shared by every version. */
-enum error_kind { E400, E404, E405, E414, E_OPTIONS, E_COUNT };
+enum error_kind { E400, E400_CLOSE, E404, E405, E414, E_OPTIONS, E_COUNT };
 
 struct wf_server {
 	struct MHD_Daemon *daemon;
@@ -88,12 +89,16 @@ struct wf_server {
 	bool quiesced;
 };
 
-/* Per-request state: only what the access log needs. */
+/* Per-request state: created when the request line has arrived (the URI
+ * log callback), freed when the request completes. */
 struct request {
+	bool started; /* the handler has seen the complete header */
 	unsigned status;
 	size_t bytes;
 	bool head;
 	char *line; /* "METHOD target VERSION", only with an access log */
+	const char *target_end; /* where the target's C string ends in MHD's
+				   buffer, to find bytes a NUL hid */
 };
 
 /* ---- versions ---------------------------------------------------------- */
@@ -248,8 +253,6 @@ wf_server_swap(struct wf_server *s, struct wf_feedset *set)
 	version_unref(old);
 }
 
-/* ---- requests ---------------------------------------------------------- */
-
 static const struct served_file *
 find_file(const struct version *v, const char *path)
 {
@@ -273,7 +276,7 @@ queue_error(struct wf_server *s, struct MHD_Connection *c,
 	    struct request *req, enum error_kind kind)
 {
 	static const unsigned codes[E_COUNT] = {
-		MHD_HTTP_BAD_REQUEST, MHD_HTTP_NOT_FOUND,
+		MHD_HTTP_BAD_REQUEST, MHD_HTTP_BAD_REQUEST, MHD_HTTP_NOT_FOUND,
 		MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_URI_TOO_LONG,
 		MHD_HTTP_NO_CONTENT,
 	};
@@ -314,6 +317,94 @@ serve_file(struct MHD_Connection *c, struct request *req,
 	return queue(c, req, MHD_HTTP_OK, sf->full, sf->file->len);
 }
 
+/* ---- request framing (RFC 9112) ----------------------------------------- */
+
+struct framing {
+	unsigned hosts;
+	unsigned lengths;
+	bool lengths_differ;
+	bool transfer_encoding;
+	bool bad_field;
+	const char *length;
+	size_t length_size;
+};
+
+/* RFC 9110 §5.6.2 tchar */
+static bool
+is_token(const char *s, size_t n)
+{
+	if (n == 0) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch <= 0x20 || ch >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", ch)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static enum MHD_Result
+count_field(void *cls, enum MHD_ValueKind kind, const char *key,
+	    size_t key_size, const char *value, size_t value_size)
+{
+	struct framing *f = cls;
+	(void)kind;
+	/* a name that is not a token (e.g. whitespace before the colon,
+	 * RFC 9112 §5.1) or a NUL inside a value (RFC 9110 §5.5) */
+	if (!is_token(key, key_size) ||
+	    (value && memchr(value, '\0', value_size))) {
+		f->bad_field = true;
+	}
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
+		f->hosts++;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->lengths++ > 0 &&
+		    (value_size != f->length_size ||
+		     memcmp(value, f->length, value_size) != 0)) {
+			f->lengths_differ = true;
+		}
+		f->length = value;
+		f->length_size = value_size;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->transfer_encoding = true;
+	}
+	return MHD_YES;
+}
+
+/* Whether the request's framing is unambiguous, as RFC 9112 requires of
+ * a server that may sit behind a proxy: a request that two parsers
+ * could split differently is refused (400) and its connection closed.
+ * libmicrohttpd 0.9.75 accepts all of these. */
+static bool
+framing_is_sound(struct MHD_Connection *c, const struct request *req,
+		 const char *url, const char *http_version)
+{
+	/* a raw NUL in the target: MHD's C string stops there, but the
+	 * version does not follow right after it in its buffer (0.9.75
+	 * parses the request line in place; the tests notice if a later
+	 * version stops doing so, as every request would fail); a raw
+	 * space: the request line has more than three parts (§3) */
+	if ((req->target_end && http_version != req->target_end + 1) ||
+	    strchr(url, ' ')) {
+		return false;
+	}
+	struct framing f = { 0 };
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_field, &f);
+	if (f.bad_field || f.hosts > 1 || f.lengths_differ ||
+	    (f.lengths > 0 && f.transfer_encoding)) {
+		return false; /* §3.2, §6.1, §6.3 */
+	}
+	/* §3.2: a client MUST send Host in every HTTP/1.1 request */
+	if (f.hosts == 0 && strcmp(http_version, MHD_HTTP_VERSION_1_0) != 0) {
+		return false;
+	}
+	return true;
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url,
        const char *method, const char *http_version, const char *upload_data,
@@ -323,14 +414,20 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	(void)upload_data;
 	struct request *req = *con_cls;
 	if (!req) {
-		req = xzalloc(sizeof(*req));
+		req = xzalloc(sizeof(*req)); /* no URI log call: not expected */
+		*con_cls = req;
+	}
+	if (!req->started) {
+		req->started = true;
 		req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 		if (s->access_log) {
 			req->line = xasprintf("%.16s %.4096s %.16s", method,
 					      url, http_version);
 		}
-		*con_cls = req;
 		atomic_fetch_add(&s->in_flight, 1);
+		if (!framing_is_sound(c, req, url, http_version)) {
+			return queue_error(s, c, req, E400_CLOSE);
+		}
 		bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
 		if (!get && !req->head) {
 			/* answered at once; MHD then closes the connection
@@ -364,6 +461,17 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 				: queue_error(s, c, req, E404);
 	version_unref(v);
 	return rc;
+}
+
+/* The request line has arrived: the request's state begins. */
+static void *
+request_begin(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	struct request *req = xzalloc(sizeof(*req));
+	req->target_end = uri + strlen(uri);
+	return req;
 }
 
 /* Keep the target as sent: the handler decodes and checks it itself. */
@@ -448,10 +556,12 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (s->access_log && req->status) {
 		log_access(s, c, req);
 	}
+	if (req->started) {
+		atomic_fetch_sub(&s->in_flight, 1);
+	}
 	free(req->line);
 	free(req);
 	*con_cls = NULL;
-	atomic_fetch_sub(&s->in_flight, 1);
 }
 
 /* libmicrohttpd hands us its own format strings */
@@ -540,6 +650,11 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->in_flight, 0);
 	s->errors[E400] = text_response("400 Bad Request\n", NULL);
+	/* for requests whose framing is in doubt: whatever follows on the
+	 * connection cannot be trusted to start a request */
+	s->errors[E400_CLOSE] = text_response("400 Bad Request\n", NULL);
+	MHD_add_response_header(s->errors[E400_CLOSE],
+				MHD_HTTP_HEADER_CONNECTION, "close");
 	s->errors[E404] = text_response("404 Not Found\n", NULL);
 	s->errors[E405] = text_response("405 Method Not Allowed\n",
 					"GET, HEAD, OPTIONS");
@@ -564,6 +679,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		o->timeout_s ? o->timeout_s : DEFAULT_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+		MHD_OPTION_URI_LOG_CALLBACK, request_begin, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_END);

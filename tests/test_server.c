@@ -513,6 +513,109 @@ connect_raw(uint16_t port)
 	return fd;
 }
 
+/* Send @raw on a fresh connection and read until the server closes it
+ * (or 3 s pass); the whole answer, NUL-terminated. */
+static char *
+exchange_raw(uint16_t port, const char *raw, size_t len)
+{
+	int fd = connect_raw(port);
+	struct timeval tv = { 3, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ck_assert_int_eq(write(fd, raw, len), (ssize_t)len);
+	size_t cap = 1 << 16, have = 0;
+	char *out = malloc(cap + 1);
+	for (;;) {
+		ssize_t n = read(fd, out + have, cap - have);
+		if (n <= 0) {
+			break;
+		}
+		have += (size_t)n;
+		if (have == cap) {
+			break;
+		}
+	}
+	out[have] = '\0';
+	close(fd);
+	return out;
+}
+
+static unsigned
+count_responses(const char *answer)
+{
+	unsigned n = 0;
+	for (const char *p = answer; (p = strstr(p, "HTTP/1.1 ")) != NULL; p++) {
+		n++;
+	}
+	return n;
+}
+
+/* issue 17.11: what RFC 9112 requires a server to refuse, so that a proxy
+ * in front and wirefeed never split a byte stream differently. Each is
+ * followed by a pipelined request that must not be answered: the
+ * connection closes after the 400. */
+START_TEST(refuses_ambiguous_framing)
+{
+	static const struct {
+		const char *name;
+		const char *head; /* up to the blank line */
+		size_t len;
+	} bad[] = {
+#define RAW(name, text) { name, text, sizeof(text) - 1 }
+		RAW("conflicting Content-Length",
+		    "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nb"),
+		RAW("Content-Length with Transfer-Encoding",
+		    "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+		RAW("raw NUL in the target",
+		    "GET /atom.xml\0x HTTP/1.1\r\nHost: x\r\n\r\n"),
+		RAW("raw space in the target",
+		    "GET /atom.xml x HTTP/1.1\r\nHost: x\r\n\r\n"),
+		RAW("HTTP/1.1 without Host",
+		    "GET /atom.xml HTTP/1.1\r\nAccept: */*\r\n\r\n"),
+		RAW("two Host fields",
+		    "GET /atom.xml HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+		RAW("space before the colon",
+		    "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length : 1\r\n\r\n"),
+		RAW("tab before the colon",
+		    "GET /atom.xml HTTP/1.1\r\nHost: x\r\nAccept\t: */*\r\n\r\n"),
+#undef RAW
+	};
+	const char next[] = "GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n";
+	uint16_t port = wf_server_port(server);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t len = bad[i].len + sizeof(next) - 1;
+		char *raw = malloc(len);
+		memcpy(raw, bad[i].head, bad[i].len);
+		memcpy(raw + bad[i].len, next, sizeof(next) - 1);
+		char *answer = exchange_raw(port, raw, len);
+		ck_assert_msg(strncmp(answer, "HTTP/1.1 400 ", 13) == 0,
+			      "%s: %.40s", bad[i].name, answer);
+		ck_assert_msg(count_responses(answer) == 1,
+			      "%s: the pipelined request was answered",
+			      bad[i].name);
+		free(answer);
+		free(raw);
+	}
+	/* what stays legal: HTTP/1.0 without Host, a repeated identical
+	 * Content-Length (RFC 9110 §8.6), two requests pipelined */
+	static const char *const good[] = {
+		"GET /atom.xml HTTP/1.0\r\n\r\n",
+		"GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\nConnection: close\r\n\r\nb",
+		"GET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\nGET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	};
+	static const unsigned responses[] = { 1, 1, 2 };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *answer = exchange_raw(port, good[i], strlen(good[i]));
+		ck_assert_msg(strncmp(answer, "HTTP/1.", 7) == 0 &&
+				      strncmp(answer + 8, " 200 ", 5) == 0,
+			      "%s: %.40s", good[i], answer);
+		ck_assert_uint_eq(count_responses(answer) +
+					  (strncmp(answer, "HTTP/1.0", 8) == 0),
+				  responses[i]);
+		free(answer);
+	}
+}
+END_TEST
+
 START_TEST(limits_slow_and_greedy_clients)
 {
 	struct wf_server_options o = {
@@ -585,6 +688,7 @@ main(void)
 	tcase_add_test(tc, swap_under_load_never_mixes_versions);
 	tcase_add_test(tc, port_in_use_is_a_clear_error);
 	tcase_add_test(tc, limits_slow_and_greedy_clients);
+	tcase_add_test(tc, refuses_ambiguous_framing);
 	suite_add_tcase(s, tc);
 	int rc = helpers_run_suite(s);
 	curl_global_cleanup();
