@@ -504,6 +504,7 @@ cmd_serve(int argc, char **argv)
 	o.server.cache_max_age_s = warm ? warm->config->cache_max_age_s
 				       : WF_CONFIG_DEFAULT_MAX_AGE_S;
 
+	o.server.out_dir = o.build.out; /* Last-Modified across restarts */
 	struct wf_server *server = NULL;
 	struct wf_diag diag = { 0 };
 	if (wf_server_start(&o.server, set, &server, &diag) != WF_OK) {

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,7 +64,7 @@ struct served_file {
 	struct MHD_Response *not_modified_gzip;
 	size_t gzip_len;
 	char etag_gzip[80];
-	int64_t last_modified; /* seconds, for If-Modified-Since */
+	int64_t last_modified; /* seconds: when these bytes were first served */
 };
 
 struct version {
@@ -82,6 +83,7 @@ struct wf_server {
 	uint16_t port;
 	unsigned max_age;
 	FILE *access_log;
+	char *out_dir; /* the published copy, for Last-Modified; NULL: none */
 	pthread_mutex_t lock; /* guards current */
 	struct version *current;
 	struct MHD_Response *errors[E_COUNT];
@@ -111,11 +113,12 @@ release_set(void *cls)
 
 static void
 add_common_headers(struct wf_server *s, struct MHD_Response *r,
-		   const struct wf_rendered_file *f, const char *etag)
+		   const struct served_file *sf, const char *etag)
 {
 	char cache[64], date[40];
 	snprintf(cache, sizeof(cache), "public, max-age=%u", s->max_age);
-	wf_time_format_http(f->updated, date, sizeof(date));
+	wf_time_format_http((struct wf_time){ .utc = sf->last_modified }, date,
+			    sizeof(date));
 	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
@@ -154,20 +157,95 @@ gzip_body_for(const struct wf_rendered_file *f, const struct version *previous)
 	return g;
 }
 
+/* The mtime of @f's published copy under s->out_dir if that file holds
+ * exactly @f's bytes, else -1. wf_publish() leaves a file alone when its
+ * bytes do not change, so this is when the bytes were first published,
+ * and it survives restarts. */
+static int64_t
+published_mtime(const struct wf_server *s, const struct wf_rendered_file *f)
+{
+	if (!s->out_dir) {
+		return -1;
+	}
+	char *path = xasprintf("%s/%s", s->out_dir, f->path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(path);
+	struct stat st;
+	if (fd < 0) {
+		return -1;
+	}
+	int64_t mtime = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == f->len) {
+		char chunk[65536];
+		size_t at = 0;
+		ssize_t n;
+		while (at < f->len && (n = read(fd, chunk, sizeof(chunk))) > 0 &&
+		       (size_t)n <= f->len - at &&
+		       memcmp(chunk, f->data + at, (size_t)n) == 0) {
+			at += (size_t)n;
+		}
+		if (at == f->len) {
+			mtime = (int64_t)st.st_mtim.tv_sec;
+		}
+	}
+	close(fd);
+	return mtime;
+}
+
+/* Last-Modified (RFC 9110 §8.8.2) must change whenever the bytes change
+ * and never go backwards, or a client revalidating with If-Modified-Since
+ * alone keeps content that changed. So it is when these bytes were first
+ * served, not the feed's updated (which goes back when the newest story
+ * is withdrawn, and does not move on a minor edit): unchanged bytes keep
+ * the previous version's date; changed bytes get the time of their
+ * publication, and always at least one second more than before (two
+ * changes within one second must not share a date; settled_now() makes
+ * that second come before the swap, so the date is never in the future,
+ * §8.8.2.1). */
+static int64_t
+last_modified_for(const struct wf_server *s, const struct wf_rendered_file *f,
+		  const struct version *previous, int64_t now)
+{
+	const struct wf_rendered_file *old =
+		previous ? wf_feedset_find(previous->set, f->path) : NULL;
+	const struct served_file *before =
+		old ? &previous->files[old - previous->set->files] : NULL;
+	if (before && strcmp(old->etag, f->etag) == 0) {
+		return before->last_modified;
+	}
+	int64_t published = published_mtime(s, f);
+	int64_t t = published < 0 || published > now ? now : published;
+	if (before && t <= before->last_modified) {
+		t = before->last_modified + 1;
+	}
+	if (published >= 0 && t != published) {
+		/* so that a restart reads back the date we serve */
+		char *path = xasprintf("%s/%s", s->out_dir, f->path);
+		struct timespec times[2] = { { 0, UTIME_OMIT }, { (time_t)t, 0 } };
+		if (utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) != 0) {
+			wf_log_warn("%s: cannot set the mtime: %s", path,
+				    strerror(errno));
+		}
+		free(path);
+	}
+	return t;
+}
+
 static void
 build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
-	   const struct version *previous, struct served_file *sf)
+	   const struct version *previous, int64_t now, struct served_file *sf)
 {
 	const struct wf_rendered_file *f = &set->files[i];
 	sf->file = f;
-	sf->last_modified = f->updated.utc;
+	sf->last_modified = last_modified_for(s, f, previous, now);
 
 	/* identity: the set's own bytes, kept alive by a set reference */
 	sf->full = MHD_create_response_from_buffer_with_free_callback_cls(
 		f->len, f->data, release_set, wf_feedset_ref(set));
 	MHD_add_response_header(sf->full, MHD_HTTP_HEADER_CONTENT_TYPE,
 				f->content_type);
-	add_common_headers(s, sf->full, f, f->etag);
+	add_common_headers(s, sf->full, sf, f->etag);
 
 	/* gzip: its own strong ETag (the identity tag + "-gzip") */
 	snprintf(sf->etag_gzip, sizeof(sf->etag_gzip), "%.*s-gzip\"",
@@ -184,16 +262,43 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 					f->content_type);
 		MHD_add_response_header(sf->full_gzip,
 					MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-		add_common_headers(s, sf->full_gzip, f, sf->etag_gzip);
+		add_common_headers(s, sf->full_gzip, sf, sf->etag_gzip);
 		sf->not_modified_gzip = empty_response();
-		add_common_headers(s, sf->not_modified_gzip, f, sf->etag_gzip);
+		add_common_headers(s, sf->not_modified_gzip, sf, sf->etag_gzip);
 	}
 	sf->not_modified = empty_response();
-	add_common_headers(s, sf->not_modified, f, f->etag);
+	add_common_headers(s, sf->not_modified, sf, f->etag);
+}
+
+/* The current time in seconds, once no file that changes between
+ * @previous and @set was first served in this very second: waits for the
+ * next second if one was (at most one second, and only when a file
+ * changes twice within a second). */
+static int64_t
+settled_now(const struct wf_feedset *set, const struct version *previous)
+{
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		bool wait = false;
+		for (size_t i = 0; previous && i < set->n_files && !wait; i++) {
+			const struct wf_rendered_file *f = &set->files[i];
+			const struct wf_rendered_file *old =
+				wf_feedset_find(previous->set, f->path);
+			wait = old && strcmp(old->etag, f->etag) != 0 &&
+			       previous->files[old - previous->set->files]
+						       .last_modified == ts.tv_sec;
+		}
+		if (!wait) {
+			return (int64_t)ts.tv_sec;
+		}
+		nanosleep(&(struct timespec){ 0, 1000000000L - ts.tv_nsec },
+			  NULL);
+	}
 }
 
 /* Every response for @set; @previous (may be NULL) lends the gzip bodies
- * of files that did not change. */
+ * and Last-Modified dates of files that did not change. */
 static struct version *
 version_create(struct wf_server *s, struct wf_feedset *set,
 	       const struct version *previous)
@@ -202,8 +307,9 @@ version_create(struct wf_server *s, struct wf_feedset *set,
 	v->set = wf_feedset_ref(set);
 	v->n_files = set->n_files;
 	v->files = xcalloc(set->n_files ? set->n_files : 1, sizeof(*v->files));
+	int64_t now = settled_now(set, previous);
 	for (size_t i = 0; i < set->n_files; i++) {
-		build_file(s, set, i, previous, &v->files[i]);
+		build_file(s, set, i, previous, now, &v->files[i]);
 	}
 	atomic_init(&v->refs, 1);
 	return v;
@@ -647,6 +753,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 	}
 	s->max_age = o->cache_max_age_s;
 	s->access_log = o->access_log;
+	s->out_dir = o->out_dir ? xstrdup(o->out_dir) : NULL;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->in_flight, 0);
 	s->errors[E400] = text_response("400 Bad Request\n", NULL);
@@ -693,6 +800,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		}
 		close(s->listen_fd);
 		pthread_mutex_destroy(&s->lock);
+		free(s->out_dir);
 		free(s);
 		return WF_ERR_IO;
 	}
@@ -740,5 +848,6 @@ wf_server_stop(struct wf_server *s, unsigned grace_ms)
 		MHD_destroy_response(s->errors[i]);
 	}
 	pthread_mutex_destroy(&s->lock);
+	free(s->out_dir);
 	free(s);
 }

@@ -22,6 +22,7 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 
+#include "http_cond.h"
 #include "sha256.h"
 #include "helpers.h"
 
@@ -88,6 +89,7 @@ serve_stop(struct served *s)
 struct reply {
 	long status;
 	char etag[128];
+	char last_modified[64];
 	char *body;
 	size_t len;
 	CURLcode rc;
@@ -111,6 +113,10 @@ on_header(char *data, size_t size, size_t n, void *userdata)
 	if (n * size > 6 && strncasecmp(data, "etag: ", 6) == 0) {
 		snprintf(r->etag, sizeof(r->etag), "%.*s",
 			 (int)strcspn(data + 6, "\r\n"), data + 6);
+	}
+	if (n * size > 15 && strncasecmp(data, "last-modified: ", 15) == 0) {
+		snprintf(r->last_modified, sizeof(r->last_modified), "%.*s",
+			 (int)strcspn(data + 15, "\r\n"), data + 15);
 	}
 	return size * n;
 }
@@ -539,6 +545,52 @@ START_TEST(sigterm_under_load_finishes_cleanly)
 }
 END_TEST
 
+static int64_t
+last_modified_of(const struct served *s, const char *path)
+{
+	struct reply r;
+	get(s, path, &r);
+	ck_assert_int_eq(r.status, 200);
+	int64_t t;
+	ck_assert_msg(http_parse_date(r.last_modified, &t), "'%s'",
+		      r.last_modified);
+	free(r.body);
+	return t;
+}
+
+/* issue 17.2 end to end: withdrawing the newest story takes the feed's
+ * updated back, yet Last-Modified moves forward; so does a minor edit;
+ * a rebuild with no change and a restart leave it alone. */
+START_TEST(last_modified_moves_forward_with_every_change)
+{
+	struct served s;
+	serve_start(&s, "--scan-interval=0");
+	int64_t lm0 = last_modified_of(&s, "/atom.xml");
+	ck_assert_int_eq(kill(s.pid, SIGHUP), 0);
+	expect_rebuilt(&s, "SIGHUP", "files changed");
+	ck_assert_int_eq(last_modified_of(&s, "/atom.xml"), lm0);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' withdraw urn:uuid:d8ad65f4-b063-4a45-8f26-7f7b2c140259 --reason 'wrong score' --root '%s' 2>&1",
+				      helpers_binary(), s.root), 0);
+	free(out);
+	ck_assert(wait_for_body(&s, "/atom.xml", "Tigers edge Mariners", false, 8000));
+	int64_t lm1 = last_modified_of(&s, "/atom.xml");
+	ck_assert_int_gt(lm1, lm0);
+	edit_record(&s, "2026-11-02-whale-songs.xml", "by their songs off",
+		    "by their songs, off");
+	ck_assert(wait_for_body(&s, "/atom.xml", "by their songs, off", true, 8000));
+	int64_t lm2 = last_modified_of(&s, "/atom.xml");
+	ck_assert_int_gt(lm2, lm1);
+	/* a restart reads the date back from the published file */
+	kill(s.pid, SIGTERM);
+	ck_assert_int_eq(helpers_wait_exit(s.pid, 15000), 0);
+	snprintf(s.log, sizeof(s.log), "%s/serve-again.log", s.tmp);
+	serve_launch(&s, "--scan-interval=0");
+	ck_assert_int_eq(last_modified_of(&s, "/atom.xml"), lm2);
+	serve_stop(&s);
+}
+END_TEST
+
 /* A raw TCP connection to the served port; -1 with errno if refused. */
 static int
 connect_raw(const struct served *s)
@@ -655,6 +707,7 @@ main(void)
 	tcase_add_test(tc, reload_under_load_never_mixes_versions);
 	tcase_add_test(tc, sigterm_under_load_finishes_cleanly);
 	tcase_add_test(tc, sigterm_refuses_new_connections_at_once);
+	tcase_add_test(tc, last_modified_moves_forward_with_every_change);
 	tcase_add_test(tc, startup_errors_are_one_line_and_exit_2);
 	suite_add_tcase(s, tc);
 	int rc = helpers_run_suite(s);

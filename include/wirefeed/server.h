@@ -12,7 +12,9 @@
 /*
  * The HTTP server: serves a feed set from memory with libmicrohttpd and
  * the caching semantics of RFC 9110/9111 (strong ETags, Last-Modified,
- * 304s, gzip with its own ETag, Cache-Control). The served set can be
+ * 304s, gzip with its own ETag, Cache-Control). Last-Modified is when a
+ * file's bytes were first served or published, so it moves forward
+ * exactly when they change. The served set can be
  * swapped at any time; each response is built from one set only.
  */
 struct wf_server_options {
@@ -24,6 +26,10 @@ struct wf_server_options {
 	unsigned timeout_s;       /* idle connection timeout; 0: default 30 */
 	unsigned cache_max_age_s; /* Cache-Control: max-age */
 	FILE *access_log;         /* combined log format; NULL: none */
+	const char *out_dir;      /* where the served sets are published
+				     (wf_publish); their mtimes carry
+				     Last-Modified across restarts. NULL:
+				     none (copied) */
 };
 
 struct wf_server;
