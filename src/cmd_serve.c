@@ -48,6 +48,9 @@ usage(FILE *out)
 		"  --max-per-client N    open connections per client address\n"
 		"                        (default: 256; 0: no limit)\n"
 		"  --timeout SECONDS     close idle or too-slow connections (default: 30)\n"
+		"  --header-timeout SECONDS\n"
+		"                        a request's whole header must arrive within this\n"
+		"                        (default: 10; 1 while 90%% of connections are used)\n"
 		"  --access-log FILE     combined log format to FILE; '-' is stderr (the\n"
 		"                        default), 'off' disables it\n"
 		"  --scan-interval SECS  also rescan the records this often, in case a\n"
@@ -378,6 +381,7 @@ parse_options(int argc, char **argv, struct serve_options *o,
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "max-per-client", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "access-log", required_argument, NULL, 'a' },
 		{ "scan-interval", required_argument, NULL, 's' },
 		{ "grace", required_argument, NULL, 'g' },
@@ -409,6 +413,10 @@ parse_options(int argc, char **argv, struct serve_options *o,
 		case 'T':
 			ok = parse_unsigned(optarg, 86400, &o->server.timeout_s) &&
 			     o->server.timeout_s > 0;
+			break;
+		case 'H':
+			ok = parse_unsigned(optarg, 3600, &o->server.header_timeout_s) &&
+			     o->server.header_timeout_s > 0;
 			break;
 		case 'a': *access_log = optarg; break;
 		case 's': ok = parse_unsigned(optarg, 86400, &o->scan_interval_s); break;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -36,6 +37,16 @@
 #define DEFAULT_MAX_CONNECTIONS 1024
 #define DEFAULT_TIMEOUT_S 30
 #define CONNECTION_MEMORY_BYTES (32 * 1024) /* headers + request line */
+/* Slow clients (slowloris): the idle timeout alone lets a client that
+ * sends one byte every few seconds hold a connection forever. */
+#define DEFAULT_HEADER_TIMEOUT_S 10
+#define PRESSURE_HEADER_TIMEOUT_MS 1000 /* when the table is 90% full */
+#define MIN_BODY_BYTES_PER_S 1024
+#define MAX_BODY_BYTES (64 * 1024) /* a GET's body is read and dropped */
+#define REAPER_PERIOD_MS 200
+/* descriptors kept free for everything but connections: the listener,
+ * inotify, the log, the files a rebuild reads and writes */
+#define RESERVED_FDS 64
 
 /* A gzip body, shared by the versions in which the file did not change:
  * compressed once per feed content, not once per rebuild. */
@@ -74,6 +85,25 @@ struct version {
 	atomic_long refs;
 };
 
+/* What a connection is waiting for, for the slow-client deadlines. */
+enum phase {
+	PHASE_HEADER,   /* a request's complete header (or the first one) */
+	PHASE_BODY,     /* the rest of a request body */
+	PHASE_RESPONSE, /* answered; the idle timeout covers sending */
+};
+
+/* Per-connection state (MHD's socket context), in the server's list so
+ * the reaper thread can close connections past their deadline. */
+struct conn {
+	struct conn *prev, *next; /* under conns_lock */
+	int fd;
+	/* written by the connection's thread, read by the reaper: atomics,
+	 * so the request path takes no lock */
+	atomic_int phase;          /* enum phase */
+	atomic_llong since_ms;     /* when the phase began (monotonic) */
+	atomic_size_t body_bytes;
+};
+
 /* Fixed error responses, shared by every version. */
 enum error_kind { E400, E400_CLOSE, E404, E405, E414, E_OPTIONS, E_COUNT };
 
@@ -89,11 +119,23 @@ struct wf_server {
 	struct MHD_Response *errors[E_COUNT];
 	atomic_long in_flight;
 	bool quiesced;
+
+	/* slow clients: every connection, and the thread that cuts those
+	 * past their deadline */
+	pthread_mutex_t conns_lock;
+	struct conn conns; /* list head */
+	size_t n_conns;
+	unsigned max_connections;
+	int64_t header_timeout_ms;
+	pthread_t reaper;
+	pthread_cond_t reaper_wake;
+	bool reaper_stop; /* under conns_lock */
 };
 
 /* Per-request state: created when the request line has arrived (the URI
  * log callback), freed when the request completes. */
 struct request {
+	struct conn *conn;
 	bool started; /* the handler has seen the complete header */
 	unsigned status;
 	size_t bytes;
@@ -102,6 +144,149 @@ struct request {
 	const char *target_end; /* where the target's C string ends in MHD's
 				   buffer, to find bytes a NUL hid */
 };
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- slow clients ------------------------------------------------------ */
+
+static void
+conn_enter(struct wf_server *s, struct conn *k, enum phase phase)
+{
+	(void)s;
+	if (!k) {
+		return;
+	}
+	atomic_store(&k->body_bytes, 0);
+	atomic_store(&k->since_ms, monotonic_ms());
+	atomic_store(&k->phase, (int)phase);
+}
+
+static void
+notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+		  enum MHD_ConnectionNotificationCode toe)
+{
+	struct wf_server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct conn *k = xzalloc(sizeof(*k));
+		k->fd = ci ? ci->connect_fd : -1;
+		atomic_init(&k->phase, PHASE_HEADER);
+		atomic_init(&k->since_ms, monotonic_ms());
+		atomic_init(&k->body_bytes, 0);
+		pthread_mutex_lock(&s->conns_lock);
+		k->next = s->conns.next;
+		k->prev = &s->conns;
+		s->conns.next->prev = k;
+		s->conns.next = k;
+		s->n_conns++;
+		pthread_mutex_unlock(&s->conns_lock);
+		*socket_context = k;
+		return;
+	}
+	/* closed: MHD closes the descriptor only after this returns, so the
+	 * reaper (which holds the lock while it shuts one down) never
+	 * touches a descriptor that was closed and reused */
+	struct conn *k = *socket_context;
+	if (!k) {
+		return;
+	}
+	pthread_mutex_lock(&s->conns_lock);
+	k->prev->next = k->next;
+	k->next->prev = k->prev;
+	s->n_conns--;
+	pthread_mutex_unlock(&s->conns_lock);
+	free(k);
+	*socket_context = NULL;
+}
+
+/* Whether @k has had longer than allowed for what it is sending: its
+ * whole header within the header timeout (1 s while the table is 90%
+ * full, so slow clients cannot crowd out quick ones), its body at
+ * MIN_BODY_BYTES_PER_S after a header timeout's grace. */
+static bool
+past_deadline(const struct wf_server *s, const struct conn *k, int64_t now,
+	      bool pressure)
+{
+	int64_t age = now - atomic_load(&k->since_ms);
+	switch ((enum phase)atomic_load(&k->phase)) {
+	case PHASE_HEADER:
+		return age > (pressure ? PRESSURE_HEADER_TIMEOUT_MS
+				       : s->header_timeout_ms);
+	case PHASE_BODY:
+		return age > s->header_timeout_ms +
+				     (int64_t)(atomic_load(&k->body_bytes) *
+					       1000 / MIN_BODY_BYTES_PER_S);
+	case PHASE_RESPONSE:
+		break;
+	}
+	return false;
+}
+
+/* Cut connections past their deadline: shutdown() makes MHD see the end
+ * of the stream and close the connection in its own thread. */
+static void *
+reaper_main(void *cls)
+{
+	struct wf_server *s = cls;
+	pthread_mutex_lock(&s->conns_lock);
+	while (!s->reaper_stop) {
+		int64_t now = monotonic_ms();
+		bool pressure = s->n_conns * 10 >= (size_t)s->max_connections * 9;
+		for (struct conn *k = s->conns.next; k != &s->conns; k = k->next) {
+			if (k->fd >= 0 && past_deadline(s, k, now, pressure)) {
+				shutdown(k->fd, SHUT_RDWR);
+				atomic_store(&k->phase, PHASE_RESPONSE); /* once */
+			}
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += REAPER_PERIOD_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->reaper_wake, &s->conns_lock, &until);
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return NULL;
+}
+
+/* At most as many connections as there are descriptors to spare: raise
+ * the soft RLIMIT_NOFILE to the hard one, then cap @wanted by it. Past
+ * the limit accept() fails with EMFILE and nobody is served. */
+static unsigned
+cap_by_nofile(unsigned wanted)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		return wanted;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit raised = { rl.rlim_max, rl.rlim_max };
+		if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+			rl.rlim_cur = rl.rlim_max;
+		}
+	}
+	if (rl.rlim_cur == RLIM_INFINITY) {
+		return wanted;
+	}
+	rlim_t spare = rl.rlim_cur > 2 * RESERVED_FDS ? rl.rlim_cur - RESERVED_FDS
+						       : rl.rlim_cur / 2;
+	if ((rlim_t)wanted > spare) {
+		wf_log_warn("--max-connections %u exceeds the open-file limit (%llu): using %llu",
+			    wanted, (unsigned long long)rl.rlim_cur,
+			    (unsigned long long)spare);
+		return (unsigned)spare;
+	}
+	return wanted;
+}
 
 /* ---- versions ---------------------------------------------------------- */
 
@@ -367,12 +552,13 @@ find_file(const struct version *v, const char *path)
 }
 
 static enum MHD_Result
-queue(struct MHD_Connection *c, struct request *req, unsigned status,
-      struct MHD_Response *r, size_t body_len)
+queue(struct wf_server *s, struct MHD_Connection *c, struct request *req,
+      unsigned status, struct MHD_Response *r, size_t body_len)
 {
 	if (req) {
 		req->status = status;
 		req->bytes = req->head ? 0 : body_len;
+		conn_enter(s, req->conn, PHASE_RESPONSE);
 	}
 	return MHD_queue_response(c, status, r);
 }
@@ -386,12 +572,12 @@ queue_error(struct wf_server *s, struct MHD_Connection *c,
 		MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_URI_TOO_LONG,
 		MHD_HTTP_NO_CONTENT,
 	};
-	return queue(c, req, codes[kind], s->errors[kind], 0);
+	return queue(s, c, req, codes[kind], s->errors[kind], 0);
 }
 
 /* Choose the representation and whether the client already has it. */
 static enum MHD_Result
-serve_file(struct MHD_Connection *c, struct request *req,
+serve_file(struct wf_server *s, struct MHD_Connection *c, struct request *req,
 	   const struct served_file *sf)
 {
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -414,13 +600,14 @@ serve_file(struct MHD_Connection *c, struct request *req,
 			sf->last_modified <= since;
 	}
 	if (fresh) {
-		return queue(c, req, MHD_HTTP_NOT_MODIFIED,
+		return queue(s, c, req, MHD_HTTP_NOT_MODIFIED,
 			     gzip ? sf->not_modified_gzip : sf->not_modified, 0);
 	}
 	if (gzip) {
-		return queue(c, req, MHD_HTTP_OK, sf->full_gzip, sf->gzip_len);
+		return queue(s, c, req, MHD_HTTP_OK, sf->full_gzip,
+			     sf->gzip_len);
 	}
-	return queue(c, req, MHD_HTTP_OK, sf->full, sf->file->len);
+	return queue(s, c, req, MHD_HTTP_OK, sf->full, sf->file->len);
 }
 
 /* ---- request framing (RFC 9112) ----------------------------------------- */
@@ -531,6 +718,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 					      url, http_version);
 		}
 		atomic_fetch_add(&s->in_flight, 1);
+		conn_enter(s, req->conn, PHASE_BODY); /* if there is one */
 		if (!framing_is_sound(c, req, url, http_version)) {
 			return queue_error(s, c, req, E400_CLOSE);
 		}
@@ -548,7 +736,14 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		*upload_size = 0; /* a body on a GET: read and dropped */
+		/* a body on a GET: read and dropped, up to a limit */
+		struct conn *k = req->conn;
+		if (k && atomic_fetch_add(&k->body_bytes, *upload_size) +
+					 *upload_size >
+				 MAX_BODY_BYTES) {
+			return MHD_NO; /* closes the connection */
+		}
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	size_t url_len = strlen(url);
@@ -563,7 +758,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	const char *name = strcmp(path, "/") == 0 ? "index.html" : path + 1;
 	struct version *v = version_acquire(s);
 	const struct served_file *sf = find_file(v, name);
-	enum MHD_Result rc = sf ? serve_file(c, req, sf)
+	enum MHD_Result rc = sf ? serve_file(s, c, req, sf)
 				: queue_error(s, c, req, E404);
 	version_unref(v);
 	return rc;
@@ -574,9 +769,11 @@ static void *
 request_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	(void)cls;
-	(void)c;
 	struct request *req = xzalloc(sizeof(*req));
 	req->target_end = uri + strlen(uri);
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	req->conn = ci ? ci->socket_context : NULL;
 	return req;
 }
 
@@ -665,6 +862,8 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (req->started) {
 		atomic_fetch_sub(&s->in_flight, 1);
 	}
+	/* keep-alive: the next request's header is due from now */
+	conn_enter(s, req->conn, PHASE_HEADER);
 	free(req->line);
 	free(req);
 	*con_cls = NULL;
@@ -756,6 +955,18 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 	s->out_dir = o->out_dir ? xstrdup(o->out_dir) : NULL;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->in_flight, 0);
+	pthread_mutex_init(&s->conns_lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->reaper_wake, &ca);
+	pthread_condattr_destroy(&ca);
+	s->conns.next = s->conns.prev = &s->conns;
+	s->max_connections = cap_by_nofile(
+		o->max_connections ? o->max_connections : DEFAULT_MAX_CONNECTIONS);
+	s->header_timeout_ms = 1000 * (int64_t)(o->header_timeout_s
+							? o->header_timeout_s
+							: DEFAULT_HEADER_TIMEOUT_S);
 	s->errors[E400] = text_response("400 Bad Request\n", NULL);
 	/* for requests whose framing is in doubt: whatever follows on the
 	 * connection cannot be trusted to start a request */
@@ -779,14 +990,14 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		0, NULL, NULL, handle, s,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_CONNECTION_LIMIT,
-		o->max_connections ? o->max_connections : DEFAULT_MAX_CONNECTIONS,
+		MHD_OPTION_CONNECTION_LIMIT, s->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_client,
 		MHD_OPTION_CONNECTION_TIMEOUT,
 		o->timeout_s ? o->timeout_s : DEFAULT_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, s,
 		MHD_OPTION_URI_LOG_CALLBACK, request_begin, s,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_END);
@@ -800,10 +1011,13 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		}
 		close(s->listen_fd);
 		pthread_mutex_destroy(&s->lock);
+		pthread_mutex_destroy(&s->conns_lock);
+		pthread_cond_destroy(&s->reaper_wake);
 		free(s->out_dir);
 		free(s);
 		return WF_ERR_IO;
 	}
+	pthread_create(&s->reaper, NULL, reaper_main, s);
 	*out = s;
 	return WF_OK;
 }
@@ -812,6 +1026,12 @@ uint16_t
 wf_server_port(const struct wf_server *s)
 {
 	return s->port;
+}
+
+unsigned
+wf_server_max_connections(const struct wf_server *s)
+{
+	return s->max_connections;
 }
 
 void
@@ -841,6 +1061,11 @@ wf_server_stop(struct wf_server *s, unsigned grace_ms)
 	     atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10) {
 		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
 	}
+	pthread_mutex_lock(&s->conns_lock);
+	s->reaper_stop = true;
+	pthread_cond_signal(&s->reaper_wake);
+	pthread_mutex_unlock(&s->conns_lock);
+	pthread_join(s->reaper, NULL);
 	MHD_stop_daemon(s->daemon);
 	close(s->listen_fd);
 	version_unref(s->current);
@@ -848,6 +1073,8 @@ wf_server_stop(struct wf_server *s, unsigned grace_ms)
 		MHD_destroy_response(s->errors[i]);
 	}
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->conns_lock);
+	pthread_cond_destroy(&s->reaper_wake);
 	free(s->out_dir);
 	free(s);
 }

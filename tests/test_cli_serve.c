@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -51,12 +52,12 @@ serve_prepare(struct served *s)
 
 /* Start the server on the prepared copy and learn its port. */
 static void
-serve_launch(struct served *s, const char *extra_arg)
+serve_launch2(struct served *s, const char *extra_arg, const char *extra_arg2)
 {
 	const char *argv[] = {
 		helpers_binary(), "serve", "--root", s->root, "--out",
 		s->out, "--listen", "127.0.0.1:0", "--scan-interval", "1",
-		"--grace", "5", extra_arg, NULL,
+		"--grace", "5", extra_arg, extra_arg2, NULL,
 	};
 	s->pid = helpers_spawn(argv, s->log);
 	char *text = helpers_wait_for_text(s->log, "serving", 10000);
@@ -67,6 +68,12 @@ serve_launch(struct served *s, const char *extra_arg)
 	ck_assert_uint_gt(port, 0);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", port);
 	free(text);
+}
+
+static void
+serve_launch(struct served *s, const char *extra_arg)
+{
+	serve_launch2(s, extra_arg, NULL);
 }
 
 static void
@@ -591,6 +598,146 @@ START_TEST(last_modified_moves_forward_with_every_change)
 }
 END_TEST
 
+/* ---- slow clients (issue 17.4) ------------------------------------------ */
+
+#define SLOW_SOCKETS 1000
+#define SLOW_ADDRESSES 5
+
+struct slowloris {
+	uint16_t port;
+	atomic_int stop;
+	atomic_int open;      /* connected (or queued) slow sockets now */
+	atomic_int reconnects; /* how often the server cut one */
+};
+
+static int
+slow_connect(uint16_t port, int i)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		return -1;
+	}
+	/* from 127.0.0.2 .. 127.0.0.6: the healthy client is 127.0.0.1 */
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	from.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + (uint32_t)(i % SLOW_ADDRESSES));
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0 ||
+	    (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0 &&
+	     errno != EINPROGRESS)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* SLOW_SOCKETS connections that each send a header one byte every half
+ * second, and reconnect whenever the server closes one, as slowloris
+ * tools do. */
+static void *
+slowloris_main(void *arg)
+{
+	struct slowloris *a = arg;
+	static int fds[SLOW_SOCKETS];
+	static size_t sent[SLOW_SOCKETS];
+	const char header[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	for (int i = 0; i < SLOW_SOCKETS; i++) {
+		fds[i] = slow_connect(a->port, i);
+		sent[i] = 0;
+	}
+	while (!atomic_load(&a->stop)) {
+		int open = 0;
+		for (int i = 0; i < SLOW_SOCKETS; i++) {
+			char buf[256];
+			if (fds[i] >= 0) {
+				ssize_t n = recv(fds[i], buf, sizeof(buf), MSG_DONTWAIT);
+				bool closed = n == 0 || (n < 0 && errno != EAGAIN &&
+							 errno != EWOULDBLOCK &&
+							 errno != ENOTCONN);
+				if (!closed && send(fds[i], header + sent[i] % (sizeof(header) - 1), 1,
+						    MSG_DONTWAIT | MSG_NOSIGNAL) == 1) {
+					sent[i]++;
+				} else if (!closed && errno != EAGAIN &&
+					   errno != EWOULDBLOCK && errno != ENOTCONN) {
+					closed = true;
+				}
+				if (closed) {
+					close(fds[i]);
+					fds[i] = -1;
+					atomic_fetch_add(&a->reconnects, 1);
+				}
+			}
+			if (fds[i] < 0) {
+				fds[i] = slow_connect(a->port, i);
+				sent[i] = 0;
+			}
+			open += fds[i] >= 0;
+		}
+		atomic_store(&a->open, open);
+		nanosleep(&(struct timespec){ 0, 500 * 1000 * 1000 }, NULL);
+	}
+	for (int i = 0; i < SLOW_SOCKETS; i++) {
+		if (fds[i] >= 0) {
+			close(fds[i]);
+		}
+	}
+	return NULL;
+}
+
+/* issue 17.4: 1,000 slow sockets (more than the connections the server
+ * may hold) do not keep healthy clients out: at least 95% of their
+ * requests are answered during the attack. */
+START_TEST(healthy_clients_are_served_during_slowloris)
+{
+	struct rlimit rl;
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_msg(rl.rlim_max >= SLOW_SOCKETS + 200,
+		      "the open-file hard limit (%llu) is too low for this test",
+		      (unsigned long long)rl.rlim_max);
+	rl.rlim_cur = rl.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	struct served s;
+	serve_prepare(&s);
+	serve_launch2(&s, "--access-log=off", "--max-connections=1000");
+	struct slowloris a = { .port = (uint16_t)atoi(strrchr(s.base, ':') + 1) };
+	pthread_t t;
+	pthread_create(&t, NULL, slowloris_main, &a);
+	/* let the attack fill the server first */
+	for (int i = 0; i < 100 && atomic_load(&a.open) < SLOW_SOCKETS; i++) {
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+	nanosleep(&(struct timespec){ 2, 0 }, NULL);
+	int ok = 0, total = 0, min_open = SLOW_SOCKETS;
+	CURL *c = curl_easy_init();
+	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L); /* a new connection each */
+	char url[4200];
+	snprintf(url, sizeof(url), "%s/atom.xml", s.base);
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		struct reply r;
+		fetch(c, url, &r);
+		total++;
+		ok += r.rc == CURLE_OK && r.status == 200;
+		free(r.body);
+		int open = atomic_load(&a.open);
+		min_open = open < min_open ? open : min_open;
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - t0.tv_sec < 6);
+	curl_easy_cleanup(c);
+	atomic_store(&a.stop, 1);
+	pthread_join(t, NULL);
+	fprintf(stderr, "slowloris: %d of %d healthy requests answered (%.1f%%); "
+			"slow sockets open: at least %d; cut by the server: %d\n",
+		ok, total, 100.0 * ok / total, min_open,
+		atomic_load(&a.reconnects));
+	ck_assert_int_ge(min_open, SLOW_SOCKETS * 95 / 100);
+	ck_assert_msg(ok * 100 >= total * 95, "%d of %d answered", ok, total);
+	serve_stop(&s);
+}
+END_TEST
+
 /* A raw TCP connection to the served port; -1 with errno if refused. */
 static int
 connect_raw(const struct served *s)
@@ -678,7 +825,8 @@ START_TEST(startup_errors_are_one_line_and_exit_2)
 	ck_assert_int_eq(helpers_run(cmd, &out), 0);
 	const char *options[] = { "--root", "--out", "--listen", "--threads",
 				  "--max-connections", "--max-per-client",
-				  "--timeout", "--access-log", "--scan-interval",
+				  "--timeout", "--header-timeout",
+				  "--access-log", "--scan-interval",
 				  "--grace", "--quiet" };
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		ck_assert_msg(strstr(out, options[i]), "--help lacks %s", options[i]);
@@ -708,6 +856,7 @@ main(void)
 	tcase_add_test(tc, sigterm_under_load_finishes_cleanly);
 	tcase_add_test(tc, sigterm_refuses_new_connections_at_once);
 	tcase_add_test(tc, last_modified_moves_forward_with_every_change);
+	tcase_add_test(tc, healthy_clients_are_served_during_slowloris);
 	tcase_add_test(tc, startup_errors_are_one_line_and_exit_2);
 	suite_add_tcase(s, tc);
 	int rc = helpers_run_suite(s);

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -740,6 +742,121 @@ START_TEST(last_modified_survives_restart_through_published_files)
 }
 END_TEST
 
+/* Seconds (monotonic) until the server closes @fd, sending @drip one
+ * byte every 300 ms meanwhile; -1 if still open after @limit_s. */
+static double
+seconds_until_closed(int fd, const char *drip, int limit_s)
+{
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0;; i++) {
+		char buf[512];
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double elapsed = (double)(now.tv_sec - t0.tv_sec) +
+				 (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+			return elapsed;
+		}
+		if (elapsed > limit_s) {
+			return -1;
+		}
+		if (send(fd, drip + i % strlen(drip), 1, MSG_NOSIGNAL) != 1) {
+			return elapsed;
+		}
+		nanosleep(&(struct timespec){ 0, 300 * 1000 * 1000 }, NULL);
+	}
+}
+
+/* issue 17.4: sending a header byte now and then no longer keeps a
+ * connection: the whole header is due within the header timeout, and a
+ * body must keep a minimum rate. */
+START_TEST(slow_headers_and_bodies_are_cut)
+{
+	struct wf_server_options o = {
+		.address = "127.0.0.1", .threads = 1, .timeout_s = 30,
+		.header_timeout_s = 1,
+	};
+	struct wf_server *strict = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_server_start(&o, set_a, &strict, &d), WF_OK);
+	uint16_t port = wf_server_port(strict);
+	/* a header dripped byte by byte: cut after ~1 s, not 30 */
+	int fd = connect_raw(port);
+	double t = seconds_until_closed(fd, "GET /atom.xml HTTP/1.1\r\nX-A: aaaaaaaaaaaaaaaaaaaaaaaaa", 10);
+	close(fd);
+	ck_assert_msg(t >= 0.9 && t < 3, "header cut after %.1f s", t);
+	/* an idle keep-alive connection counts as waiting for its header */
+	fd = connect_raw(port);
+	const char req[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\n";
+	ck_assert_int_eq(write(fd, req, sizeof(req) - 1), (ssize_t)sizeof(req) - 1);
+	char buf[4096];
+	ck_assert_int_gt(read(fd, buf, sizeof(buf)), 12);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (read(fd, buf, sizeof(buf)) > 0) {
+		/* the rest of the response */
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 4);
+	close(fd);
+	/* a body trickling at 3 bytes a second: cut after the grace */
+	fd = connect_raw(port);
+	const char head[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n";
+	ck_assert_int_eq(write(fd, head, sizeof(head) - 1), (ssize_t)sizeof(head) - 1);
+	t = seconds_until_closed(fd, "b", 10);
+	close(fd);
+	ck_assert_msg(t >= 0.9 && t < 3, "body cut after %.1f s", t);
+	/* a body over the limit, however fast: closed */
+	fd = connect_raw(port);
+	const char big[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n";
+	ck_assert_int_eq(write(fd, big, sizeof(big) - 1), (ssize_t)sizeof(big) - 1);
+	char *chunk = calloc(1, 1 << 16);
+	size_t sent = 0;
+	ssize_t n;
+	while (sent < 1000000 &&
+	       (n = send(fd, chunk, 1000000 - sent < (1 << 16) ? 1000000 - sent : (1 << 16),
+			 MSG_NOSIGNAL)) > 0) {
+		sent += (size_t)n;
+	}
+	free(chunk);
+	n = read(fd, buf, sizeof(buf) - 1); /* closed, never answered */
+	ck_assert_int_le(n, 0);
+	close(fd);
+	/* and a quick client is still served */
+	fd = connect_raw(port);
+	const char full[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	ck_assert_int_eq(write(fd, full, sizeof(full) - 1), (ssize_t)sizeof(full) - 1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 12);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "HTTP/1.1 200"));
+	close(fd);
+	wf_server_stop(strict, 1000);
+}
+END_TEST
+
+/* issue 17.4: never more connections than descriptors to hold them */
+START_TEST(connections_are_capped_by_the_open_file_limit)
+{
+	/* Check runs each test in its own process: the lower limit stays here */
+	struct rlimit rl = { 300, 300 };
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	struct wf_server_options o = { .address = "127.0.0.1", .threads = 1,
+				       .max_connections = 5000 };
+	struct wf_server *capped = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_server_start(&o, set_a, &capped, &d), WF_OK);
+	ck_assert_uint_le(wf_server_max_connections(capped), 300 - 64);
+	ck_assert_uint_gt(wf_server_max_connections(capped), 100);
+	wf_server_stop(capped, 1000);
+	o.max_connections = 50; /* below the limit: as asked */
+	ck_assert_int_eq(wf_server_start(&o, set_a, &capped, &d), WF_OK);
+	ck_assert_uint_eq(wf_server_max_connections(capped), 50);
+	wf_server_stop(capped, 1000);
+}
+END_TEST
+
 START_TEST(limits_slow_and_greedy_clients)
 {
 	struct wf_server_options o = {
@@ -813,6 +930,8 @@ main(void)
 	tcase_add_test(tc, port_in_use_is_a_clear_error);
 	tcase_add_test(tc, limits_slow_and_greedy_clients);
 	tcase_add_test(tc, refuses_ambiguous_framing);
+	tcase_add_test(tc, slow_headers_and_bodies_are_cut);
+	tcase_add_test(tc, connections_are_capped_by_the_open_file_limit);
 	tcase_add_test(tc, last_modified_moves_exactly_when_bytes_change);
 	tcase_add_test(tc, last_modified_survives_restart_through_published_files);
 	suite_add_tcase(s, tc);

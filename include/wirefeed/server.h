@@ -21,9 +21,13 @@ struct wf_server_options {
 	const char *address;      /* numeric IPv4 or IPv6 address */
 	uint16_t port;            /* 0: the kernel picks; see wf_server_port() */
 	unsigned threads;         /* worker threads; 0: one per CPU */
-	unsigned max_connections; /* total; 0: default 1024 */
+	unsigned max_connections; /* total; 0: default 1024; capped by
+				     RLIMIT_NOFILE (raised to its hard limit) */
 	unsigned max_per_client;  /* per client address; 0: unlimited */
 	unsigned timeout_s;       /* idle connection timeout; 0: default 30 */
+	unsigned header_timeout_s; /* a request's whole header must arrive
+				      within this (1 s while 90% of the
+				      connections are in use); 0: default 10 */
 	unsigned cache_max_age_s; /* Cache-Control: max-age */
 	FILE *access_log;         /* combined log format; NULL: none */
 	const char *out_dir;      /* where the served sets are published
@@ -47,6 +51,11 @@ wf_server_start(const struct wf_server_options *options,
 /** The port actually listened on. */
 uint16_t
 wf_server_port(const struct wf_server *server);
+
+/** The connection limit in effect: max_connections, or less when
+ * RLIMIT_NOFILE does not leave descriptors for that many. */
+unsigned
+wf_server_max_connections(const struct wf_server *server);
 
 /**
  * Serve @set from now on (a reference is taken). Requests already being
