@@ -280,7 +280,7 @@ cap_by_nofile(unsigned wanted)
 	rlim_t spare = rl.rlim_cur > 2 * RESERVED_FDS ? rl.rlim_cur - RESERVED_FDS
 						       : rl.rlim_cur / 2;
 	if ((rlim_t)wanted > spare) {
-		wf_log_warn("--max-connections %u exceeds the open-file limit (%llu): using %llu",
+		wf_log_warn("%u connections exceed what the open-file limit (%llu) allows: serving at most %llu",
 			    wanted, (unsigned long long)rl.rlim_cur,
 			    (unsigned long long)spare);
 		return (unsigned)spare;
