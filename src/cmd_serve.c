@@ -51,6 +51,9 @@ usage(FILE *out)
 		"  --max-per-client N    open connections per client address\n"
 		"                        (default: 256; 0: no limit)\n"
 		"  --timeout SECONDS     close idle or too-slow connections (default: 30)\n"
+		"  --header-timeout SECONDS\n"
+		"                        a request's whole header must arrive within this\n"
+		"                        (default: 10; 1 while 90%% of connections are used)\n"
 		"  --access-log FILE     combined log format to FILE; '-' is stderr (the\n"
 		"                        default), 'off' disables it\n"
 		"  --scan-interval SECS  also rescan the records this often, in case a\n"
@@ -283,6 +286,7 @@ parse_options(int argc, char **argv, struct serve_options *o,
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "max-per-client", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "access-log", required_argument, NULL, 'a' },
 		{ "scan-interval", required_argument, NULL, 's' },
 		{ "grace", required_argument, NULL, 'g' },
@@ -314,6 +318,10 @@ parse_options(int argc, char **argv, struct serve_options *o,
 		case 'T':
 			ok = parse_unsigned(optarg, 86400, &o->server.timeout_s) &&
 			     o->server.timeout_s > 0;
+			break;
+		case 'H':
+			ok = parse_unsigned(optarg, 3600, &o->server.header_timeout_s) &&
+			     o->server.header_timeout_s > 0;
 			break;
 		case 'a': *access_log = optarg; break;
 		case 's': ok = parse_unsigned(optarg, 86400, &o->scan_interval_s); break;
@@ -409,6 +417,7 @@ cmd_serve(int argc, char **argv)
 	o.server.cache_max_age_s = warm ? warm->config->cache_max_age_s
 				       : WF_CONFIG_DEFAULT_MAX_AGE_S;
 
+	o.server.out_dir = o.build.out; /* Last-Modified across restarts */
 	struct wf_server *server = NULL;
 	struct wf_diag diag = { 0 };
 	if (wf_server_start(&o.server, set, &server, &diag) != WF_OK) {
@@ -465,6 +474,7 @@ cmd_serve(int argc, char **argv)
 					wf_log_info("%s: finishing requests in flight, then stopping",
 						    si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 					running = false;
+					wf_server_quiesce(server);
 				}
 			}
 		}

@@ -218,8 +218,8 @@ http_decode_path(char *path)
 				return false; /* encoded separators, NUL */
 			}
 			r += 2;
-		} else if (c == '\\') {
-			return false;
+		} else if (c == '\\' || c == ' ') {
+			return false; /* a raw space cannot be in a target */
 		}
 		if (c < 0x20 || c == 0x7f) {
 			return false;

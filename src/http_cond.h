@@ -36,7 +36,7 @@ http_accepts_gzip(const char *field);
  * Decode the path of a request target in place: percent-decoding, and
  * refusing what could step outside the served set or confuse a lookup:
  * "%00" and control bytes, encoded '/', malformed escapes, "." and ".."
- * segments, empty segments ("//"), and backslashes. Returns false when
+ * segments, empty segments ("//"), backslashes and raw spaces. Returns false when
  * the path must be refused (400).
  */
 bool

@@ -20,7 +20,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +37,16 @@
 #define DEFAULT_MAX_CONNECTIONS 1024
 #define DEFAULT_TIMEOUT_S 30
 #define CONNECTION_MEMORY_BYTES (32 * 1024) /* headers + request line */
+/* Slow clients (slowloris): the idle timeout alone lets a client that
+ * sends one byte every few seconds hold a connection forever. */
+#define DEFAULT_HEADER_TIMEOUT_S 10
+#define PRESSURE_HEADER_TIMEOUT_MS 1000 /* when the table is 90% full */
+#define MIN_BODY_BYTES_PER_S 1024
+#define MAX_BODY_BYTES (64 * 1024) /* a GET's body is read and dropped */
+#define REAPER_PERIOD_MS 200
+/* descriptors kept free for everything but connections: the listener,
+ * inotify, the log, the files a rebuild reads and writes */
+#define RESERVED_FDS 64
 
 /* A gzip body, shared by the versions in which the file did not change:
  * compressed once per feed content, not once per rebuild. */
@@ -62,7 +75,7 @@ struct served_file {
 	struct MHD_Response *not_modified_gzip;
 	size_t gzip_len;
 	char etag_gzip[80];
-	int64_t last_modified; /* seconds, for If-Modified-Since */
+	int64_t last_modified; /* seconds: when these bytes were first served */
 };
 
 struct version {
@@ -72,8 +85,27 @@ struct version {
 	atomic_long refs;
 };
 
+/* What a connection is waiting for, for the slow-client deadlines. */
+enum phase {
+	PHASE_HEADER,   /* a request's complete header (or the first one) */
+	PHASE_BODY,     /* the rest of a request body */
+	PHASE_RESPONSE, /* answered; the idle timeout covers sending */
+};
+
+/* Per-connection state (MHD's socket context), in the server's list so
+ * the reaper thread can close connections past their deadline. */
+struct conn {
+	struct conn *prev, *next; /* under conns_lock */
+	int fd;
+	/* written by the connection's thread, read by the reaper: atomics,
+	 * so the request path takes no lock */
+	atomic_int phase;          /* enum phase */
+	atomic_llong since_ms;     /* when the phase began (monotonic) */
+	atomic_size_t body_bytes;
+};
+
 /* Fixed error responses, shared by every version. */
-enum error_kind { E400, E404, E405, E414, E_OPTIONS, E_COUNT };
+enum error_kind { E400, E400_CLOSE, E404, E405, E414, E_OPTIONS, E_COUNT };
 
 struct wf_server {
 	struct MHD_Daemon *daemon;
@@ -81,19 +113,180 @@ struct wf_server {
 	uint16_t port;
 	unsigned max_age;
 	FILE *access_log;
+	char *out_dir; /* the published copy, for Last-Modified; NULL: none */
 	pthread_mutex_t lock; /* guards current */
 	struct version *current;
 	struct MHD_Response *errors[E_COUNT];
 	atomic_long in_flight;
+	bool quiesced;
+
+	/* slow clients: every connection, and the thread that cuts those
+	 * past their deadline */
+	pthread_mutex_t conns_lock;
+	struct conn conns; /* list head */
+	size_t n_conns;
+	unsigned max_connections;
+	int64_t header_timeout_ms;
+	pthread_t reaper;
+	pthread_cond_t reaper_wake;
+	bool reaper_stop; /* under conns_lock */
 };
 
-/* Per-request state: only what the access log needs. */
+/* Per-request state: created when the request line has arrived (the URI
+ * log callback), freed when the request completes. */
 struct request {
+	struct conn *conn;
+	bool started; /* the handler has seen the complete header */
 	unsigned status;
 	size_t bytes;
 	bool head;
 	char *line; /* "METHOD target VERSION", only with an access log */
+	const char *target_end; /* where the target's C string ends in MHD's
+				   buffer, to find bytes a NUL hid */
 };
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- slow clients ------------------------------------------------------ */
+
+static void
+conn_enter(struct wf_server *s, struct conn *k, enum phase phase)
+{
+	(void)s;
+	if (!k) {
+		return;
+	}
+	atomic_store(&k->body_bytes, 0);
+	atomic_store(&k->since_ms, monotonic_ms());
+	atomic_store(&k->phase, (int)phase);
+}
+
+static void
+notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+		  enum MHD_ConnectionNotificationCode toe)
+{
+	struct wf_server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct conn *k = xzalloc(sizeof(*k));
+		k->fd = ci ? ci->connect_fd : -1;
+		atomic_init(&k->phase, PHASE_HEADER);
+		atomic_init(&k->since_ms, monotonic_ms());
+		atomic_init(&k->body_bytes, 0);
+		pthread_mutex_lock(&s->conns_lock);
+		k->next = s->conns.next;
+		k->prev = &s->conns;
+		s->conns.next->prev = k;
+		s->conns.next = k;
+		s->n_conns++;
+		pthread_mutex_unlock(&s->conns_lock);
+		*socket_context = k;
+		return;
+	}
+	/* closed: MHD closes the descriptor only after this returns, so the
+	 * reaper (which holds the lock while it shuts one down) never
+	 * touches a descriptor that was closed and reused */
+	struct conn *k = *socket_context;
+	if (!k) {
+		return;
+	}
+	pthread_mutex_lock(&s->conns_lock);
+	k->prev->next = k->next;
+	k->next->prev = k->prev;
+	s->n_conns--;
+	pthread_mutex_unlock(&s->conns_lock);
+	free(k);
+	*socket_context = NULL;
+}
+
+/* Whether @k has had longer than allowed for what it is sending: its
+ * whole header within the header timeout (1 s while the table is 90%
+ * full, so slow clients cannot crowd out quick ones), its body at
+ * MIN_BODY_BYTES_PER_S after a header timeout's grace. */
+static bool
+past_deadline(const struct wf_server *s, const struct conn *k, int64_t now,
+	      bool pressure)
+{
+	int64_t age = now - atomic_load(&k->since_ms);
+	switch ((enum phase)atomic_load(&k->phase)) {
+	case PHASE_HEADER:
+		return age > (pressure ? PRESSURE_HEADER_TIMEOUT_MS
+				       : s->header_timeout_ms);
+	case PHASE_BODY:
+		return age > s->header_timeout_ms +
+				     (int64_t)(atomic_load(&k->body_bytes) *
+					       1000 / MIN_BODY_BYTES_PER_S);
+	case PHASE_RESPONSE:
+		break;
+	}
+	return false;
+}
+
+/* Cut connections past their deadline: shutdown() makes MHD see the end
+ * of the stream and close the connection in its own thread. */
+static void *
+reaper_main(void *cls)
+{
+	struct wf_server *s = cls;
+	pthread_mutex_lock(&s->conns_lock);
+	while (!s->reaper_stop) {
+		int64_t now = monotonic_ms();
+		bool pressure = s->n_conns * 10 >= (size_t)s->max_connections * 9;
+		for (struct conn *k = s->conns.next; k != &s->conns; k = k->next) {
+			if (k->fd >= 0 && past_deadline(s, k, now, pressure)) {
+				shutdown(k->fd, SHUT_RDWR);
+				atomic_store(&k->phase, PHASE_RESPONSE); /* once */
+			}
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += REAPER_PERIOD_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->reaper_wake, &s->conns_lock, &until);
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return NULL;
+}
+
+/* At most as many connections as there are descriptors to spare: raise
+ * the soft RLIMIT_NOFILE to the hard one, then cap @wanted by it. Past
+ * the limit accept() fails with EMFILE and nobody is served. */
+static unsigned
+cap_by_nofile(unsigned wanted)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		return wanted;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit raised = { rl.rlim_max, rl.rlim_max };
+		if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+			rl.rlim_cur = rl.rlim_max;
+		}
+	}
+	if (rl.rlim_cur == RLIM_INFINITY) {
+		return wanted;
+	}
+	rlim_t spare = rl.rlim_cur > 2 * RESERVED_FDS ? rl.rlim_cur - RESERVED_FDS
+						       : rl.rlim_cur / 2;
+	if ((rlim_t)wanted > spare) {
+		wf_log_warn("%u connections exceed what the open-file limit (%llu) allows: serving at most %llu",
+			    wanted, (unsigned long long)rl.rlim_cur,
+			    (unsigned long long)spare);
+		return (unsigned)spare;
+	}
+	return wanted;
+}
 
 /* ---- versions ---------------------------------------------------------- */
 
@@ -105,11 +298,12 @@ release_set(void *cls)
 
 static void
 add_common_headers(struct wf_server *s, struct MHD_Response *r,
-		   const struct wf_rendered_file *f, const char *etag)
+		   const struct served_file *sf, const char *etag)
 {
 	char cache[64], date[40];
 	snprintf(cache, sizeof(cache), "public, max-age=%u", s->max_age);
-	wf_time_format_http(f->updated, date, sizeof(date));
+	wf_time_format_http((struct wf_time){ .utc = sf->last_modified }, date,
+			    sizeof(date));
 	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
@@ -148,20 +342,95 @@ gzip_body_for(const struct wf_rendered_file *f, const struct version *previous)
 	return g;
 }
 
+/* The mtime of @f's published copy under s->out_dir if that file holds
+ * exactly @f's bytes, else -1. wf_publish() leaves a file alone when its
+ * bytes do not change, so this is when the bytes were first published,
+ * and it survives restarts. */
+static int64_t
+published_mtime(const struct wf_server *s, const struct wf_rendered_file *f)
+{
+	if (!s->out_dir) {
+		return -1;
+	}
+	char *path = xasprintf("%s/%s", s->out_dir, f->path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(path);
+	struct stat st;
+	if (fd < 0) {
+		return -1;
+	}
+	int64_t mtime = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == f->len) {
+		char chunk[65536];
+		size_t at = 0;
+		ssize_t n;
+		while (at < f->len && (n = read(fd, chunk, sizeof(chunk))) > 0 &&
+		       (size_t)n <= f->len - at &&
+		       memcmp(chunk, f->data + at, (size_t)n) == 0) {
+			at += (size_t)n;
+		}
+		if (at == f->len) {
+			mtime = (int64_t)st.st_mtim.tv_sec;
+		}
+	}
+	close(fd);
+	return mtime;
+}
+
+/* Last-Modified (RFC 9110 §8.8.2) must change whenever the bytes change
+ * and never go backwards, or a client revalidating with If-Modified-Since
+ * alone keeps content that changed. So it is when these bytes were first
+ * served, not the feed's updated (which goes back when the newest story
+ * is withdrawn, and does not move on a minor edit): unchanged bytes keep
+ * the previous version's date; changed bytes get the time of their
+ * publication, and always at least one second more than before (two
+ * changes within one second must not share a date; settled_now() makes
+ * that second come before the swap, so the date is never in the future,
+ * §8.8.2.1). */
+static int64_t
+last_modified_for(const struct wf_server *s, const struct wf_rendered_file *f,
+		  const struct version *previous, int64_t now)
+{
+	const struct wf_rendered_file *old =
+		previous ? wf_feedset_find(previous->set, f->path) : NULL;
+	const struct served_file *before =
+		old ? &previous->files[old - previous->set->files] : NULL;
+	if (before && strcmp(old->etag, f->etag) == 0) {
+		return before->last_modified;
+	}
+	int64_t published = published_mtime(s, f);
+	int64_t t = published < 0 || published > now ? now : published;
+	if (before && t <= before->last_modified) {
+		t = before->last_modified + 1;
+	}
+	if (published >= 0 && t != published) {
+		/* so that a restart reads back the date we serve */
+		char *path = xasprintf("%s/%s", s->out_dir, f->path);
+		struct timespec times[2] = { { 0, UTIME_OMIT }, { (time_t)t, 0 } };
+		if (utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) != 0) {
+			wf_log_warn("%s: cannot set the mtime: %s", path,
+				    strerror(errno));
+		}
+		free(path);
+	}
+	return t;
+}
+
 static void
 build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
-	   const struct version *previous, struct served_file *sf)
+	   const struct version *previous, int64_t now, struct served_file *sf)
 {
 	const struct wf_rendered_file *f = &set->files[i];
 	sf->file = f;
-	sf->last_modified = f->updated.utc;
+	sf->last_modified = last_modified_for(s, f, previous, now);
 
 	/* identity: the set's own bytes, kept alive by a set reference */
 	sf->full = MHD_create_response_from_buffer_with_free_callback_cls(
 		f->len, f->data, release_set, wf_feedset_ref(set));
 	MHD_add_response_header(sf->full, MHD_HTTP_HEADER_CONTENT_TYPE,
 				f->content_type);
-	add_common_headers(s, sf->full, f, f->etag);
+	add_common_headers(s, sf->full, sf, f->etag);
 
 	/* gzip: its own strong ETag (the identity tag + "-gzip") */
 	snprintf(sf->etag_gzip, sizeof(sf->etag_gzip), "%.*s-gzip\"",
@@ -178,16 +447,43 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 					f->content_type);
 		MHD_add_response_header(sf->full_gzip,
 					MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-		add_common_headers(s, sf->full_gzip, f, sf->etag_gzip);
+		add_common_headers(s, sf->full_gzip, sf, sf->etag_gzip);
 		sf->not_modified_gzip = empty_response();
-		add_common_headers(s, sf->not_modified_gzip, f, sf->etag_gzip);
+		add_common_headers(s, sf->not_modified_gzip, sf, sf->etag_gzip);
 	}
 	sf->not_modified = empty_response();
-	add_common_headers(s, sf->not_modified, f, f->etag);
+	add_common_headers(s, sf->not_modified, sf, f->etag);
+}
+
+/* The current time in seconds, once no file that changes between
+ * @previous and @set was first served in this very second: waits for the
+ * next second if one was (at most one second, and only when a file
+ * changes twice within a second). */
+static int64_t
+settled_now(const struct wf_feedset *set, const struct version *previous)
+{
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		bool wait = false;
+		for (size_t i = 0; previous && i < set->n_files && !wait; i++) {
+			const struct wf_rendered_file *f = &set->files[i];
+			const struct wf_rendered_file *old =
+				wf_feedset_find(previous->set, f->path);
+			wait = old && strcmp(old->etag, f->etag) != 0 &&
+			       previous->files[old - previous->set->files]
+						       .last_modified == ts.tv_sec;
+		}
+		if (!wait) {
+			return (int64_t)ts.tv_sec;
+		}
+		nanosleep(&(struct timespec){ 0, 1000000000L - ts.tv_nsec },
+			  NULL);
+	}
 }
 
 /* Every response for @set; @previous (may be NULL) lends the gzip bodies
- * of files that did not change. */
+ * and Last-Modified dates of files that did not change. */
 static struct version *
 version_create(struct wf_server *s, struct wf_feedset *set,
 	       const struct version *previous)
@@ -196,8 +492,9 @@ version_create(struct wf_server *s, struct wf_feedset *set,
 	v->set = wf_feedset_ref(set);
 	v->n_files = set->n_files;
 	v->files = xcalloc(set->n_files ? set->n_files : 1, sizeof(*v->files));
+	int64_t now = settled_now(set, previous);
 	for (size_t i = 0; i < set->n_files; i++) {
-		build_file(s, set, i, previous, &v->files[i]);
+		build_file(s, set, i, previous, now, &v->files[i]);
 	}
 	atomic_init(&v->refs, 1);
 	return v;
@@ -247,8 +544,6 @@ wf_server_swap(struct wf_server *s, struct wf_feedset *set)
 	version_unref(old);
 }
 
-/* ---- requests ---------------------------------------------------------- */
-
 static const struct served_file *
 find_file(const struct version *v, const char *path)
 {
@@ -257,12 +552,13 @@ find_file(const struct version *v, const char *path)
 }
 
 static enum MHD_Result
-queue(struct MHD_Connection *c, struct request *req, unsigned status,
-      struct MHD_Response *r, size_t body_len)
+queue(struct wf_server *s, struct MHD_Connection *c, struct request *req,
+      unsigned status, struct MHD_Response *r, size_t body_len)
 {
 	if (req) {
 		req->status = status;
 		req->bytes = req->head ? 0 : body_len;
+		conn_enter(s, req->conn, PHASE_RESPONSE);
 	}
 	return MHD_queue_response(c, status, r);
 }
@@ -272,16 +568,16 @@ queue_error(struct wf_server *s, struct MHD_Connection *c,
 	    struct request *req, enum error_kind kind)
 {
 	static const unsigned codes[E_COUNT] = {
-		MHD_HTTP_BAD_REQUEST, MHD_HTTP_NOT_FOUND,
+		MHD_HTTP_BAD_REQUEST, MHD_HTTP_BAD_REQUEST, MHD_HTTP_NOT_FOUND,
 		MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_URI_TOO_LONG,
 		MHD_HTTP_NO_CONTENT,
 	};
-	return queue(c, req, codes[kind], s->errors[kind], 0);
+	return queue(s, c, req, codes[kind], s->errors[kind], 0);
 }
 
 /* Choose the representation and whether the client already has it. */
 static enum MHD_Result
-serve_file(struct MHD_Connection *c, struct request *req,
+serve_file(struct wf_server *s, struct MHD_Connection *c, struct request *req,
 	   const struct served_file *sf)
 {
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -304,14 +600,103 @@ serve_file(struct MHD_Connection *c, struct request *req,
 			sf->last_modified <= since;
 	}
 	if (fresh) {
-		return queue(c, req, MHD_HTTP_NOT_MODIFIED,
+		return queue(s, c, req, MHD_HTTP_NOT_MODIFIED,
 			     gzip ? sf->not_modified_gzip : sf->not_modified, 0);
 	}
 	if (gzip) {
-		return queue(c, req, MHD_HTTP_OK, sf->full_gzip, sf->gzip_len);
+		return queue(s, c, req, MHD_HTTP_OK, sf->full_gzip,
+			     sf->gzip_len);
 	}
-	return queue(c, req, MHD_HTTP_OK, sf->full, sf->file->len);
+	return queue(s, c, req, MHD_HTTP_OK, sf->full, sf->file->len);
 }
+
+/* ---- request framing (RFC 9112) ----------------------------------------- */
+
+struct framing {
+	unsigned hosts;
+	unsigned lengths;
+	bool lengths_differ;
+	bool transfer_encoding;
+	bool bad_field;
+	const char *length;
+	size_t length_size;
+};
+
+/* RFC 9110 §5.6.2 tchar */
+static bool
+is_token(const char *s, size_t n)
+{
+	if (n == 0) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch <= 0x20 || ch >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", ch)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static enum MHD_Result
+count_field(void *cls, enum MHD_ValueKind kind, const char *key,
+	    size_t key_size, const char *value, size_t value_size)
+{
+	struct framing *f = cls;
+	(void)kind;
+	/* a name that is not a token (e.g. whitespace before the colon,
+	 * RFC 9112 §5.1) or a NUL inside a value (RFC 9110 §5.5) */
+	if (!is_token(key, key_size) ||
+	    (value && memchr(value, '\0', value_size))) {
+		f->bad_field = true;
+	}
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
+		f->hosts++;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->lengths++ > 0 &&
+		    (value_size != f->length_size ||
+		     memcmp(value, f->length, value_size) != 0)) {
+			f->lengths_differ = true;
+		}
+		f->length = value;
+		f->length_size = value_size;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->transfer_encoding = true;
+	}
+	return MHD_YES;
+}
+
+/* Whether the request's framing is unambiguous, as RFC 9112 requires of
+ * a server that may sit behind a proxy: a request that two parsers
+ * could split differently is refused (400) and its connection closed.
+ * libmicrohttpd 0.9.75 accepts all of these. */
+static bool
+framing_is_sound(struct MHD_Connection *c, const struct request *req,
+		 const char *url, const char *http_version)
+{
+	/* a raw NUL in the target: MHD's C string stops there, but the
+	 * version does not follow right after it in its buffer (0.9.75
+	 * parses the request line in place; the tests notice if a later
+	 * version stops doing so, as every request would fail); a raw
+	 * space: the request line has more than three parts (§3) */
+	if ((req->target_end && http_version != req->target_end + 1) ||
+	    strchr(url, ' ')) {
+		return false;
+	}
+	struct framing f = { 0 };
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_field, &f);
+	if (f.bad_field || f.hosts > 1 || f.lengths_differ ||
+	    (f.lengths > 0 && f.transfer_encoding)) {
+		return false; /* §3.2, §6.1, §6.3 */
+	}
+	/* §3.2: a client MUST send Host in every HTTP/1.1 request */
+	if (f.hosts == 0 && strcmp(http_version, MHD_HTTP_VERSION_1_0) != 0) {
+		return false;
+	}
+	return true;
+}
+
+/* ---- requests ---------------------------------------------------------- */
 
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -322,14 +707,21 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	(void)upload_data;
 	struct request *req = *con_cls;
 	if (!req) {
-		req = xzalloc(sizeof(*req));
+		req = xzalloc(sizeof(*req)); /* no URI log call: not expected */
+		*con_cls = req;
+	}
+	if (!req->started) {
+		req->started = true;
 		req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 		if (s->access_log) {
 			req->line = xasprintf("%.16s %.4096s %.16s", method,
 					      url, http_version);
 		}
-		*con_cls = req;
 		atomic_fetch_add(&s->in_flight, 1);
+		conn_enter(s, req->conn, PHASE_BODY); /* if there is one */
+		if (!framing_is_sound(c, req, url, http_version)) {
+			return queue_error(s, c, req, E400_CLOSE);
+		}
 		bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
 		if (!get && !req->head) {
 			/* answered at once; MHD then closes the connection
@@ -344,7 +736,14 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		*upload_size = 0; /* a body on a GET: read and dropped */
+		/* a body on a GET: read and dropped, up to a limit */
+		struct conn *k = req->conn;
+		if (k && atomic_fetch_add(&k->body_bytes, *upload_size) +
+					 *upload_size >
+				 MAX_BODY_BYTES) {
+			return MHD_NO; /* closes the connection */
+		}
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	size_t url_len = strlen(url);
@@ -359,10 +758,23 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	const char *name = strcmp(path, "/") == 0 ? "index.html" : path + 1;
 	struct version *v = version_acquire(s);
 	const struct served_file *sf = find_file(v, name);
-	enum MHD_Result rc = sf ? serve_file(c, req, sf)
+	enum MHD_Result rc = sf ? serve_file(s, c, req, sf)
 				: queue_error(s, c, req, E404);
 	version_unref(v);
 	return rc;
+}
+
+/* The request line has arrived: the request's state begins. */
+static void *
+request_begin(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	struct request *req = xzalloc(sizeof(*req));
+	req->target_end = uri + strlen(uri);
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	req->conn = ci ? ci->socket_context : NULL;
+	return req;
 }
 
 /* Keep the target as sent: the handler decodes and checks it itself. */
@@ -447,10 +859,14 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (s->access_log && req->status) {
 		log_access(s, c, req);
 	}
+	if (req->started) {
+		atomic_fetch_sub(&s->in_flight, 1);
+	}
+	/* keep-alive: the next request's header is due from now */
+	conn_enter(s, req->conn, PHASE_HEADER);
 	free(req->line);
 	free(req);
 	*con_cls = NULL;
-	atomic_fetch_sub(&s->in_flight, 1);
 }
 
 /* libmicrohttpd hands us its own format strings */
@@ -536,9 +952,27 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 	}
 	s->max_age = o->cache_max_age_s;
 	s->access_log = o->access_log;
+	s->out_dir = o->out_dir ? xstrdup(o->out_dir) : NULL;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->in_flight, 0);
+	pthread_mutex_init(&s->conns_lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->reaper_wake, &ca);
+	pthread_condattr_destroy(&ca);
+	s->conns.next = s->conns.prev = &s->conns;
+	s->max_connections = cap_by_nofile(
+		o->max_connections ? o->max_connections : DEFAULT_MAX_CONNECTIONS);
+	s->header_timeout_ms = 1000 * (int64_t)(o->header_timeout_s
+							? o->header_timeout_s
+							: DEFAULT_HEADER_TIMEOUT_S);
 	s->errors[E400] = text_response("400 Bad Request\n", NULL);
+	/* for requests whose framing is in doubt: whatever follows on the
+	 * connection cannot be trusted to start a request */
+	s->errors[E400_CLOSE] = text_response("400 Bad Request\n", NULL);
+	MHD_add_response_header(s->errors[E400_CLOSE],
+				MHD_HTTP_HEADER_CONNECTION, "close");
 	s->errors[E404] = text_response("404 Not Found\n", NULL);
 	s->errors[E405] = text_response("405 Method Not Allowed\n",
 					"GET, HEAD, OPTIONS");
@@ -556,13 +990,14 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		0, NULL, NULL, handle, s,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_CONNECTION_LIMIT,
-		o->max_connections ? o->max_connections : DEFAULT_MAX_CONNECTIONS,
+		MHD_OPTION_CONNECTION_LIMIT, s->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_client,
 		MHD_OPTION_CONNECTION_TIMEOUT,
 		o->timeout_s ? o->timeout_s : DEFAULT_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY_BYTES,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+		MHD_OPTION_URI_LOG_CALLBACK, request_begin, s,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_END);
@@ -576,9 +1011,13 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		}
 		close(s->listen_fd);
 		pthread_mutex_destroy(&s->lock);
+		pthread_mutex_destroy(&s->conns_lock);
+		pthread_cond_destroy(&s->reaper_wake);
+		free(s->out_dir);
 		free(s);
 		return WF_ERR_IO;
 	}
+	pthread_create(&s->reaper, NULL, reaper_main, s);
 	*out = s;
 	return WF_OK;
 }
@@ -589,17 +1028,44 @@ wf_server_port(const struct wf_server *s)
 	return s->port;
 }
 
+unsigned
+wf_server_max_connections(const struct wf_server *s)
+{
+	return s->max_connections;
+}
+
+void
+wf_server_quiesce(struct wf_server *s)
+{
+	if (!s || s->quiesced) {
+		return;
+	}
+	s->quiesced = true;
+	MHD_quiesce_daemon(s->daemon);
+	/* MHD no longer accepts, but the kernel would still complete
+	 * handshakes into the backlog, where clients wait for the whole
+	 * grace period. Shutting the socket down stops listening at once
+	 * (new connections are refused, queued ones reset); the descriptor
+	 * itself stays open until MHD_stop_daemon, as MHD requires. */
+	shutdown(s->listen_fd, SHUT_RDWR);
+}
+
 void
 wf_server_stop(struct wf_server *s, unsigned grace_ms)
 {
 	if (!s) {
 		return;
 	}
-	MHD_quiesce_daemon(s->daemon); /* no new connections */
+	wf_server_quiesce(s);
 	for (unsigned waited = 0;
 	     atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10) {
 		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
 	}
+	pthread_mutex_lock(&s->conns_lock);
+	s->reaper_stop = true;
+	pthread_cond_signal(&s->reaper_wake);
+	pthread_mutex_unlock(&s->conns_lock);
+	pthread_join(s->reaper, NULL);
 	MHD_stop_daemon(s->daemon);
 	close(s->listen_fd);
 	version_unref(s->current);
@@ -607,5 +1073,8 @@ wf_server_stop(struct wf_server *s, unsigned grace_ms)
 		MHD_destroy_response(s->errors[i]);
 	}
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->conns_lock);
+	pthread_cond_destroy(&s->reaper_wake);
+	free(s->out_dir);
 	free(s);
 }

@@ -2,7 +2,10 @@
 /* `wirefeed serve` end to end: the real binary on a loopback port it picks
  * (--listen 127.0.0.1:0, announced on stderr), a copy of the sample
  * newswire, libcurl and python3-feedparser as clients. */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -10,13 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 #include <libxml/parser.h>
 
+#include "http_cond.h"
 #include "sha256.h"
 #include "helpers.h"
 
@@ -45,12 +52,12 @@ serve_prepare(struct served *s)
 
 /* Start the server on the prepared copy and learn its port. */
 static void
-serve_launch(struct served *s, const char *extra_arg)
+serve_launch2(struct served *s, const char *extra_arg, const char *extra_arg2)
 {
 	const char *argv[] = {
 		helpers_binary(), "serve", "--root", s->root, "--out",
 		s->out, "--listen", "127.0.0.1:0", "--scan-interval", "1",
-		"--grace", "5", extra_arg, NULL,
+		"--grace", "5", extra_arg, extra_arg2, NULL,
 	};
 	s->pid = helpers_spawn(argv, s->log);
 	char *text = helpers_wait_for_text(s->log, "serving", 10000);
@@ -61,6 +68,12 @@ serve_launch(struct served *s, const char *extra_arg)
 	ck_assert_uint_gt(port, 0);
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", port);
 	free(text);
+}
+
+static void
+serve_launch(struct served *s, const char *extra_arg)
+{
+	serve_launch2(s, extra_arg, NULL);
 }
 
 static void
@@ -83,6 +96,7 @@ serve_stop(struct served *s)
 struct reply {
 	long status;
 	char etag[128];
+	char last_modified[64];
 	char *body;
 	size_t len;
 	CURLcode rc;
@@ -106,6 +120,10 @@ on_header(char *data, size_t size, size_t n, void *userdata)
 	if (n * size > 6 && strncasecmp(data, "etag: ", 6) == 0) {
 		snprintf(r->etag, sizeof(r->etag), "%.*s",
 			 (int)strcspn(data + 6, "\r\n"), data + 6);
+	}
+	if (n * size > 15 && strncasecmp(data, "last-modified: ", 15) == 0) {
+		snprintf(r->last_modified, sizeof(r->last_modified), "%.*s",
+			 (int)strcspn(data + 15, "\r\n"), data + 15);
 	}
 	return size * n;
 }
@@ -534,6 +552,254 @@ START_TEST(sigterm_under_load_finishes_cleanly)
 }
 END_TEST
 
+static int64_t
+last_modified_of(const struct served *s, const char *path)
+{
+	struct reply r;
+	get(s, path, &r);
+	ck_assert_int_eq(r.status, 200);
+	int64_t t;
+	ck_assert_msg(http_parse_date(r.last_modified, &t), "'%s'",
+		      r.last_modified);
+	free(r.body);
+	return t;
+}
+
+/* issue 17.2 end to end: withdrawing the newest story takes the feed's
+ * updated back, yet Last-Modified moves forward; so does a minor edit;
+ * a rebuild with no change and a restart leave it alone. */
+START_TEST(last_modified_moves_forward_with_every_change)
+{
+	struct served s;
+	serve_start(&s, "--scan-interval=0");
+	int64_t lm0 = last_modified_of(&s, "/atom.xml");
+	ck_assert_int_eq(kill(s.pid, SIGHUP), 0);
+	expect_rebuilt(&s, "SIGHUP", "files changed");
+	ck_assert_int_eq(last_modified_of(&s, "/atom.xml"), lm0);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "'%s' withdraw urn:uuid:d8ad65f4-b063-4a45-8f26-7f7b2c140259 --reason 'wrong score' --root '%s' 2>&1",
+				      helpers_binary(), s.root), 0);
+	free(out);
+	ck_assert(wait_for_body(&s, "/atom.xml", "Tigers edge Mariners", false, 8000));
+	int64_t lm1 = last_modified_of(&s, "/atom.xml");
+	ck_assert_int_gt(lm1, lm0);
+	edit_record(&s, "2026-11-02-whale-songs.xml", "by their songs off",
+		    "by their songs, off");
+	ck_assert(wait_for_body(&s, "/atom.xml", "by their songs, off", true, 8000));
+	int64_t lm2 = last_modified_of(&s, "/atom.xml");
+	ck_assert_int_gt(lm2, lm1);
+	/* a restart reads the date back from the published file */
+	kill(s.pid, SIGTERM);
+	ck_assert_int_eq(helpers_wait_exit(s.pid, 15000), 0);
+	snprintf(s.log, sizeof(s.log), "%s/serve-again.log", s.tmp);
+	serve_launch(&s, "--scan-interval=0");
+	ck_assert_int_eq(last_modified_of(&s, "/atom.xml"), lm2);
+	serve_stop(&s);
+}
+END_TEST
+
+/* ---- slow clients (issue 17.4) ------------------------------------------ */
+
+#define SLOW_SOCKETS 1000
+#define SLOW_ADDRESSES 5
+
+struct slowloris {
+	uint16_t port;
+	atomic_int stop;
+	atomic_int open;      /* connected (or queued) slow sockets now */
+	atomic_int reconnects; /* how often the server cut one */
+};
+
+static int
+slow_connect(uint16_t port, int i)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		return -1;
+	}
+	/* from 127.0.0.2 .. 127.0.0.6: the healthy client is 127.0.0.1 */
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	from.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + (uint32_t)(i % SLOW_ADDRESSES));
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0 ||
+	    (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0 &&
+	     errno != EINPROGRESS)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* SLOW_SOCKETS connections that each send a header one byte every half
+ * second, and reconnect whenever the server closes one, as slowloris
+ * tools do. */
+static void *
+slowloris_main(void *arg)
+{
+	struct slowloris *a = arg;
+	static int fds[SLOW_SOCKETS];
+	static size_t sent[SLOW_SOCKETS];
+	const char header[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	for (int i = 0; i < SLOW_SOCKETS; i++) {
+		fds[i] = slow_connect(a->port, i);
+		sent[i] = 0;
+	}
+	while (!atomic_load(&a->stop)) {
+		int open = 0;
+		for (int i = 0; i < SLOW_SOCKETS; i++) {
+			char buf[256];
+			if (fds[i] >= 0) {
+				ssize_t n = recv(fds[i], buf, sizeof(buf), MSG_DONTWAIT);
+				bool closed = n == 0 || (n < 0 && errno != EAGAIN &&
+							 errno != EWOULDBLOCK &&
+							 errno != ENOTCONN);
+				if (!closed && send(fds[i], header + sent[i] % (sizeof(header) - 1), 1,
+						    MSG_DONTWAIT | MSG_NOSIGNAL) == 1) {
+					sent[i]++;
+				} else if (!closed && errno != EAGAIN &&
+					   errno != EWOULDBLOCK && errno != ENOTCONN) {
+					closed = true;
+				}
+				if (closed) {
+					close(fds[i]);
+					fds[i] = -1;
+					atomic_fetch_add(&a->reconnects, 1);
+				}
+			}
+			if (fds[i] < 0) {
+				fds[i] = slow_connect(a->port, i);
+				sent[i] = 0;
+			}
+			open += fds[i] >= 0;
+		}
+		atomic_store(&a->open, open);
+		nanosleep(&(struct timespec){ 0, 500 * 1000 * 1000 }, NULL);
+	}
+	for (int i = 0; i < SLOW_SOCKETS; i++) {
+		if (fds[i] >= 0) {
+			close(fds[i]);
+		}
+	}
+	return NULL;
+}
+
+/* issue 17.4: 1,000 slow sockets (more than the connections the server
+ * may hold) do not keep healthy clients out: at least 95% of their
+ * requests are answered during the attack. */
+START_TEST(healthy_clients_are_served_during_slowloris)
+{
+	struct rlimit rl;
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_msg(rl.rlim_max >= SLOW_SOCKETS + 200,
+		      "the open-file hard limit (%llu) is too low for this test",
+		      (unsigned long long)rl.rlim_max);
+	rl.rlim_cur = rl.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	struct served s;
+	serve_prepare(&s);
+	serve_launch2(&s, "--access-log=off", "--max-connections=1000");
+	struct slowloris a = { .port = (uint16_t)atoi(strrchr(s.base, ':') + 1) };
+	pthread_t t;
+	pthread_create(&t, NULL, slowloris_main, &a);
+	/* let the attack fill the server first */
+	for (int i = 0; i < 100 && atomic_load(&a.open) < SLOW_SOCKETS; i++) {
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+	nanosleep(&(struct timespec){ 2, 0 }, NULL);
+	int ok = 0, total = 0, min_open = SLOW_SOCKETS;
+	CURL *c = curl_easy_init();
+	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L); /* a new connection each */
+	char url[4200];
+	snprintf(url, sizeof(url), "%s/atom.xml", s.base);
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		struct reply r;
+		fetch(c, url, &r);
+		total++;
+		ok += r.rc == CURLE_OK && r.status == 200;
+		free(r.body);
+		int open = atomic_load(&a.open);
+		min_open = open < min_open ? open : min_open;
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - t0.tv_sec < 6);
+	curl_easy_cleanup(c);
+	atomic_store(&a.stop, 1);
+	pthread_join(t, NULL);
+	fprintf(stderr, "slowloris: %d of %d healthy requests answered (%.1f%%); "
+			"slow sockets open: at least %d; cut by the server: %d\n",
+		ok, total, 100.0 * ok / total, min_open,
+		atomic_load(&a.reconnects));
+	ck_assert_int_ge(min_open, SLOW_SOCKETS * 95 / 100);
+	ck_assert_msg(ok * 100 >= total * 95, "%d of %d answered", ok, total);
+	serve_stop(&s);
+}
+END_TEST
+
+/* A raw TCP connection to the served port; -1 with errno if refused. */
+static int
+connect_raw(const struct served *s)
+{
+	unsigned port = (unsigned)atoi(strrchr(s->base, ':') + 1);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	struct timeval tv = { 5, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* issue 17.12: during the grace period new connections are refused at
+ * once (they used to be queued and hang), while a request in flight is
+ * still answered. */
+START_TEST(sigterm_refuses_new_connections_at_once)
+{
+	struct served s;
+	serve_start(&s, "--access-log=off");
+	/* a request in flight: headers done, body still coming */
+	int slow = connect_raw(&s);
+	ck_assert_int_ge(slow, 0);
+	const char head[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\n"
+			    "Connection: close\r\nContent-Length: 4\r\n\r\nab";
+	ck_assert_int_eq(write(slow, head, sizeof(head) - 1),
+			 (ssize_t)sizeof(head) - 1);
+	nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+	kill(s.pid, SIGTERM);
+	char *log = helpers_wait_for_text(s.log, "SIGTERM", 5000);
+	ck_assert_ptr_nonnull(log);
+	free(log);
+	nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	int late = connect_raw(&s);
+	int err = errno;
+	if (late >= 0) {
+		close(late);
+	}
+	ck_assert_msg(late < 0 && err == ECONNREFUSED,
+		      "a new connection during the grace period was accepted");
+	/* the one in flight finishes */
+	ck_assert_int_eq(write(slow, "cd", 2), 2);
+	char buf[512];
+	ssize_t n = read(slow, buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 12);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "HTTP/1.1 200"));
+	close(slow);
+	ck_assert_int_eq(helpers_wait_exit(s.pid, 15000), 0);
+	helpers_rmtree(s.tmp);
+	free(s.tmp);
+}
+END_TEST
+
 START_TEST(startup_errors_are_one_line_and_exit_2)
 {
 	struct served s;
@@ -559,7 +825,8 @@ START_TEST(startup_errors_are_one_line_and_exit_2)
 	ck_assert_int_eq(helpers_run(cmd, &out), 0);
 	const char *options[] = { "--root", "--out", "--listen", "--threads",
 				  "--max-connections", "--max-per-client",
-				  "--timeout", "--access-log", "--scan-interval",
+				  "--timeout", "--header-timeout",
+				  "--access-log", "--scan-interval",
 				  "--grace", "--quiet" };
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		ck_assert_msg(strstr(out, options[i]), "--help lacks %s", options[i]);
@@ -587,6 +854,9 @@ main(void)
 	tcase_add_test(tc, sighup_rebuilds);
 	tcase_add_test(tc, reload_under_load_never_mixes_versions);
 	tcase_add_test(tc, sigterm_under_load_finishes_cleanly);
+	tcase_add_test(tc, sigterm_refuses_new_connections_at_once);
+	tcase_add_test(tc, last_modified_moves_forward_with_every_change);
+	tcase_add_test(tc, healthy_clients_are_served_during_slowloris);
 	tcase_add_test(tc, startup_errors_are_one_line_and_exit_2);
 	suite_add_tcase(s, tc);
 	int rc = helpers_run_suite(s);

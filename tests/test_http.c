@@ -98,6 +98,10 @@ START_TEST(path_decoding_refuses_escapes_from_the_set)
 	ck_assert(!decode("/%4", p));
 	ck_assert(!decode("/%0a", p));
 	ck_assert(!decode("atom.xml", p));
+	/* a raw space ends the target in the request line; encoded is fine */
+	ck_assert(!decode("/atom.xml x", p));
+	ck_assert(decode("/a%20b", p));
+	ck_assert_str_eq(p, "/a b");
 }
 END_TEST
 

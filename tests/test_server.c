@@ -3,8 +3,12 @@
  * with libcurl: headers, conditional GET, gzip, HEAD, errors, path escapes,
  * swapping sets under concurrent load. */
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -19,6 +23,7 @@
 
 #include "wirefeed/server.h"
 #include "helpers.h"
+#include "http_cond.h"
 
 static const char atom_a[] = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">version A</feed>\n";
 static const char atom_b[] = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">version B, longer than A</feed>\n";
@@ -48,6 +53,7 @@ make_set(const char *atom_text, int64_t updated)
 static struct wf_server *server;
 static struct wf_feedset *set_a, *set_b;
 static char base[64];
+static int64_t started_utc; /* just before the server started */
 
 static void
 setup(void)
@@ -59,6 +65,7 @@ setup(void)
 		.cache_max_age_s = 120, .timeout_s = 5,
 	};
 	struct wf_diag d = { 0 };
+	started_utc = (int64_t)time(NULL);
 	ck_assert_int_eq(wf_server_start(&o, set_a, &server, &d), WF_OK);
 	snprintf(base, sizeof(base), "http://127.0.0.1:%u", wf_server_port(server));
 }
@@ -173,6 +180,34 @@ header(const struct reply *r, const char *name, char *out, size_t size)
 	ck_assert_str_eq(v_, want); \
 } while (0)
 
+/* Last-Modified of @r, in seconds. */
+static int64_t
+last_modified(const struct reply *r)
+{
+	char v[128];
+	ck_assert_msg(header(r, "last-modified", v, sizeof(v)), "%s", r->headers);
+	int64_t t;
+	ck_assert_msg(http_parse_date(v, &t), "%s", v);
+	return t;
+}
+
+static int64_t
+last_modified_of(const char *path)
+{
+	struct reply r;
+	request(&r, "GET", path, NULL);
+	ck_assert_int_eq(r.status, 200);
+	int64_t t = last_modified(&r);
+	reply_free(&r);
+	return t;
+}
+
+static void
+format_http_date(int64_t t, char *out, size_t size)
+{
+	wf_time_format_http((struct wf_time){ .utc = t }, out, size);
+}
+
 START_TEST(serves_feeds_with_caching_headers)
 {
 	struct reply r;
@@ -182,7 +217,10 @@ START_TEST(serves_feeds_with_caching_headers)
 	ck_assert_str_eq(r.body, atom_a);
 	ASSERT_HEADER(&r, "content-type", "application/atom+xml; charset=utf-8");
 	ASSERT_HEADER(&r, "etag", wf_feedset_find(set_a, "atom.xml")->etag);
-	ASSERT_HEADER(&r, "last-modified", "Thu, 30 Dec 2021 18:12:00 GMT");
+	/* when the server first served these bytes (it had no published
+	 * copy to learn an earlier date from), not the feed's updated */
+	ck_assert_int_ge(last_modified(&r), started_utc);
+	ck_assert_int_le(last_modified(&r), (int64_t)time(NULL));
 	ASSERT_HEADER(&r, "cache-control", "public, max-age=120");
 	ASSERT_HEADER(&r, "vary", "Accept-Encoding");
 	reply_free(&r);
@@ -217,13 +255,21 @@ START_TEST(conditional_get)
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 	snprintf(list, sizeof(list), "If-None-Match: \"old\", %s", etag);
 	snprintf(weak, sizeof(weak), "If-None-Match: W/%s", etag);
+	int64_t lm = last_modified_of("/atom.xml");
+	char date[64], at[128], later[128], earlier[128];
+	format_http_date(lm, date, sizeof(date));
+	snprintf(at, sizeof(at), "If-Modified-Since: %s", date);
+	format_http_date(lm + 3600, date, sizeof(date));
+	snprintf(later, sizeof(later), "If-Modified-Since: %s", date);
+	format_http_date(lm - 1, date, sizeof(date));
+	snprintf(earlier, sizeof(earlier), "If-Modified-Since: %s", date);
 	const char *const fresh[][3] = {
 		{ inm, NULL, NULL },
 		{ list, NULL, NULL },
 		{ weak, NULL, NULL },
 		{ "If-None-Match: *", NULL, NULL },
-		{ "If-Modified-Since: Thu, 30 Dec 2021 18:12:00 GMT", NULL, NULL },
-		{ "If-Modified-Since: Fri, 31 Dec 2021 00:00:00 GMT", NULL, NULL },
+		{ at, NULL, NULL },
+		{ later, NULL, NULL },
 		/* If-None-Match wins over a stale If-Modified-Since */
 		{ inm, "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT", NULL },
 	};
@@ -238,11 +284,10 @@ START_TEST(conditional_get)
 	}
 	const char *const stale[][3] = {
 		{ "If-None-Match: \"something-else\"", NULL, NULL },
-		{ "If-Modified-Since: Thu, 30 Dec 2021 18:11:59 GMT", NULL, NULL },
+		{ earlier, NULL, NULL },
 		{ "If-Modified-Since: not a date", NULL, NULL },
 		/* a stale ETag wins over a current If-Modified-Since */
-		{ "If-None-Match: \"old\"",
-		  "If-Modified-Since: Fri, 31 Dec 2021 00:00:00 GMT", NULL },
+		{ "If-None-Match: \"old\"", later, NULL },
 	};
 	for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
 		struct reply r;
@@ -389,11 +434,12 @@ END_TEST
 START_TEST(swap_serves_the_new_set)
 {
 	struct reply r;
+	int64_t before = last_modified_of("/atom.xml");
 	wf_server_swap(server, set_b);
 	request(&r, "GET", "/atom.xml", NULL);
 	ck_assert_str_eq(r.body, atom_b);
 	ASSERT_HEADER(&r, "etag", wf_feedset_find(set_b, "atom.xml")->etag);
-	ASSERT_HEADER(&r, "last-modified", "Thu, 30 Dec 2021 19:00:00 GMT");
+	ck_assert_int_gt(last_modified(&r), before);
 	reply_free(&r);
 	/* the old ETag is now stale */
 	char inm[256];
@@ -472,7 +518,9 @@ START_TEST(swap_under_load_never_mixes_versions)
 	for (int i = 0; i < 4; i++) {
 		pthread_create(&t[i], NULL, load_thread, NULL);
 	}
-	for (int i = 0; i < 400; i++) {
+	/* a file changes at most once a second (Last-Modified must differ
+	 * from the previous version's, so a swap waits for a new second) */
+	for (int i = 0; i < 6; i++) {
 		wf_server_swap(server, i % 2 ? set_a : set_b);
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 	}
@@ -512,6 +560,302 @@ connect_raw(uint16_t port)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return fd;
 }
+
+/* Send @raw on a fresh connection and read until the server closes it
+ * (or 3 s pass); the whole answer, NUL-terminated. */
+static char *
+exchange_raw(uint16_t port, const char *raw, size_t len)
+{
+	int fd = connect_raw(port);
+	struct timeval tv = { 3, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ck_assert_int_eq(write(fd, raw, len), (ssize_t)len);
+	size_t cap = 1 << 16, have = 0;
+	char *out = malloc(cap + 1);
+	for (;;) {
+		ssize_t n = read(fd, out + have, cap - have);
+		if (n <= 0) {
+			break;
+		}
+		have += (size_t)n;
+		if (have == cap) {
+			break;
+		}
+	}
+	out[have] = '\0';
+	close(fd);
+	return out;
+}
+
+static unsigned
+count_responses(const char *answer)
+{
+	unsigned n = 0;
+	for (const char *p = answer; (p = strstr(p, "HTTP/1.1 ")) != NULL; p++) {
+		n++;
+	}
+	return n;
+}
+
+/* issue 17.11: what RFC 9112 requires a server to refuse, so that a proxy
+ * in front and wirefeed never split a byte stream differently. Each is
+ * followed by a pipelined request that must not be answered: the
+ * connection closes after the 400. */
+START_TEST(refuses_ambiguous_framing)
+{
+	static const struct {
+		const char *name;
+		const char *head; /* up to the blank line */
+		size_t len;
+	} bad[] = {
+#define RAW(name, text) { name, text, sizeof(text) - 1 }
+		RAW("conflicting Content-Length",
+		    "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nb"),
+		RAW("Content-Length with Transfer-Encoding",
+		    "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+		RAW("raw NUL in the target",
+		    "GET /atom.xml\0x HTTP/1.1\r\nHost: x\r\n\r\n"),
+		RAW("raw space in the target",
+		    "GET /atom.xml x HTTP/1.1\r\nHost: x\r\n\r\n"),
+		RAW("HTTP/1.1 without Host",
+		    "GET /atom.xml HTTP/1.1\r\nAccept: */*\r\n\r\n"),
+		RAW("two Host fields",
+		    "GET /atom.xml HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+		RAW("space before the colon",
+		    "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length : 1\r\n\r\n"),
+		RAW("tab before the colon",
+		    "GET /atom.xml HTTP/1.1\r\nHost: x\r\nAccept\t: */*\r\n\r\n"),
+#undef RAW
+	};
+	const char next[] = "GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n";
+	uint16_t port = wf_server_port(server);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t len = bad[i].len + sizeof(next) - 1;
+		char *raw = malloc(len);
+		memcpy(raw, bad[i].head, bad[i].len);
+		memcpy(raw + bad[i].len, next, sizeof(next) - 1);
+		char *answer = exchange_raw(port, raw, len);
+		ck_assert_msg(strncmp(answer, "HTTP/1.1 400 ", 13) == 0,
+			      "%s: %.40s", bad[i].name, answer);
+		ck_assert_msg(count_responses(answer) == 1,
+			      "%s: the pipelined request was answered",
+			      bad[i].name);
+		free(answer);
+		free(raw);
+	}
+	/* what stays legal: HTTP/1.0 without Host, a repeated identical
+	 * Content-Length (RFC 9110 §8.6), two requests pipelined */
+	static const char *const good[] = {
+		"GET /atom.xml HTTP/1.0\r\n\r\n",
+		"GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\nConnection: close\r\n\r\nb",
+		"GET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\nGET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	};
+	static const unsigned responses[] = { 1, 1, 2 };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *answer = exchange_raw(port, good[i], strlen(good[i]));
+		ck_assert_msg(strncmp(answer, "HTTP/1.", 7) == 0 &&
+				      strncmp(answer + 8, " 200 ", 5) == 0,
+			      "%s: %.40s", good[i], answer);
+		ck_assert_uint_eq(count_responses(answer) +
+					  (strncmp(answer, "HTTP/1.0", 8) == 0),
+				  responses[i]);
+		free(answer);
+	}
+}
+END_TEST
+
+/* issue 17.2: Last-Modified moves forward exactly when the bytes change,
+ * whatever the feed's own updated does: a withdrawn newest story takes
+ * updated back, a minor edit leaves it alone. */
+START_TEST(last_modified_moves_exactly_when_bytes_change)
+{
+	int64_t lm0 = last_modified_of("/atom.xml");
+	int64_t other0 = last_modified_of("/sections/politics/rss.xml");
+	/* no change: the same bytes rendered again keep their date */
+	struct wf_feedset *same = make_set(atom_a, 1640887920);
+	wf_server_swap(server, same);
+	wf_feedset_unref(same);
+	ck_assert_int_eq(last_modified_of("/atom.xml"), lm0);
+	/* the newest story withdrawn: new bytes, an older feed updated */
+	const char withdrawn[] = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">newest withdrawn</feed>\n";
+	struct wf_feedset *older = make_set(withdrawn, 1500000000);
+	wf_server_swap(server, older);
+	wf_feedset_unref(older);
+	int64_t lm1 = last_modified_of("/atom.xml");
+	ck_assert_int_gt(lm1, lm0); /* even within the same second */
+	/* a client that revalidates by date alone gets the new bytes */
+	char date[64], ims[128];
+	format_http_date(lm0, date, sizeof(date));
+	snprintf(ims, sizeof(ims), "If-Modified-Since: %s", date);
+	const char *const h[] = { ims, NULL };
+	struct reply r;
+	request(&r, "GET", "/atom.xml", h);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(r.body, withdrawn);
+	reply_free(&r);
+	/* a minor edit with the same feed updated */
+	const char edited[] = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">newest withdrawn, typo fixed</feed>\n";
+	struct wf_feedset *minor = make_set(edited, 1500000000);
+	wf_server_swap(server, minor);
+	wf_feedset_unref(minor);
+	int64_t lm2 = last_modified_of("/atom.xml");
+	ck_assert_int_gt(lm2, lm1);
+	/* reverting to earlier bytes is a change too */
+	wf_server_swap(server, set_a);
+	ck_assert_int_gt(last_modified_of("/atom.xml"), lm2);
+	/* the file that never changed kept its date throughout */
+	ck_assert_int_eq(last_modified_of("/sections/politics/rss.xml"), other0);
+}
+END_TEST
+
+/* With the published copy given, Last-Modified is that file's mtime when
+ * it holds the same bytes: a restart does not change it. */
+START_TEST(last_modified_survives_restart_through_published_files)
+{
+	char *dir = helpers_make_tempdir();
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/atom.xml", dir);
+	helpers_write_file(path, atom_a, strlen(atom_a));
+	const int64_t then = 1640887920; /* Thu, 30 Dec 2021 18:12:00 GMT */
+	struct timespec times[2] = { { then, 0 }, { then, 0 } };
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+	/* index.html published with other bytes: its mtime means nothing */
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	helpers_write_file(path, "old page", 8);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+	struct wf_server_options o = { .address = "127.0.0.1", .threads = 1,
+				       .out_dir = dir };
+	struct wf_server *again = NULL;
+	struct wf_diag d = { 0 };
+	int64_t t0 = (int64_t)time(NULL);
+	ck_assert_int_eq(wf_server_start(&o, set_a, &again, &d), WF_OK);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%u", wf_server_port(again));
+	struct reply r;
+	request(&r, "GET", "/atom.xml", NULL);
+	ASSERT_HEADER(&r, "last-modified", "Thu, 30 Dec 2021 18:12:00 GMT");
+	reply_free(&r);
+	ck_assert_int_ge(last_modified_of("/"), t0);
+	ck_assert_int_ge(last_modified_of("/sections/politics/rss.xml"), t0);
+	wf_server_stop(again, 1000);
+	helpers_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/* Seconds (monotonic) until the server closes @fd, sending @drip one
+ * byte every 300 ms meanwhile; -1 if still open after @limit_s. */
+static double
+seconds_until_closed(int fd, const char *drip, int limit_s)
+{
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0;; i++) {
+		char buf[512];
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double elapsed = (double)(now.tv_sec - t0.tv_sec) +
+				 (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+			return elapsed;
+		}
+		if (elapsed > limit_s) {
+			return -1;
+		}
+		if (send(fd, drip + i % strlen(drip), 1, MSG_NOSIGNAL) != 1) {
+			return elapsed;
+		}
+		nanosleep(&(struct timespec){ 0, 300 * 1000 * 1000 }, NULL);
+	}
+}
+
+/* issue 17.4: sending a header byte now and then no longer keeps a
+ * connection: the whole header is due within the header timeout, and a
+ * body must keep a minimum rate. */
+START_TEST(slow_headers_and_bodies_are_cut)
+{
+	struct wf_server_options o = {
+		.address = "127.0.0.1", .threads = 1, .timeout_s = 30,
+		.header_timeout_s = 1,
+	};
+	struct wf_server *strict = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_server_start(&o, set_a, &strict, &d), WF_OK);
+	uint16_t port = wf_server_port(strict);
+	/* a header dripped byte by byte: cut after ~1 s, not 30 */
+	int fd = connect_raw(port);
+	double t = seconds_until_closed(fd, "GET /atom.xml HTTP/1.1\r\nX-A: aaaaaaaaaaaaaaaaaaaaaaaaa", 10);
+	close(fd);
+	ck_assert_msg(t >= 0.9 && t < 3, "header cut after %.1f s", t);
+	/* an idle keep-alive connection counts as waiting for its header */
+	fd = connect_raw(port);
+	const char req[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\n";
+	ck_assert_int_eq(write(fd, req, sizeof(req) - 1), (ssize_t)sizeof(req) - 1);
+	char buf[4096];
+	ck_assert_int_gt(read(fd, buf, sizeof(buf)), 12);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (read(fd, buf, sizeof(buf)) > 0) {
+		/* the rest of the response */
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 4);
+	close(fd);
+	/* a body trickling at 3 bytes a second: cut after the grace */
+	fd = connect_raw(port);
+	const char head[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n";
+	ck_assert_int_eq(write(fd, head, sizeof(head) - 1), (ssize_t)sizeof(head) - 1);
+	t = seconds_until_closed(fd, "b", 10);
+	close(fd);
+	ck_assert_msg(t >= 0.9 && t < 3, "body cut after %.1f s", t);
+	/* a body over the limit, however fast: closed */
+	fd = connect_raw(port);
+	const char big[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n";
+	ck_assert_int_eq(write(fd, big, sizeof(big) - 1), (ssize_t)sizeof(big) - 1);
+	char *chunk = calloc(1, 1 << 16);
+	size_t sent = 0;
+	ssize_t n;
+	while (sent < 1000000 &&
+	       (n = send(fd, chunk, 1000000 - sent < (1 << 16) ? 1000000 - sent : (1 << 16),
+			 MSG_NOSIGNAL)) > 0) {
+		sent += (size_t)n;
+	}
+	free(chunk);
+	n = read(fd, buf, sizeof(buf) - 1); /* closed, never answered */
+	ck_assert_int_le(n, 0);
+	close(fd);
+	/* and a quick client is still served */
+	fd = connect_raw(port);
+	const char full[] = "GET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	ck_assert_int_eq(write(fd, full, sizeof(full) - 1), (ssize_t)sizeof(full) - 1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 12);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "HTTP/1.1 200"));
+	close(fd);
+	wf_server_stop(strict, 1000);
+}
+END_TEST
+
+/* issue 17.4: never more connections than descriptors to hold them */
+START_TEST(connections_are_capped_by_the_open_file_limit)
+{
+	/* Check runs each test in its own process: the lower limit stays here */
+	struct rlimit rl = { 300, 300 };
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	struct wf_server_options o = { .address = "127.0.0.1", .threads = 1,
+				       .max_connections = 5000 };
+	struct wf_server *capped = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_server_start(&o, set_a, &capped, &d), WF_OK);
+	ck_assert_uint_le(wf_server_max_connections(capped), 300 - 64);
+	ck_assert_uint_gt(wf_server_max_connections(capped), 100);
+	wf_server_stop(capped, 1000);
+	o.max_connections = 50; /* below the limit: as asked */
+	ck_assert_int_eq(wf_server_start(&o, set_a, &capped, &d), WF_OK);
+	ck_assert_uint_eq(wf_server_max_connections(capped), 50);
+	wf_server_stop(capped, 1000);
+}
+END_TEST
 
 START_TEST(limits_slow_and_greedy_clients)
 {
@@ -585,6 +929,11 @@ main(void)
 	tcase_add_test(tc, swap_under_load_never_mixes_versions);
 	tcase_add_test(tc, port_in_use_is_a_clear_error);
 	tcase_add_test(tc, limits_slow_and_greedy_clients);
+	tcase_add_test(tc, refuses_ambiguous_framing);
+	tcase_add_test(tc, slow_headers_and_bodies_are_cut);
+	tcase_add_test(tc, connections_are_capped_by_the_open_file_limit);
+	tcase_add_test(tc, last_modified_moves_exactly_when_bytes_change);
+	tcase_add_test(tc, last_modified_survives_restart_through_published_files);
 	suite_add_tcase(s, tc);
 	int rc = helpers_run_suite(s);
 	curl_global_cleanup();

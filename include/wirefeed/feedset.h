@@ -29,7 +29,8 @@ struct wf_rendered_file {
 	enum wf_file_kind kind;
 	const char *content_type; /* static, with charset */
 	char etag[72];            /* strong ETag with quotes, from the bytes */
-	struct wf_time updated;   /* feed updated (Last-Modified) */
+	struct wf_time updated;   /* feed updated (its newest entry); not
+				     Last-Modified, see server.h */
 	char *title;              /* feed title (for index pages) */
 	size_t n_entries;
 };

@@ -12,18 +12,28 @@
 /*
  * The HTTP server: serves a feed set from memory with libmicrohttpd and
  * the caching semantics of RFC 9110/9111 (strong ETags, Last-Modified,
- * 304s, gzip with its own ETag, Cache-Control). The served set can be
+ * 304s, gzip with its own ETag, Cache-Control). Last-Modified is when a
+ * file's bytes were first served or published, so it moves forward
+ * exactly when they change. The served set can be
  * swapped at any time; each response is built from one set only.
  */
 struct wf_server_options {
 	const char *address;      /* numeric IPv4 or IPv6 address */
 	uint16_t port;            /* 0: the kernel picks; see wf_server_port() */
 	unsigned threads;         /* worker threads; 0: one per CPU */
-	unsigned max_connections; /* total; 0: default 1024 */
+	unsigned max_connections; /* total; 0: default 1024; capped by
+				     RLIMIT_NOFILE (raised to its hard limit) */
 	unsigned max_per_client;  /* per client address; 0: unlimited */
 	unsigned timeout_s;       /* idle connection timeout; 0: default 30 */
+	unsigned header_timeout_s; /* a request's whole header must arrive
+				      within this (1 s while 90% of the
+				      connections are in use); 0: default 10 */
 	unsigned cache_max_age_s; /* Cache-Control: max-age */
 	FILE *access_log;         /* combined log format; NULL: none */
+	const char *out_dir;      /* where the served sets are published
+				     (wf_publish); their mtimes carry
+				     Last-Modified across restarts. NULL:
+				     none (copied) */
 };
 
 struct wf_server;
@@ -42,12 +52,25 @@ wf_server_start(const struct wf_server_options *options,
 uint16_t
 wf_server_port(const struct wf_server *server);
 
+/** The connection limit in effect: max_connections, or less when
+ * RLIMIT_NOFILE does not leave descriptors for that many. */
+unsigned
+wf_server_max_connections(const struct wf_server *server);
+
 /**
  * Serve @set from now on (a reference is taken). Requests already being
  * answered finish with the set they started with. Thread-safe.
  */
 void
 wf_server_swap(struct wf_server *server, struct wf_feedset *set);
+
+/**
+ * Stop listening now: new connections are refused (not queued), while
+ * connections already accepted are still served. Idempotent; the main
+ * thread calls it as soon as it decides to stop.
+ */
+void
+wf_server_quiesce(struct wf_server *server);
 
 /**
  * Stop accepting connections, let requests in flight finish (up to
