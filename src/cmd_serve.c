@@ -503,6 +503,13 @@ cmd_serve(int argc, char **argv)
 	/* Cache-Control max-age comes from the config as loaded at start */
 	o.server.cache_max_age_s = warm ? warm->config->cache_max_age_s
 				       : WF_CONFIG_DEFAULT_MAX_AGE_S;
+	/* WebSub links and delta history too (the server copies them) */
+	if (warm) {
+		o.server.base_url = warm->config->base_url;
+		o.server.hubs = (const char *const *)warm->config->hubs;
+		o.server.n_hubs = warm->config->n_hubs;
+		o.server.delta_history = warm->config->delta_history;
+	}
 
 	struct wf_server *server = NULL;
 	struct wf_diag diag = { 0 };

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "wirefeed/text.h"
+#include "feed_delta.h"
 #include "gzip.h"
 #include "http_cond.h"
 #include "log.h"
@@ -63,6 +64,7 @@ struct served_file {
 	size_t gzip_len;
 	char etag_gzip[80];
 	int64_t last_modified; /* seconds, for If-Modified-Since */
+	struct feed_deltas *deltas; /* RFC 3229; NULL: never a delta */
 };
 
 struct version {
@@ -85,6 +87,10 @@ struct wf_server {
 	struct version *current;
 	struct MHD_Response *errors[E_COUNT];
 	atomic_long in_flight;
+	char *base_url; /* WebSub links; NULL: no self link */
+	char **hubs;
+	size_t n_hubs;
+	struct feed_history *history; /* NULL: deltas off */
 };
 
 /* Per-request state: only what the access log needs. */
@@ -103,6 +109,28 @@ release_set(void *cls)
 	wf_feedset_unref(cls);
 }
 
+/* WebSub §4: Link rel="hub" and rel="self" on feed responses, rel
+ * quoted (Flask-WebSub's hub ignores the unquoted form). */
+static void
+add_links(struct wf_server *s, struct MHD_Response *r,
+	  const struct wf_rendered_file *f)
+{
+	if (f->kind == WF_FILE_HTML) {
+		return;
+	}
+	for (size_t i = 0; i < s->n_hubs; i++) {
+		char *link = xasprintf("<%s>; rel=\"hub\"", s->hubs[i]);
+		MHD_add_response_header(r, "Link", link);
+		free(link);
+	}
+	if (s->base_url) {
+		char *link = xasprintf("<%s%s>; rel=\"self\"", s->base_url,
+				       f->path);
+		MHD_add_response_header(r, "Link", link);
+		free(link);
+	}
+}
+
 static void
 add_common_headers(struct wf_server *s, struct MHD_Response *r,
 		   const struct wf_rendered_file *f, const char *etag)
@@ -114,6 +142,7 @@ add_common_headers(struct wf_server *s, struct MHD_Response *r,
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	add_links(s, r, f);
 }
 
 static struct MHD_Response *
@@ -184,6 +213,7 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	}
 	sf->not_modified = empty_response();
 	add_common_headers(s, sf->not_modified, f, f->etag);
+	sf->deltas = s->history ? feed_history_add(s->history, f) : NULL;
 }
 
 /* Every response for @set; @previous (may be NULL) lends the gzip bodies
@@ -218,6 +248,7 @@ version_unref(struct version *v)
 			MHD_destroy_response(sf->not_modified_gzip);
 		}
 		MHD_destroy_response(sf->not_modified);
+		feed_deltas_destroy(sf->deltas);
 	}
 	free(v->files);
 	wf_feedset_unref(v->set);
@@ -279,10 +310,48 @@ queue_error(struct wf_server *s, struct MHD_Connection *c,
 	return queue(c, req, codes[kind], s->errors[kind], 0);
 }
 
+/* RFC 3229: 226 IM Used with only the entries changed since the version
+ * If-None-Match names, when the client asked (A-IM: feed) and the delta
+ * is smaller. It is for this client only: no-store keeps caches that do
+ * not know IM from serving it to others (RFC 3229 §10.6). */
+static bool
+serve_delta(struct wf_server *s, struct MHD_Connection *c,
+	    struct request *req, const struct served_file *sf,
+	    const char *inm, bool gzip, enum MHD_Result *rc)
+{
+	const char *aim = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "A-IM");
+	struct feed_delta_body *b = NULL;
+	if (!feed_delta_is_requested(aim) ||
+	    !feed_deltas_answer(sf->deltas, inm, gzip,
+				gzip ? sf->gzip_len : sf->file->len, &b)) {
+		return false;
+	}
+	const struct wf_rendered_file *f = sf->file;
+	char date[40];
+	wf_time_format_http(f->updated, date, sizeof(date));
+	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+		b->len, b->data, feed_delta_body_release, b);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->content_type);
+	if (gzip) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	}
+	MHD_add_response_header(r, "IM", "feed");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG,
+				gzip ? sf->etag_gzip : f->etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
+				"Accept-Encoding, A-IM, If-None-Match");
+	add_links(s, r, f);
+	*rc = queue(c, req, MHD_HTTP_IM_USED, r, b->len);
+	MHD_destroy_response(r);
+	return true;
+}
+
 /* Choose the representation and whether the client already has it. */
 static enum MHD_Result
-serve_file(struct MHD_Connection *c, struct request *req,
-	   const struct served_file *sf)
+serve_file(struct wf_server *s, struct MHD_Connection *c,
+	   struct request *req, const struct served_file *sf)
 {
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						      MHD_HTTP_HEADER_IF_NONE_MATCH);
@@ -306,6 +375,11 @@ serve_file(struct MHD_Connection *c, struct request *req,
 	if (fresh) {
 		return queue(c, req, MHD_HTTP_NOT_MODIFIED,
 			     gzip ? sf->not_modified_gzip : sf->not_modified, 0);
+	}
+	enum MHD_Result delta_rc;
+	if (inm && sf->deltas &&
+	    serve_delta(s, c, req, sf, inm, gzip, &delta_rc)) {
+		return delta_rc;
 	}
 	if (gzip) {
 		return queue(c, req, MHD_HTTP_OK, sf->full_gzip, sf->gzip_len);
@@ -359,7 +433,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	const char *name = strcmp(path, "/") == 0 ? "index.html" : path + 1;
 	struct version *v = version_acquire(s);
 	const struct served_file *sf = find_file(v, name);
-	enum MHD_Result rc = sf ? serve_file(c, req, sf)
+	enum MHD_Result rc = sf ? serve_file(s, c, req, sf)
 				: queue_error(s, c, req, E404);
 	version_unref(v);
 	return rc;
@@ -524,6 +598,19 @@ text_response(const char *body, const char *allow)
 	return r;
 }
 
+static void
+server_free(struct wf_server *s)
+{
+	feed_history_destroy(s->history);
+	for (size_t i = 0; i < s->n_hubs; i++) {
+		free(s->hubs[i]);
+	}
+	free(s->hubs);
+	free(s->base_url);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
 enum wf_status
 wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		struct wf_server **out, struct wf_diag *diag)
@@ -536,6 +623,14 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 	}
 	s->max_age = o->cache_max_age_s;
 	s->access_log = o->access_log;
+	s->base_url = o->base_url ? xstrdup(o->base_url) : NULL;
+	s->n_hubs = o->n_hubs;
+	s->hubs = xcalloc(o->n_hubs ? o->n_hubs : 1, sizeof(*s->hubs));
+	for (size_t i = 0; i < o->n_hubs; i++) {
+		s->hubs[i] = xstrdup(o->hubs[i]);
+	}
+	s->history = o->delta_history ? feed_history_create(o->delta_history)
+				      : NULL;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->in_flight, 0);
 	s->errors[E400] = text_response("400 Bad Request\n", NULL);
@@ -575,8 +670,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 			MHD_destroy_response(s->errors[i]);
 		}
 		close(s->listen_fd);
-		pthread_mutex_destroy(&s->lock);
-		free(s);
+		server_free(s);
 		return WF_ERR_IO;
 	}
 	*out = s;
@@ -606,6 +700,5 @@ wf_server_stop(struct wf_server *s, unsigned grace_ms)
 	for (int i = 0; i < E_COUNT; i++) {
 		MHD_destroy_response(s->errors[i]);
 	}
-	pthread_mutex_destroy(&s->lock);
-	free(s);
+	server_free(s);
 }
