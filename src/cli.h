@@ -40,6 +40,7 @@ struct cli_build_options {
 	bool keep_going;
 	bool quiet;
 	bool full; /* ignore the index: parse every record */
+	bool notify; /* ping the config's WebSub hubs for changed feeds */
 };
 
 /**

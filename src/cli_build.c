@@ -9,6 +9,7 @@
 #include "wirefeed/build.h"
 #include "wirefeed/newswire.h"
 #include "cli.h"
+#include "websub.h"
 
 void
 cli_bad_option(char **argv, int code)
@@ -78,6 +79,50 @@ print_notes(const struct wf_newswire *nw, bool quiet)
 	}
 }
 
+/* build --notify: ping every hub for each feed this build changed, and
+ * wait (bounded) for the outcome. A hub that fails costs a warning. */
+#define NOTIFY_WAIT_MS 30000
+static void
+notify_hubs(const struct wf_config *c, char **topics, bool quiet)
+{
+	if (c->n_hubs == 0) {
+		fprintf(stderr, "wirefeed: warning: --notify: no 'hub' in wirefeed.conf; nobody to notify\n");
+		return;
+	}
+	size_t n_topics = 0;
+	while (topics[n_topics]) {
+		n_topics++;
+	}
+	if (n_topics == 0) {
+		if (!quiet) {
+			fprintf(stderr, "wirefeed: no feed changed; no hub notified\n");
+		}
+		return;
+	}
+	struct websub_options wo = { .hubs = (const char *const *)c->hubs,
+				     .n_hubs = c->n_hubs,
+				     .base_url = c->base_url };
+	struct websub *n = websub_create(&wo);
+	for (size_t i = 0; i < n_topics; i++) {
+		websub_notify(n, topics[i]);
+	}
+	bool done = websub_flush(n, NOTIFY_WAIT_MS);
+	struct websub_stats st = websub_stats(n);
+	websub_destroy(n);
+	size_t expected = n_topics * c->n_hubs;
+	if (st.delivered == expected) {
+		if (!quiet) {
+			fprintf(stderr, "wirefeed: notified %zu hub%s of %zu changed feed%s\n",
+				c->n_hubs, c->n_hubs == 1 ? "" : "s", n_topics,
+				n_topics == 1 ? "" : "s");
+		}
+	} else {
+		fprintf(stderr, "wirefeed: warning: %zu of %zu hub notifications failed%s; the files are published\n",
+			expected - st.delivered, expected,
+			done ? "" : " or timed out");
+	}
+}
+
 int
 cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 	  struct wf_newswire **keep)
@@ -114,7 +159,15 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 	struct wf_feedset *set = wf_render(nw);
 	if (opts->out) {
 		struct wf_publish_stats ps = { 0 };
+		char **topics = opts->notify ? websub_unpublished_topics(
+						       set, opts->out,
+						       nw->config->base_url)
+					     : NULL;
 		st = wf_publish(set, opts->out, &ps, &diag);
+		if (st == WF_OK && topics) {
+			notify_hubs(nw->config, topics, opts->quiet);
+		}
+		websub_topics_free(topics);
 		if (st != WF_OK) {
 			print_error(NULL, &diag);
 			fprintf(stderr, "wirefeed: build failed; previous files in %s are intact\n",

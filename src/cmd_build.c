@@ -7,12 +7,13 @@
 
 #include "wirefeed/build.h"
 #include "cli.h"
+#include "log.h"
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--full] [--quiet]\n"
+		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--full] [--notify] [--quiet]\n"
 		"\n"
 		"Read the newswire in DIR (wirefeed.conf and articles/*.xml) and write\n"
 		"its feeds under the output directory: atom.xml, rss.xml,\n"
@@ -27,6 +28,8 @@ usage(FILE *out)
 		"                 (still exits 1)\n"
 		"  --full         ignore DIR/.wirefeed-index (what the last build saw)\n"
 		"                 and parse every record\n"
+		"  --notify       after writing, ping each 'hub' of wirefeed.conf\n"
+		"                 (WebSub) for every feed whose bytes changed\n"
 		"  --quiet        print errors only\n"
 		"\n"
 		"Exit status: 0 built; 1 an invalid record (nothing written unless\n"
@@ -42,6 +45,7 @@ cmd_build(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "full", no_argument, NULL, 'f' },
+		{ "notify", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,6 +63,7 @@ cmd_build(int argc, char **argv)
 		case 'k': opts.keep_going = true; break;
 		case 'q': opts.quiet = true; break;
 		case 'f': opts.full = true; break;
+		case 'n': opts.notify = true; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			cli_bad_option(argv, c);
@@ -71,6 +76,9 @@ cmd_build(int argc, char **argv)
 			argv[optind]);
 		usage(stderr);
 		return 2;
+	}
+	if (opts.quiet) {
+		log_set_level(LOG_LEVEL_ERROR); /* --notify's per-ping lines */
 	}
 	struct wf_feedset *set = NULL;
 	int rc = cli_build(&opts, &set, NULL);

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "log.h"
 #include "sha256.h"
+#include "websub.h"
 
 #define DEBOUNCE_MS 150
 /* The index (a cache for the next start) is written once edits pause,
@@ -67,6 +68,7 @@ struct serve_options {
 	struct wf_server_options server;
 	unsigned scan_interval_s;
 	unsigned grace_s;
+	struct websub *notifier; /* WebSub pings; NULL: no hub configured */
 };
 
 static bool
@@ -345,6 +347,9 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 	}
 	free(index_path);
 	wf_server_swap(server, set);
+	if (o->notifier) {
+		websub_notify_set(o->notifier, set); /* pings changed feeds */
+	}
 	wf_feedset_unref(set);
 	wf_log_info("rebuilt (%s): %zu records (%zu read), %zu files changed, in %lld ms",
 		    why, nw->n_records, stats.parsed, ps.written,
@@ -527,6 +532,15 @@ cmd_serve(int argc, char **argv)
 		set->n_files, v6 ? "[" : "", o.server.address, v6 ? "]" : "",
 		wf_server_port(server));
 	fflush(stderr);
+	if (warm && warm->config->n_hubs > 0) {
+		struct websub_options wo = {
+			.hubs = (const char *const *)warm->config->hubs,
+			.n_hubs = warm->config->n_hubs,
+			.base_url = warm->config->base_url,
+		};
+		o.notifier = websub_create(&wo);
+		websub_notify_set(o.notifier, set); /* what is live now */
+	}
 	wf_feedset_unref(set);
 
 	struct pending pending = { .articles_wd = -1 };
@@ -632,6 +646,10 @@ cmd_serve(int argc, char **argv)
 	}
 	wf_newswire_destroy(warm);
 	wf_server_stop(server, o.grace_s * 1000);
+	if (o.notifier) {
+		websub_flush(o.notifier, 2000); /* pings of the last rebuild */
+		websub_destroy(o.notifier);
+	}
 	if (watch_fd >= 0) {
 		close(watch_fd);
 	}
