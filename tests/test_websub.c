@@ -323,8 +323,10 @@ START_TEST(hanging_hub_blocks_neither_caller_nor_other_hubs)
 	t0 = now_ms();
 	websub_destroy(n);
 	ck_assert_int_lt(now_ms() - t0, 3000);
-	/* twenty pings of one topic were merged into one */
-	ck_assert_int_eq(stub_count(&good), 1);
+	/* twenty pings of one topic were merged: the one in flight when the
+	 * others came, and at most one more after it */
+	ck_assert_int_ge(stub_count(&good), 1);
+	ck_assert_int_le(stub_count(&good), 2);
 	close(hang_fd);
 	stub_stop(&good);
 }
