@@ -147,8 +147,14 @@ feed_delta_index_parse(const char *data, size_t len, enum wf_file_kind kind,
 			ix.entries = xreallocarray(ix.entries, cap,
 						   sizeof(*ix.entries));
 		}
+		size_t start = line_start(data, (size_t)(open - data));
+		if (ix.n_entries > 0 && start != ix.entries[ix.n_entries - 1].end) {
+			/* something between two entries: not our shape, and a
+			 * delta would lose it */
+			goto fail;
+		}
 		struct feed_delta_entry *e = &ix.entries[ix.n_entries++];
-		e->start = line_start(data, (size_t)(open - data));
+		e->start = start;
 		e->end = (size_t)(after - data);
 		e->id = hash64(id_gt + 1, (size_t)(id_end - id_gt - 1));
 		e->digest = hash64(data + e->start, e->end - e->start);

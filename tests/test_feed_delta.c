@@ -166,6 +166,8 @@ START_TEST(refuses_what_is_not_a_feed)
 	ck_assert(!feed_delta_index_parse(cut, strlen(cut), WF_FILE_ATOM, &ix));
 	const char *open = "<feed><entry><id>x</id></entry>";
 	ck_assert(!feed_delta_index_parse(open, strlen(open), WF_FILE_ATOM, &ix));
+	const char *between = "<feed>\n  <entry><id>a</id></entry>\n  <x/>\n  <entry><id>b</id></entry>\n</feed>\n";
+	ck_assert(!feed_delta_index_parse(between, strlen(between), WF_FILE_ATOM, &ix));
 	const char *no_id = "<feed><entry><title>x</title></entry></feed>";
 	ck_assert(!feed_delta_index_parse(no_id, strlen(no_id), WF_FILE_ATOM, &ix));
 	/* an empty feed is a feed */
