@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "wirefeed/text.h"
+#include "buf.h"
 #include "feed_delta.h"
 #include "gzip.h"
 #include "http_cond.h"
@@ -109,26 +110,31 @@ release_set(void *cls)
 	wf_feedset_unref(cls);
 }
 
-/* WebSub §4: Link rel="hub" and rel="self" on feed responses, rel
- * quoted (Flask-WebSub's hub ignores the unquoted form). */
+/* WebSub §4: Link rel="hub" per hub and rel="self" on feed responses,
+ * rel quoted (Flask-WebSub's hub ignores the unquoted form), as one
+ * field (RFC 8288 §3 allows a list): each header line is a cost on every
+ * response, 304s included. */
 static void
 add_links(struct wf_server *s, struct MHD_Response *r,
 	  const struct wf_rendered_file *f)
 {
-	if (f->kind == WF_FILE_HTML) {
+	if (f->kind == WF_FILE_HTML || (!s->n_hubs && !s->base_url)) {
 		return;
 	}
-	for (size_t i = 0; i < s->n_hubs; i++) {
-		char *link = xasprintf("<%s>; rel=\"hub\"", s->hubs[i]);
-		MHD_add_response_header(r, "Link", link);
-		free(link);
+	struct buf b;
+	buf_init(&b, SIZE_MAX); /* config-sized: no limit to hit */
+	enum wf_status st = WF_OK;
+	for (size_t i = 0; i < s->n_hubs && st == WF_OK; i++) {
+		st = buf_printf(&b, "%s<%s>; rel=\"hub\"", i ? ", " : "",
+				s->hubs[i]);
 	}
-	if (s->base_url) {
-		char *link = xasprintf("<%s%s>; rel=\"self\"", s->base_url,
-				       f->path);
-		MHD_add_response_header(r, "Link", link);
-		free(link);
+	if (s->base_url && st == WF_OK) {
+		st = buf_printf(&b, "%s<%s%s>; rel=\"self\"",
+				s->n_hubs ? ", " : "", s->base_url, f->path);
 	}
+	char *links = buf_take(&b, NULL);
+	MHD_add_response_header(r, "Link", links);
+	free(links);
 }
 
 static void

@@ -252,8 +252,9 @@ hub_thread(void *arg)
 		} else if (has_topic(h, job.topic)) {
 			free(job.topic); /* a newer ping for it is waiting */
 		} else {
-			uint64_t delay = (uint64_t)n->backoff_ms
-					 << (job.attempts - 1 < 20 ? job.attempts - 1 : 20);
+			/* backoff, 2 x backoff, 4 x backoff, ... */
+			unsigned shift = job.attempts - 1 < 20 ? job.attempts - 1 : 20;
+			uint64_t delay = (uint64_t)n->backoff_ms << shift;
 			if (delay > MAX_BACKOFF_MS) {
 				delay = MAX_BACKOFF_MS;
 			}

@@ -575,7 +575,7 @@ START_TEST(serve_pings_the_hub_after_edits_and_a_withdrawal)
 	get(&s, "/sections/politics/rss.xml", NULL, false, &r);
 	char expect[512];
 	snprintf(expect, sizeof(expect),
-		 "<%s>; rel=\"hub\"\n<http://127.0.0.1:8080/sections/politics/rss.xml>; rel=\"self\"\n",
+		 "<%s>; rel=\"hub\", <http://127.0.0.1:8080/sections/politics/rss.xml>; rel=\"self\"\n",
 		 h.url);
 	ck_assert_str_eq(r.links, expect);
 	snprintf(expect, sizeof(expect), "<atom:link href=\"%s\" rel=\"hub\"/>",
