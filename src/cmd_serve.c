@@ -58,6 +58,9 @@ usage(FILE *out)
 		"  --quiet               log errors only\n"
 		"\n"
 		"Signals: SIGHUP rebuilds now; SIGTERM and SIGINT stop gracefully (exit 0).\n"
+		"WebSub: with 'hub' lines in wirefeed.conf, each hub gets a publish ping\n"
+		"for every feed a rebuild changed. RFC 3229: 'A-IM: feed' requests naming\n"
+		"a recent version get 226 with only the changed entries (delta_history).\n"
 		"A rebuild that finds an invalid record keeps serving the last good feeds\n"
 		"and logs why. Exit status: 0 after a clean shutdown; 2 when it cannot\n"
 		"start (bad option, unusable newswire, address in use).\n");

@@ -589,6 +589,16 @@ START_TEST(serve_pings_the_hub_after_edits_and_a_withdrawal)
 	get(&s, "/", NULL, false, &r);
 	ck_assert_str_eq(r.links, ""); /* the index page is no topic */
 	free(r.body);
+	/* a 304 freshens what the client stored, Link included: none sent */
+	get(&s, "/atom.xml", NULL, false, &r);
+	char inm[160];
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", r.etag);
+	free(r.body);
+	const char *cond[] = { inm, NULL };
+	get(&s, "/atom.xml", cond, false, &r);
+	ck_assert_int_eq(r.status, 304);
+	ck_assert_str_eq(r.links, "");
+	free(r.body);
 	ck_assert_int_eq(stub_count(&h), 0);
 
 	/* two edits: the wire feeds and both sections' feeds */
@@ -742,6 +752,7 @@ START_TEST(delta_holds_only_the_two_edited_stories)
 	ck_assert_str_eq(d.im, "feed");
 	ck_assert_str_eq(d.cache, "no-store");
 	ck_assert_str_eq(d.etag, full.etag); /* the instance it brings you to */
+	ck_assert_str_eq(d.links, "<http://127.0.0.1:8080/atom.xml>; rel=\"self\"\n");
 	entry_ids(d.body, ids, sizeof(ids));
 	ck_assert_str_eq(ids, "73e6a7f4 fafeacba");
 	ck_assert_uint_lt(d.len, full.len / 3);
