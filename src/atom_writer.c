@@ -96,6 +96,9 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_element(&x, "subtitle", spec->subtitle);
 	xmlw_time_element(&x, "updated", spec->updated);
 	write_link(&x, "self", "application/atom+xml", spec->atom_url);
+	for (size_t i = 0; i < spec->n_hubs; i++) {
+		write_link(&x, "hub", NULL, spec->hubs[i]);
+	}
 	write_link(&x, "alternate", "text/html", spec->site_url);
 	if (spec->rss_url) {
 		write_link(&x, "alternate", "application/rss+xml",

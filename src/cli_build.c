@@ -9,6 +9,8 @@
 #include "wirefeed/build.h"
 #include "wirefeed/newswire.h"
 #include "cli.h"
+#include "mem.h"
+#include "websub.h"
 
 void
 cli_bad_option(char **argv, int code)
@@ -70,6 +72,69 @@ report_warning(void *ctx, const struct wf_diag *d)
 	(void)ctx;
 }
 
+/* build --notify: ping every hub for each feed this build changed, and
+ * wait (bounded) for the outcome. A hub that fails costs a warning. */
+#define NOTIFY_WAIT_MS 30000
+static void
+notify_hubs(const struct wf_config *c, char **topics, bool quiet)
+{
+	if (c->n_hubs == 0) {
+		fprintf(stderr, "wirefeed: warning: --notify: no 'hub' in wirefeed.conf; nobody to notify\n");
+		return;
+	}
+	size_t n_topics = 0;
+	while (topics[n_topics]) {
+		n_topics++;
+	}
+	if (n_topics == 0) {
+		if (!quiet) {
+			fprintf(stderr, "wirefeed: no feed changed; no hub notified\n");
+		}
+		return;
+	}
+	struct websub_options wo = { .hubs = (const char *const *)c->hubs,
+				     .n_hubs = c->n_hubs,
+				     .base_url = c->base_url };
+	struct websub *n = websub_create(&wo);
+	for (size_t i = 0; i < n_topics; i++) {
+		websub_notify(n, topics[i]);
+	}
+	bool done = websub_flush(n, NOTIFY_WAIT_MS);
+	struct websub_stats st = websub_stats(n);
+	websub_destroy(n);
+	size_t expected = n_topics * c->n_hubs;
+	if (st.delivered == expected) {
+		if (!quiet) {
+			fprintf(stderr, "wirefeed: notified %zu hub%s of %zu changed feed%s\n",
+				c->n_hubs, c->n_hubs == 1 ? "" : "s", n_topics,
+				n_topics == 1 ? "" : "s");
+		}
+	} else {
+		fprintf(stderr, "wirefeed: warning: %zu of %zu hub notifications failed%s; the files are published\n",
+			expected - st.delivered, expected,
+			done ? "" : " or timed out");
+	}
+}
+
+/* What the build's callbacks share: quiet for notes, the changed paths
+ * for --notify. print_note reads the first member. */
+struct build_ctx {
+	bool quiet;
+	char **changed;
+	size_t n_changed;
+};
+
+static void
+remember_changed(void *ctx, const char *const *paths, size_t n)
+{
+	struct build_ctx *bc = ctx;
+	bc->changed = xcalloc(n ? n : 1, sizeof(*bc->changed));
+	for (size_t i = 0; i < n; i++) {
+		bc->changed[i] = xstrdup(paths[i]);
+	}
+	bc->n_changed = n;
+}
+
 int
 cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 	  struct wf_newswire **keep)
@@ -83,17 +148,21 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 		.keep_going = opts->keep_going,
 		.save_index = true,
 	};
-	bool quiet = opts->quiet;
+	struct build_ctx bc = { .quiet = opts->quiet };
 	struct wf_build_callbacks cb = { .error = report_error,
 					 .warning = report_warning,
 					 .note = print_note,
-					 .ctx = &quiet };
+					 .changed = opts->notify ? remember_changed
+								 : NULL,
+					 .ctx = &bc };
 	struct wf_build_stats stats = { 0 };
 	struct wf_diag diag = { 0 };
 	struct wf_newswire *nw = NULL;
 	struct wf_feedset *set = NULL;
-	enum wf_status st = wf_build_run(&bo, &cb, keep ? &nw : NULL, &set,
-					 &stats, &diag);
+	/* --notify needs the config (hubs, base_url): keep the newswire */
+	enum wf_status st = wf_build_run(&bo, &cb,
+					 keep || opts->notify ? &nw : NULL,
+					 &set, &stats, &diag);
 	if (st == WF_ERR_INVALID) {
 		fprintf(stderr,
 			"wirefeed: %zu invalid record%s; nothing written (--keep-going publishes the valid ones)\n",
@@ -118,8 +187,21 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 			stats.up_to_date ? " (journal: nothing changed since the last build)"
 					 : "");
 	}
+	if (opts->notify && set && nw) {
+		char **topics = websub_changed_topics(
+			set, (const char *const *)bc.changed, bc.n_changed,
+			nw->config->base_url);
+		notify_hubs(nw->config, topics, opts->quiet);
+		websub_topics_free(topics);
+	}
+	for (size_t i = 0; i < bc.n_changed; i++) {
+		free(bc.changed[i]);
+	}
+	free(bc.changed);
 	if (keep) {
 		*keep = nw;
+	} else {
+		wf_newswire_destroy(nw);
 	}
 	*set_out = set;
 	return stats.invalid > 0 ? 1 : 0;

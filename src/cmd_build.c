@@ -7,13 +7,14 @@
 
 #include "wirefeed/build.h"
 #include "cli.h"
+#include "log.h"
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
 		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--full]\n"
-		"                      [--journal] [--quiet]\n"
+		"                      [--journal] [--notify] [--quiet]\n"
 		"\n"
 		"Read the newswire in DIR (wirefeed.conf and articles/*.xml) and write\n"
 		"its feeds under the output directory: atom.xml, rss.xml,\n"
@@ -33,6 +34,8 @@ usage(FILE *out)
 		"                 a stat of every record; files edited in place by hand\n"
 		"                 are then missed (docs/store.md). With nothing new\n"
 		"                 since the last build into DIR, nothing is rendered.\n"
+		"  --notify       after writing, ping each 'hub' of wirefeed.conf\n"
+		"                 (WebSub) for every feed whose bytes changed\n"
 		"  --quiet        print errors only\n"
 		"\n"
 		"Exit status: 0 built; 1 an invalid record (nothing written unless\n"
@@ -49,6 +52,7 @@ cmd_build(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "full", no_argument, NULL, 'f' },
 		{ "journal", no_argument, NULL, 'j' },
+		{ "notify", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -67,6 +71,7 @@ cmd_build(int argc, char **argv)
 		case 'q': opts.quiet = true; break;
 		case 'f': opts.full = true; break;
 		case 'j': opts.journal = true; break;
+		case 'n': opts.notify = true; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			cli_bad_option(argv, c);
@@ -79,6 +84,9 @@ cmd_build(int argc, char **argv)
 			argv[optind]);
 		usage(stderr);
 		return 2;
+	}
+	if (opts.quiet) {
+		log_set_level(LOG_LEVEL_ERROR); /* --notify's per-ping lines */
 	}
 	struct wf_feedset *set = NULL;
 	int rc = cli_build(&opts, &set, NULL);

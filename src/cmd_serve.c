@@ -23,6 +23,7 @@
 #include "log.h"
 #include "sha256.h"
 #include "watch.h"
+#include "websub.h"
 
 /* A write in place may not be finished: wait this long for quiet, but
  * never more than MAX_WAIT_MS (issue 17.6). Renames act at once. */
@@ -63,6 +64,9 @@ usage(FILE *out)
 		"  --quiet               log errors only\n"
 		"\n"
 		"Signals: SIGHUP rebuilds now; SIGTERM and SIGINT stop gracefully (exit 0).\n"
+		"WebSub: with 'hub' lines in wirefeed.conf, each hub gets a publish ping\n"
+		"for every feed a rebuild changed. RFC 3229: 'A-IM: feed' requests naming\n"
+		"a recent version get 226 with only the changed entries (delta_history).\n"
 		"A rebuild that finds an invalid record keeps serving the last good feeds\n"
 		"and logs why. Exit status: 0 after a clean shutdown; 2 when it cannot\n"
 		"start (bad option, unusable newswire, address in use).\n");
@@ -73,6 +77,7 @@ struct serve_options {
 	struct wf_server_options server;
 	unsigned scan_interval_s;
 	unsigned grace_s;
+	struct websub *notifier; /* WebSub pings; NULL: no hub configured */
 };
 
 static bool
@@ -252,6 +257,9 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 		return false; /* nothing changed */
 	}
 	wf_server_swap(server, set);
+	if (o->notifier) {
+		websub_notify_set(o->notifier, set); /* pings changed feeds */
+	}
 	wf_feedset_unref(*current);
 	*current = set;
 	wf_log_info("rebuilt (%s): %zu records (%zu read), %zu files changed, in %lld ms",
@@ -416,6 +424,13 @@ cmd_serve(int argc, char **argv)
 	/* Cache-Control max-age comes from the config as loaded at start */
 	o.server.cache_max_age_s = warm ? warm->config->cache_max_age_s
 				       : WF_CONFIG_DEFAULT_MAX_AGE_S;
+	/* WebSub links and delta history too (the server copies them) */
+	if (warm) {
+		o.server.base_url = warm->config->base_url;
+		o.server.hubs = (const char *const *)warm->config->hubs;
+		o.server.n_hubs = warm->config->n_hubs;
+		o.server.delta_history = warm->config->delta_history;
+	}
 
 	o.server.out_dir = o.build.out; /* Last-Modified across restarts */
 	struct wf_server *server = NULL;
@@ -435,6 +450,15 @@ cmd_serve(int argc, char **argv)
 		wf_server_port(server));
 	fflush(stderr);
 	struct wf_feedset *current = set; /* what is being served */
+	if (warm && warm->config->n_hubs > 0) {
+		struct websub_options wo = {
+			.hubs = (const char *const *)warm->config->hubs,
+			.n_hubs = warm->config->n_hubs,
+			.base_url = warm->config->base_url,
+		};
+		o.notifier = websub_create(&wo);
+		websub_notify_set(o.notifier, set); /* what is live now */
+	}
 
 	struct watch_options wo = {
 		.root = o.build.root,
@@ -523,6 +547,10 @@ cmd_serve(int argc, char **argv)
 	wf_newswire_destroy(warm);
 	wf_server_stop(server, o.grace_s * 1000);
 	wf_feedset_unref(current);
+	if (o.notifier) {
+		websub_flush(o.notifier, 2000); /* pings of the last rebuild */
+		websub_destroy(o.notifier);
+	}
 	close(sig_fd);
 	if (log_file) {
 		fclose(log_file);

@@ -3,6 +3,7 @@
 #include "wirefeed/config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,10 @@ wf_config_destroy(struct wf_config *c)
 		free(c->sections[i].title);
 	}
 	free(c->sections);
+	for (size_t i = 0; i < c->n_hubs; i++) {
+		free(c->hubs[i]);
+	}
+	free(c->hubs);
 	free(c);
 }
 
@@ -124,6 +129,7 @@ wf_config_parse(const char *text, size_t len, const char *source,
 	struct wf_config *c = xzalloc(sizeof(*c));
 	c->max_entries = WF_CONFIG_DEFAULT_MAX_ENTRIES;
 	c->cache_max_age_s = WF_CONFIG_DEFAULT_MAX_AGE_S;
+	c->delta_history = WF_CONFIG_DEFAULT_DELTA_HISTORY;
 	char *copy = xstrndup(text, len);
 	enum wf_status st = WF_OK;
 	unsigned seen = 0;
@@ -131,6 +137,7 @@ wf_config_parse(const char *text, size_t len, const char *source,
 		"title",	  "subtitle", "base_url", "site_url",
 		"feed_id",	  "default_author", "language", "rights",
 		"max_entries", "cache_max_age", "section",
+		"hub",	  "delta_history",
 	};
 	int lineno = 0;
 	char *line = copy;
@@ -167,7 +174,7 @@ wf_config_parse(const char *text, size_t len, const char *source,
 			st = WF_ERR_PARSE;
 			break;
 		}
-		if (strcmp(key, "section") != 0) {
+		if (strcmp(key, "section") != 0 && strcmp(key, "hub") != 0) {
 			if (seen & (1u << k)) {
 				wf_diag_set(diag, src, lineno, 0,
 					    "duplicate key '%s'", key);
@@ -232,6 +239,37 @@ wf_config_parse(const char *text, size_t len, const char *source,
 				break;
 			}
 			c->cache_max_age_s = (unsigned)num;
+		} else if (strcmp(key, "delta_history") == 0) {
+			if (!parse_uint(value, 256, &num)) {
+				wf_diag_set(diag, src, lineno, 0,
+					    "delta_history must be a number of versions (0 to 256)");
+				st = WF_ERR_INVALID;
+				break;
+			}
+			c->delta_history = num;
+		} else if (strcmp(key, "hub") == 0) {
+			if (!is_http_url(value)) {
+				wf_diag_set(diag, src, lineno, 0,
+					    "hub '%.80s' must be an absolute http(s) URL",
+					    value);
+				st = WF_ERR_INVALID;
+				break;
+			}
+			bool dup = false;
+			for (size_t i = 0; i < c->n_hubs; i++) {
+				dup = dup || strcmp(c->hubs[i], value) == 0;
+			}
+			if (dup || c->n_hubs == WF_CONFIG_MAX_HUBS) {
+				wf_diag_set(diag, src, lineno, 0,
+					    dup ? "duplicate hub '%.80s'"
+						: "more than 16 hubs ('%.80s')",
+					    value);
+				st = WF_ERR_INVALID;
+				break;
+			}
+			c->hubs = xreallocarray(c->hubs, c->n_hubs + 1,
+						sizeof(*c->hubs));
+			c->hubs[c->n_hubs++] = xstrdup(value);
 		} else {
 			char *bar = strchr(value, '|');
 			if (!bar) {

@@ -191,6 +191,8 @@ wf_render(const struct wf_newswire *nw)
 		spec.rights = c->rights;
 		spec.default_author = default_author;
 		spec.ttl_minutes = ttl;
+		spec.hubs = (const char *const *)c->hubs;
+		spec.n_hubs = c->n_hubs;
 		add_feed_pair(set, &spec, dir);
 
 		listings[s].title = xstrdup(spec.title);

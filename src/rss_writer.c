@@ -100,6 +100,12 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_attr(&x, "rel", "self");
 	xmlw_attr(&x, "type", "application/rss+xml");
 	xmlw_end(&x);
+	for (size_t i = 0; i < spec->n_hubs; i++) {
+		xmlw_start(&x, "atom:link");
+		xmlw_attr(&x, "href", spec->hubs[i]);
+		xmlw_attr(&x, "rel", "hub");
+		xmlw_end(&x);
+	}
 	for (size_t i = 0; i < spec->n_entries; i++) {
 		write_item(&x, spec, spec->entries[i]);
 	}

@@ -28,6 +28,8 @@
 #include <unistd.h>
 
 #include "wirefeed/text.h"
+#include "buf.h"
+#include "feed_delta.h"
 #include "gzip.h"
 #include "http_cond.h"
 #include "log.h"
@@ -76,6 +78,7 @@ struct served_file {
 	size_t gzip_len;
 	char etag_gzip[80];
 	int64_t last_modified; /* seconds: when these bytes were first served */
+	struct feed_deltas *deltas; /* RFC 3229; NULL: never a delta */
 };
 
 struct version {
@@ -130,6 +133,11 @@ struct wf_server {
 	pthread_t reaper;
 	pthread_cond_t reaper_wake;
 	bool reaper_stop; /* under conns_lock */
+
+	char *base_url; /* WebSub links; NULL: no self link */
+	char **hubs;
+	size_t n_hubs;
+	struct feed_history *history; /* NULL: deltas off */
 };
 
 /* Per-request state: created when the request line has arrived (the URI
@@ -296,6 +304,34 @@ release_set(void *cls)
 	wf_feedset_unref(cls);
 }
 
+/* WebSub §4: Link rel="hub" per hub and rel="self" on feed responses
+ * with a body (200, 226), rel quoted (Flask-WebSub's hub ignores the
+ * unquoted form), as one field (RFC 8288 §3 allows a list). Not on 304s:
+ * a 304 freshens the stored response, which keeps its Link field
+ * (RFC 9111 §4.3.4), and the field measurably cost the 304 path. */
+static void
+add_links(struct wf_server *s, struct MHD_Response *r,
+	  const struct wf_rendered_file *f)
+{
+	if (f->kind == WF_FILE_HTML || (!s->n_hubs && !s->base_url)) {
+		return;
+	}
+	struct buf b;
+	buf_init(&b, SIZE_MAX); /* config-sized: no limit to hit */
+	enum wf_status st = WF_OK;
+	for (size_t i = 0; i < s->n_hubs && st == WF_OK; i++) {
+		st = buf_printf(&b, "%s<%s>; rel=\"hub\"", i ? ", " : "",
+				s->hubs[i]);
+	}
+	if (s->base_url && st == WF_OK) {
+		st = buf_printf(&b, "%s<%s%s>; rel=\"self\"",
+				s->n_hubs ? ", " : "", s->base_url, f->path);
+	}
+	char *links = buf_take(&b, NULL);
+	MHD_add_response_header(r, "Link", links);
+	free(links);
+}
+
 static void
 add_common_headers(struct wf_server *s, struct MHD_Response *r,
 		   const struct served_file *sf, const char *etag)
@@ -431,6 +467,7 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	MHD_add_response_header(sf->full, MHD_HTTP_HEADER_CONTENT_TYPE,
 				f->content_type);
 	add_common_headers(s, sf->full, sf, f->etag);
+	add_links(s, sf->full, f);
 
 	/* gzip: its own strong ETag (the identity tag + "-gzip") */
 	snprintf(sf->etag_gzip, sizeof(sf->etag_gzip), "%.*s-gzip\"",
@@ -448,11 +485,13 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 		MHD_add_response_header(sf->full_gzip,
 					MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 		add_common_headers(s, sf->full_gzip, sf, sf->etag_gzip);
+		add_links(s, sf->full_gzip, f);
 		sf->not_modified_gzip = empty_response();
 		add_common_headers(s, sf->not_modified_gzip, sf, sf->etag_gzip);
 	}
 	sf->not_modified = empty_response();
 	add_common_headers(s, sf->not_modified, sf, f->etag);
+	sf->deltas = s->history ? feed_history_add(s->history, f) : NULL;
 }
 
 /* The current time in seconds, once no file that changes between
@@ -515,6 +554,7 @@ version_unref(struct version *v)
 			MHD_destroy_response(sf->not_modified_gzip);
 		}
 		MHD_destroy_response(sf->not_modified);
+		feed_deltas_destroy(sf->deltas);
 	}
 	free(v->files);
 	wf_feedset_unref(v->set);
@@ -575,6 +615,45 @@ queue_error(struct wf_server *s, struct MHD_Connection *c,
 	return queue(s, c, req, codes[kind], s->errors[kind], 0);
 }
 
+/* RFC 3229: 226 IM Used with only the entries changed since the version
+ * If-None-Match names, when the client asked (A-IM: feed) and the delta
+ * is smaller. It is for this client only: no-store keeps caches that do
+ * not know IM from serving it to others (RFC 3229 §10.6). */
+static bool
+serve_delta(struct wf_server *s, struct MHD_Connection *c,
+	    struct request *req, const struct served_file *sf,
+	    const char *inm, bool gzip, enum MHD_Result *rc)
+{
+	const char *aim = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "A-IM");
+	struct feed_delta_body *b = NULL;
+	if (!feed_delta_is_requested(aim) ||
+	    !feed_deltas_answer(sf->deltas, inm, gzip,
+				gzip ? sf->gzip_len : sf->file->len, &b)) {
+		return false;
+	}
+	const struct wf_rendered_file *f = sf->file;
+	char date[40];
+	wf_time_format_http((struct wf_time){ .utc = sf->last_modified }, date,
+			    sizeof(date));
+	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+		b->len, b->data, feed_delta_body_release, b);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->content_type);
+	if (gzip) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	}
+	MHD_add_response_header(r, "IM", "feed");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG,
+				gzip ? sf->etag_gzip : f->etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
+				"Accept-Encoding, A-IM, If-None-Match");
+	add_links(s, r, f);
+	*rc = queue(s, c, req, MHD_HTTP_IM_USED, r, b->len);
+	MHD_destroy_response(r);
+	return true;
+}
+
 /* Choose the representation and whether the client already has it. */
 static enum MHD_Result
 serve_file(struct wf_server *s, struct MHD_Connection *c, struct request *req,
@@ -602,6 +681,11 @@ serve_file(struct wf_server *s, struct MHD_Connection *c, struct request *req,
 	if (fresh) {
 		return queue(s, c, req, MHD_HTTP_NOT_MODIFIED,
 			     gzip ? sf->not_modified_gzip : sf->not_modified, 0);
+	}
+	enum MHD_Result delta_rc;
+	if (inm && sf->deltas &&
+	    serve_delta(s, c, req, sf, inm, gzip, &delta_rc)) {
+		return delta_rc;
 	}
 	if (gzip) {
 		return queue(s, c, req, MHD_HTTP_OK, sf->full_gzip,
@@ -940,6 +1024,22 @@ text_response(const char *body, const char *allow)
 	return r;
 }
 
+static void
+server_free(struct wf_server *s)
+{
+	feed_history_destroy(s->history);
+	for (size_t i = 0; i < s->n_hubs; i++) {
+		free(s->hubs[i]);
+	}
+	free(s->hubs);
+	free(s->base_url);
+	free(s->out_dir);
+	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->conns_lock);
+	pthread_cond_destroy(&s->reaper_wake);
+	free(s);
+}
+
 enum wf_status
 wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		struct wf_server **out, struct wf_diag *diag)
@@ -953,6 +1053,14 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 	s->max_age = o->cache_max_age_s;
 	s->access_log = o->access_log;
 	s->out_dir = o->out_dir ? xstrdup(o->out_dir) : NULL;
+	s->base_url = o->base_url ? xstrdup(o->base_url) : NULL;
+	s->n_hubs = o->n_hubs;
+	s->hubs = xcalloc(o->n_hubs ? o->n_hubs : 1, sizeof(*s->hubs));
+	for (size_t i = 0; i < o->n_hubs; i++) {
+		s->hubs[i] = xstrdup(o->hubs[i]);
+	}
+	s->history = o->delta_history ? feed_history_create(o->delta_history)
+				      : NULL;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->in_flight, 0);
 	pthread_mutex_init(&s->conns_lock, NULL);
@@ -1010,11 +1118,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 			MHD_destroy_response(s->errors[i]);
 		}
 		close(s->listen_fd);
-		pthread_mutex_destroy(&s->lock);
-		pthread_mutex_destroy(&s->conns_lock);
-		pthread_cond_destroy(&s->reaper_wake);
-		free(s->out_dir);
-		free(s);
+		server_free(s);
 		return WF_ERR_IO;
 	}
 	pthread_create(&s->reaper, NULL, reaper_main, s);
@@ -1072,9 +1176,5 @@ wf_server_stop(struct wf_server *s, unsigned grace_ms)
 	for (int i = 0; i < E_COUNT; i++) {
 		MHD_destroy_response(s->errors[i]);
 	}
-	pthread_mutex_destroy(&s->lock);
-	pthread_mutex_destroy(&s->conns_lock);
-	pthread_cond_destroy(&s->reaper_wake);
-	free(s->out_dir);
-	free(s);
+	server_free(s);
 }

@@ -102,6 +102,45 @@ START_TEST(errors_name_the_line)
 }
 END_TEST
 
+START_TEST(hubs_and_delta_history)
+{
+	struct wf_config *c;
+	struct wf_diag d;
+	ck_assert_int_eq(parse(REQUIRED, &c, &d), WF_OK);
+	ck_assert_uint_eq(c->n_hubs, 0);
+	ck_assert_uint_eq(c->delta_history, WF_CONFIG_DEFAULT_DELTA_HISTORY);
+	wf_config_destroy(c);
+	ck_assert_int_eq(parse(REQUIRED "hub = https://hub.example/\n"
+				       "delta_history = 0\n"
+				       "hub = http://127.0.0.1:9000/hub\n",
+			       &c, &d), WF_OK);
+	ck_assert_uint_eq(c->n_hubs, 2);
+	ck_assert_str_eq(c->hubs[0], "https://hub.example/");
+	ck_assert_str_eq(c->hubs[1], "http://127.0.0.1:9000/hub");
+	ck_assert_uint_eq(c->delta_history, 0);
+	wf_config_destroy(c);
+}
+END_TEST
+
+START_TEST(bad_hubs_and_delta_history)
+{
+	expect_error(REQUIRED "hub = hub.example\n", 4, "hub 'hub.example' must be an absolute http(s) URL");
+	expect_error(REQUIRED "hub = https://h.example/\nhub = https://h.example/\n",
+		     5, "duplicate hub");
+	expect_error(REQUIRED "delta_history = 257\n", 4, "delta_history");
+	expect_error(REQUIRED "delta_history = 3\ndelta_history = 4\n", 5,
+		     "duplicate key 'delta_history'");
+	char text[4096];
+	snprintf(text, sizeof(text), "%s", REQUIRED);
+	for (int i = 0; i < 17; i++) {
+		size_t used = strlen(text);
+		snprintf(text + used, sizeof(text) - used,
+			 "hub = https://h%d.example/\n", i);
+	}
+	expect_error(text, 20, "more than 16 hubs");
+}
+END_TEST
+
 START_TEST(missing_required_keys)
 {
 	expect_error("title = T\nbase_url = https://e.org/\n", 0,
@@ -170,6 +209,8 @@ main(void)
 	tcase_add_test(tc, errors_name_the_line);
 	tcase_add_test(tc, missing_required_keys);
 	tcase_add_test(tc, bad_characters_name_line_and_column);
+	tcase_add_test(tc, hubs_and_delta_history);
+	tcase_add_test(tc, bad_hubs_and_delta_history);
 	tcase_add_test(tc, load_from_file);
 	tcase_add_test(tc, bundled_sample_config_loads);
 	suite_add_tcase(s, tc);

@@ -27,10 +27,16 @@ struct wf_config {
 	unsigned cache_max_age_s; /* HTTP Cache-Control max-age; default 300 */
 	struct wf_section_def *sections;
 	size_t n_sections;
+	char **hubs;          /* WebSub hub URLs ("hub" lines), in order */
+	size_t n_hubs;
+	size_t delta_history; /* feed versions kept for RFC 3229 deltas;
+				 default 8, 0 turns deltas off */
 };
 
 #define WF_CONFIG_DEFAULT_MAX_ENTRIES 50
 #define WF_CONFIG_DEFAULT_MAX_AGE_S 300
+#define WF_CONFIG_DEFAULT_DELTA_HISTORY 8
+#define WF_CONFIG_MAX_HUBS 16
 
 /**
  * Load @path. On success *out is a new config the caller destroys with

@@ -24,6 +24,9 @@ struct wf_feed_spec {
 	const char *rights;         /* optional */
 	const char *default_author; /* for entries without a byline; required */
 	unsigned ttl_minutes;       /* RSS <ttl>; 0 leaves it out */
+	/* WebSub hubs (W3C WebSub §4), written as link rel="hub"; borrowed */
+	const char *const *hubs;
+	size_t n_hubs;
 	/* Entries, newest updated first (wf_feed_select()); borrowed. */
 	const struct wf_article *const *entries;
 	size_t n_entries;

@@ -34,6 +34,14 @@ struct wf_server_options {
 				     (wf_publish); their mtimes carry
 				     Last-Modified across restarts. NULL:
 				     none (copied) */
+	/* WebSub (W3C WebSub §4): feed responses carry Link rel="hub" per
+	 * hub and rel="self" (@base_url + path; NULL: none). Copied. */
+	const char *base_url;
+	const char *const *hubs;
+	size_t n_hubs;
+	/* RFC 3229 A-IM: feed deltas against this many earlier versions
+	 * of each feed; 0: never a delta */
+	size_t delta_history;
 };
 
 struct wf_server;
@@ -59,7 +67,9 @@ wf_server_max_connections(const struct wf_server *server);
 
 /**
  * Serve @set from now on (a reference is taken). Requests already being
- * answered finish with the set they started with. Thread-safe.
+ * answered finish with the set they started with. Thread-safe with
+ * respect to requests; call it from one thread at a time (it records
+ * each feed's version for deltas).
  */
 void
 wf_server_swap(struct wf_server *server, struct wf_feedset *set);
