@@ -395,6 +395,41 @@ v_check_rfc3339(struct vctx *v, const xmlNode *node, const char *what,
 	return true;
 }
 
+/* RFC 822 allows comments in parentheses, and old feeds leave out the
+ * zone (read as GMT): parse such a date after removing both, so it is a
+ * warning rather than an error, as the W3C validator reads it. */
+static bool
+parse_rfc822_lenient(const char *value, struct wf_time *out, unsigned *faults)
+{
+	char buf[128];
+	size_t n = 0;
+	int depth = 0;
+	for (const char *p = value; *p; p++) {
+		if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && depth > 0) {
+			depth--;
+		} else if (depth == 0) {
+			if (n + 8 >= sizeof(buf)) {
+				return false;
+			}
+			buf[n++] = *p;
+		}
+	}
+	if (depth != 0) {
+		return false;
+	}
+	buf[n] = '\0';
+	char *text = wf_text_trim(buf);
+	const char *why = NULL;
+	if (wf_time_parse_rfc822(text, out, faults, &why) == WF_OK) {
+		return true;
+	}
+	size_t len = strlen(text);
+	memcpy(text + len, " +0000", 7);
+	return wf_time_parse_rfc822(text, out, faults, &why) == WF_OK;
+}
+
 bool
 v_check_rfc822(struct vctx *v, const xmlNode *node, const char *what,
 	       const char *value, struct wf_time *out)
@@ -403,10 +438,15 @@ v_check_rfc822(struct vctx *v, const xmlNode *node, const char *what,
 	unsigned faults = 0;
 	struct wf_time t;
 	if (wf_time_parse_rfc822(value, &t, &faults, &why) != WF_OK) {
-		v_error(v, node, "invalid-date",
-			"%s '%.60s' is not an RFC 822 date: %s", what, value,
-			why);
-		return false;
+		if (!parse_rfc822_lenient(value, &t, &faults)) {
+			v_error(v, node, "invalid-date",
+				"%s '%.60s' is not an RFC 822 date: %s", what,
+				value, why);
+			return false;
+		}
+		v_warn(v, node, "problematic-date",
+		       "%s '%.60s' has comments or no time zone; readers may misread it",
+		       what, value);
 	}
 	if (faults & WF_RFC822_BAD_WEEKDAY) {
 		v_error(v, node, "wrong-weekday",
@@ -503,6 +543,48 @@ v_is_language_tag(const char *s)
 }
 
 bool
+v_is_language_code(const char *s)
+{
+	/* ISO 639-1 two-letter codes (with the withdrawn in, iw, ji, mo, sh
+	 * still seen in feeds); three letters are read as ISO 639-2; i- and
+	 * x- are the registered and private-use prefixes of RFC 3066. */
+	static const char codes[] =
+		"aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo "
+		"br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es "
+		"et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr "
+		"ht hu hy hz ia id ie ig ii ik in io is it iu iw ja ji jv ka "
+		"kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo "
+		"lt lu lv mg mh mi mk ml mn mo mr ms mt my na nb nd ne ng nl "
+		"nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru "
+		"rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw "
+		"ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi "
+		"vo wa wo xh yi yo za zh zu";
+	if (!v_is_language_tag(s)) {
+		return false;
+	}
+	size_t n = strcspn(s, "-");
+	if (n == 1) {
+		return (s[0] == 'i' || s[0] == 'I' || s[0] == 'x' ||
+			s[0] == 'X') &&
+		       s[1] == '-';
+	}
+	if (n == 3) {
+		return true;
+	}
+	if (n != 2) {
+		return false;
+	}
+	char code[3] = { (char)tolower((unsigned char)s[0]),
+			 (char)tolower((unsigned char)s[1]), '\0' };
+	for (const char *p = codes; *p; p += 3) {
+		if (p[0] == code[0] && p[1] == code[1]) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
 v_is_email(const char *s)
 {
 	/* addr-spec, pragmatically: local@domain.tld, no spaces */
@@ -524,9 +606,9 @@ v_check_common_attrs(struct vctx *v, const xmlNode *node)
 {
 	xmlChar *lang = xmlGetNsProp(node, (const xmlChar *)"lang",
 				     XML_XML_NAMESPACE);
-	if (lang && lang[0] && !v_is_language_tag((const char *)lang)) {
+	if (lang && lang[0] && !v_is_language_code((const char *)lang)) {
 		v_error(v, node, "invalid-language",
-			"xml:lang '%.40s' is not a language tag", lang);
+			"xml:lang '%.40s' is not an ISO 639 language tag", lang);
 	}
 	xmlFree(lang);
 	xmlChar *base = xmlGetNsProp(node, (const xmlChar *)"base",

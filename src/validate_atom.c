@@ -144,7 +144,7 @@ check_link(struct vctx *v, const xmlNode *link, struct link_keys *alternates,
 			"link type '%.60s' is not a MIME media type (§4.2.7.3)",
 			type);
 	}
-	if (hreflang && !v_is_language_tag(hreflang)) {
+	if (hreflang && !v_is_language_code(hreflang)) {
 		v_error(v, link, "invalid-language",
 			"link hreflang '%.40s' is not a language tag (§4.2.7.4)",
 			hreflang);

@@ -81,6 +81,9 @@ bool
 v_is_mime_type(const char *value);
 bool
 v_is_language_tag(const char *value);
+/* A language tag whose primary subtag is an ISO 639 code. */
+bool
+v_is_language_code(const char *value);
 bool
 v_is_email(const char *value);
 bool
