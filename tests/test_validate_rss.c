@@ -525,6 +525,176 @@ START_TEST(rss_text_and_markup)
 }
 END_TEST
 
+/* ---- rules re-derived from the W3C validator (docs/validate.md) ---- */
+
+START_TEST(rss_unexpected_attributes)
+{
+	expect_has(RSS("", "  <item foo=\"1\"><title>t</title></item>\n"),
+	           "unexpected-attribute", ERR, "<item foo");
+	expect_has(RSS("  <title2 />\n", ""), "undefined-element", ERR,
+	           "<title2");
+	expect_has(RSS_OPEN "  <title lang=\"en\">Wire</title>\n" C_LINK C_DESC
+	                   C_SELF RSS_END,
+	           "unexpected-attribute", ERR, "<title lang");
+	expect_has(RSS("", ITEM("1", "    <category dom=\"x\">a</category>\n")),
+	           "unexpected-attribute", ERR, "<category dom");
+	/* an attribute in a known namespace that does not define it */
+	expect_has(RSS("",
+	               "  <item atom:foo=\"1\"><title>t</title></item>\n"),
+	           "unexpected-attribute", ERR, "<item atom:foo");
+	/* extension attributes are a warning; xml:* are fine */
+	expect_has(RSS("",
+	               "  <item xmlns:x=\"https://x.example/\" x:a=\"1\"><title>t</title></item>\n"),
+	           "extension-attribute", WARN, "<item xmlns:x");
+	expect_clean(RSS("",
+	                 ITEM("1", "    <category domain=\"https://example.org/c\">a</category>\n"
+	                           "    <source url=\"https://example.org/rss\">S</source>\n")
+	                         "  <item xml:lang=\"en\"><title>t</title></item>\n"));
+}
+END_TEST
+
+START_TEST(rss_text_only_elements)
+{
+	expect_has(RSS("  <copyright>&#169; <b>Wire</b></copyright>\n", ""),
+	           "unexpected-element", ERR, "<copyright>");
+	expect_has(RSS("", ITEM("1", "    <author><x/></author>\n")),
+	           "unexpected-element", ERR, "<author>");
+	expect_has(RSS("  <image><url>https://example.org/a.png</url>oops<title>W</title>"
+	               "<link>https://example.org/</link></image>\n", ""),
+	           "unexpected-text", ERR, "oops");
+	expect_has(RSS("", ITEM("1", "    <enclosure url=\"https://example.org/a.mp3\" "
+	                             "length=\"1\" type=\"audio/mpeg\">x</enclosure>\n")),
+	           "unexpected-text", ERR, "<enclosure");
+	expect_clean(RSS("  <copyright>&#169; Wire</copyright>\n", ""));
+}
+END_TEST
+
+START_TEST(rss_values_are_trimmed)
+{
+	/* surrounding whitespace is not part of the value */
+	expect_clean(RSS("  <ttl> 60 </ttl>\n  <language>\n    en\n  </language>\n",
+	                 "  <item><title>t</title><link>\n    https://example.org/s/1\n"
+	                 "  </link><guid> https://example.org/s/1 </guid></item>\n"));
+}
+END_TEST
+
+START_TEST(rss_urls_are_uris)
+{
+	expect_has(RSS("", ITEM("1", "    <comments>https://example.org/caf\xc3\xa9</comments>\n")),
+	           "invalid-uri", ERR, "<comments>");
+	expect_has(RSS("", ITEM("1", "    <comments>https://example.org/[x]</comments>\n")),
+	           "invalid-uri", ERR, "<comments>");
+	expect_clean(RSS("", ITEM("1", "    <comments>https://example.org/caf%C3%A9</comments>\n")));
+}
+END_TEST
+
+START_TEST(rss_enclosure_url_is_http)
+{
+	expect_has(RSS("", ITEM("1", "    <enclosure url=\"ftp://example.org/a.mp3\" "
+	                             "length=\"1\" type=\"audio/mpeg\"/>\n")),
+	           "invalid-url", ERR, "<enclosure");
+	expect_has(RSS("", ITEM("1", "    <enclosure url=\"http://localhost/a.mp3\" "
+	                             "length=\"1\" type=\"audio/mpeg\"/>\n")),
+	           "invalid-url", ERR, "<enclosure");
+	expect_clean(RSS("", ITEM("1", "    <enclosure url=\"http://media.example.org:8080/a.mp3\" "
+	                               "length=\"1\" type=\"audio/mpeg\"/>\n")));
+}
+END_TEST
+
+START_TEST(rss_positive_integers)
+{
+	expect_has(RSS("  <ttl>0</ttl>\n", ""), "invalid-integer", ERR,
+	           "<ttl>");
+	expect_has(RSS("  <image><url>https://example.org/a.png</url><title>W</title>"
+	               "<link>https://example.org/</link><width>0</width></image>\n", ""),
+	           "invalid-integer", ERR, "<width>");
+	expect_clean(RSS("  <ttl>1</ttl>\n  <image><url>https://example.org/a.png</url>"
+	                 "<title>W</title><link>https://example.org/</link>"
+	                 "<width>1</width><height>1</height></image>\n", ""));
+}
+END_TEST
+
+START_TEST(rss_blank_titles_warn)
+{
+	expect_has(RSS("", "  <item><title> </title><description>d</description></item>\n"),
+	           "not-blank", WARN, "<title> </title>");
+	expect_has(RSS("", ITEM("1", "    <category></category>\n")),
+	           "not-blank", WARN, "<category>");
+	struct wf_validate_report *r = validate(
+		RSS("", "  <item><title></title><description>d</description></item>\n"),
+		NULL);
+	ck_assert_uint_eq(r->n_errors, 0);
+	wf_validate_report_destroy(r);
+}
+END_TEST
+
+START_TEST(rss_lenient_dates_warn)
+{
+	expect_has(RSS("", ITEM_AT("1", "Tue, 02 Jan 2024 10:00:00", "")),
+	           "problematic-date", WARN, "<pubDate>");
+	expect_has(RSS("", ITEM_AT("1", "Tue, 02 Jan 2024 10:00:00 (noon-ish) GMT", "")),
+	           "problematic-date", WARN, "<pubDate>");
+	expect_has(RSS("", ITEM_AT("1", "Tue, 02 Jan 2024 10:00:00 (GMT", "")),
+	           "invalid-date", ERR, "<pubDate>");
+	expect_lacks(RSS("", ITEM("1", "")), "problematic-date");
+}
+END_TEST
+
+START_TEST(rss_language_codes)
+{
+	expect_has(RSS("  <language>english</language>\n", ""),
+	           "invalid-language", ERR, "<language>");
+	expect_has(RSS("  <language>qq-US</language>\n", ""),
+	           "invalid-language", ERR, "<language>");
+	expect_has(RSS("", "  <item xml:lang=\"zz\"><title>t</title></item>\n"),
+	           "invalid-language", ERR, "<item xml:lang");
+	expect_clean(RSS("  <language>pt-BR</language>\n", ""));
+	expect_clean(RSS("  <language>haw</language>\n", ""));
+	expect_clean(RSS("  <language>x-pig-latin</language>\n", ""));
+}
+END_TEST
+
+START_TEST(rss_skip_lists_bounded)
+{
+	expect_has(RSS("  <skipHours></skipHours>\n", ""), "missing-element",
+	           ERR, "<skipHours>");
+	expect_has(RSS("  <skipDays><day>Monday</day><day>Tuesday</day><day>Wednesday</day>"
+	               "<day>Thursday</day><day>Friday</day><day>Saturday</day>"
+	               "<day>Sunday</day><day>Monday</day></skipDays>\n", ""),
+	           "too-many-values", ERR, "<skipDays>");
+	expect_clean(RSS("  <skipDays><day>Monday</day></skipDays>\n", ""));
+}
+END_TEST
+
+START_TEST(rss_text_input_name)
+{
+	expect_has(RSS("  <textInput><title>S</title><description>d</description><name>1q</name>"
+	               "<link>https://example.org/s</link></textInput>\n", ""),
+	           "invalid-value", ERR, "<textInput>");
+	expect_clean(RSS("  <textInput><title>S</title><description>d</description><name>q1</name>"
+	                 "<link>https://example.org/s</link></textInput>\n", ""));
+}
+END_TEST
+
+START_TEST(rss_atom_elements)
+{
+	expect_has(RSS("  <atom:published>2024-01-02T10:00:00Z</atom:published>\n", ""),
+	           "undefined-element", ERR, "<atom:published>");
+	expect_has(RSS("", ITEM("1", "    <atom:subtitle>s</atom:subtitle>\n")),
+	           "undefined-element", ERR, "<atom:subtitle>");
+	expect_has(RSS("  <atom:link rel=\"hub\" href=\"https://hub.example.org/\" length=\"big\"/>\n", ""),
+	           "invalid-integer", ERR, "rel=\"hub\"");
+	expect_has(RSS("  <atom:link rel=\"alternate\" href=\"https://example.org/\" hreflang=\"xx\"/>\n", ""),
+	           "invalid-language", ERR, "rel=\"alternate\"");
+	expect_has(RSS("  <atom:link rel=\"alternate\" href=\"https://example.org/\" foo=\"1\"/>\n", ""),
+	           "unexpected-attribute", ERR, "rel=\"alternate\"");
+	expect_clean(RSS("  <atom:updated>2024-01-02T10:00:00Z</atom:updated>\n"
+	                 "  <atom:link rel=\"alternate\" href=\"https://example.org/\" hreflang=\"en\" "
+	                 "length=\"10\" title=\"Home\"/>\n",
+	                 ITEM("1", "    <atom:id>tag:example.org,2024:1</atom:id>\n")));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -554,6 +724,21 @@ main(void)
 	tcase_add_test(tc, rss_language_and_docs);
 	tcase_add_test(tc, rss_links_and_sources);
 	tcase_add_test(tc, rss_text_and_markup);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("w3c");
+	tcase_add_test(tc, rss_unexpected_attributes);
+	tcase_add_test(tc, rss_text_only_elements);
+	tcase_add_test(tc, rss_values_are_trimmed);
+	tcase_add_test(tc, rss_urls_are_uris);
+	tcase_add_test(tc, rss_enclosure_url_is_http);
+	tcase_add_test(tc, rss_positive_integers);
+	tcase_add_test(tc, rss_blank_titles_warn);
+	tcase_add_test(tc, rss_lenient_dates_warn);
+	tcase_add_test(tc, rss_language_codes);
+	tcase_add_test(tc, rss_skip_lists_bounded);
+	tcase_add_test(tc, rss_text_input_name);
+	tcase_add_test(tc, rss_atom_elements);
 	suite_add_tcase(s, tc);
 
 	return helpers_run_suite(s);
