@@ -25,6 +25,11 @@
 /* Files up to this size are read whole (records need the bytes); larger
  * ones are streamed from the descriptor. */
 #define VALIDATE_WHOLE_FILE_MAX (16u * 1024 * 1024)
+/* Inputs up to this size may hold text nodes over libxml2's 10 MB limit
+ * (XML_PARSE_HUGE); larger ones keep the limit so memory stays bounded. */
+#define VALIDATE_HUGE_MAX (256u * 1024 * 1024)
+/* Bytes of internal entity text expanded per document (billion laughs). */
+#define VALIDATE_ENTITY_MAX_BYTES (4u * 1024 * 1024)
 
 static const char *const record_ns = WF_RECORD_NS;
 
@@ -73,6 +78,31 @@ v_add(struct vctx *v, enum wf_severity severity, int line, int column,
 	f->code = code;
 	/* messages quote document text: keep them printable UTF-8 */
 	f->message = wf_text_sanitize(msg, strlen(msg));
+	v_clean_message(f->message);
+}
+
+void
+v_clean_message(char *msg)
+{
+	/* one line per finding: line breaks and tabs become spaces, runs of
+	 * them one space (libxml2's messages carry "\nBytes: ...") */
+	char *out = msg;
+	bool space = false;
+	for (const char *p = msg; *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t' || *p == ' ') {
+			space = out != msg;
+			continue;
+		}
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			continue;
+		}
+		if (space) {
+			*out++ = ' ';
+			space = false;
+		}
+		*out++ = *p;
+	}
+	*out = '\0';
 }
 
 void
@@ -646,6 +676,9 @@ struct driver {
 	struct wf_validate_options opts;
 	bool in_channel;
 	int schema_errors;
+	bool has_entities; /* the document declares internal entities */
+	bool entity_limit_hit;
+	size_t entity_bytes;
 };
 
 /* libxml2's message for @err without its trailing newline, in @buf. */
@@ -669,6 +702,31 @@ on_xml_error(void *arg, xmlErrorPtr err)
 		v_add(&d->v, WF_SEVERITY_WARNING, err->line, err->int2,
 		      "xml-warning", "%s", text);
 		return;
+	}
+	if (strstr(text, "huge text node")) {
+		/* libxml2's 10 MB text limit, kept for documents too large to
+		 * lift it (memory stays bounded): not a well-formedness fault */
+		v_add(&d->v, WF_SEVERITY_ERROR, err->line, err->int2,
+		      "too-large",
+		      "a text node over 10 MB in a document over %u MiB; split the document or validate a smaller one",
+		      VALIDATE_HUGE_MAX >> 20);
+		return;
+	}
+	/* The parser repeats some errors as it unwinds (an entity loop is
+	 * reported once per nesting level): one finding per message, at
+	 * the position it was last reported. */
+	struct wf_validate_report *r = d->v.report;
+	char clean[512];
+	snprintf(clean, sizeof(clean), "%s", text);
+	v_clean_message(clean);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		struct wf_finding *f = &r->findings[i];
+		if (strcmp(f->code, "not-well-formed") == 0 &&
+		    strcmp(f->message, clean) == 0) {
+			f->line = err->line;
+			f->column = err->int2;
+			return;
+		}
 	}
 	v_add(&d->v, WF_SEVERITY_ERROR, err->line, err->int2, "not-well-formed",
 	      "%s", text);
@@ -736,12 +794,79 @@ validate_record(struct driver *d, const char *data, size_t len)
 	wf_article_destroy(a);
 }
 
+/* Replace references to internal entities in @node's subtree by copies of
+ * their content, so the rules and the schema see the text a reader would
+ * (libxml2 keeps them as entity-reference nodes without XML_PARSE_NOENT,
+ * which we do not set: it would also read external entities). External
+ * entities are never loaded: a reference to one is an error. */
+static void
+flatten_entities(struct driver *d, xmlNode *node, const xmlNode *at)
+{
+	for (xmlNode *c = node->children; c;) {
+		xmlNode *next = c->next;
+		if (c->type == XML_ELEMENT_NODE) {
+			flatten_entities(d, c, c);
+		} else if (c->type == XML_ENTITY_REF_NODE) {
+			xmlEntity *ent = (xmlEntity *)c->children;
+			if (!ent || ent->etype != XML_INTERNAL_GENERAL_ENTITY) {
+				v_error(&d->v, at, "external-entity",
+					"entity &%s; is external or undeclared; external entities are not read",
+					c->name);
+				c = next;
+				continue;
+			}
+			size_t bytes = ent->content ? strlen((const char *)ent->content) : 0;
+			if (d->entity_bytes + bytes > VALIDATE_ENTITY_MAX_BYTES) {
+				if (!d->entity_limit_hit) {
+					v_error(&d->v, at, "too-large",
+						"entity expansion exceeds %u bytes (nested entities?); not expanded further",
+						VALIDATE_ENTITY_MAX_BYTES);
+				}
+				d->entity_limit_hit = true;
+				c = next;
+				continue;
+			}
+			d->entity_bytes += bytes;
+			xmlNode *copy = ent->children ? xmlDocCopyNodeList(c->doc,
+									   ent->children)
+						      : xmlNewDocText(c->doc, ent->content);
+			xmlNode *holder = xmlNewDocNode(c->doc, NULL,
+							(const xmlChar *)"x", NULL);
+			if (copy) {
+				xmlAddChildList(holder, copy);
+				flatten_entities(d, holder, at);
+			}
+			while (holder->children) {
+				xmlNode *k = holder->children;
+				xmlUnlinkNode(k);
+				xmlAddPrevSibling(c, k);
+			}
+			xmlFreeNode(holder);
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		}
+		c = next;
+	}
+}
+
+static xmlNode *
+expand(struct driver *d, xmlTextReaderPtr r)
+{
+	xmlNode *node = xmlTextReaderExpand(r);
+	if (node && d->has_entities) {
+		flatten_entities(d, node, node);
+	}
+	return node;
+}
+
 /* Returns false when reading stops early (a record, or unknown format). */
 static bool
 on_root(struct driver *d, xmlTextReaderPtr r, const xmlNode *root,
 	const char *data, size_t len)
 {
 	struct vctx *v = &d->v;
+	const xmlDoc *doc = root->doc;
+	d->has_entities = doc && doc->intSubset && doc->intSubset->entities;
 	const char *name = (const char *)root->name;
 	const char *ns = root->ns ? (const char *)root->ns->href : NULL;
 	if (ns && strcmp(ns, ATOM_NS) == 0 && strcmp(name, "feed") == 0) {
@@ -756,7 +881,7 @@ on_root(struct driver *d, xmlTextReaderPtr r, const xmlNode *root,
 			return false;
 		}
 		v->report->kind = WF_DOC_ATOM_ENTRY;
-		xmlNode *whole = xmlTextReaderExpand(r);
+		xmlNode *whole = expand(d, r);
 		atom_begin(v, root, true);
 		if (whole) {
 			atom_child(v, whole);
@@ -902,7 +1027,7 @@ run(struct driver *d, xmlTextReaderPtr r, const char *data, size_t len)
 		}
 		enum wf_doc_kind kind = v->report->kind;
 		if (kind == WF_DOC_ATOM_FEED && depth == 1) {
-			xmlNode *full = xmlTextReaderExpand(r);
+			xmlNode *full = expand(d, r);
 			if (full) {
 				atom_child(v, full);
 			}
@@ -911,11 +1036,11 @@ run(struct driver *d, xmlTextReaderPtr r, const char *data, size_t len)
 			if (d->in_channel) {
 				rss_top_child(v, node);
 			} else {
-				xmlNode *full = xmlTextReaderExpand(r);
+				xmlNode *full = expand(d, r);
 				rss_top_child(v, full ? full : node);
 			}
 		} else if (kind == WF_DOC_RSS2 && depth == 2 && d->in_channel) {
-			xmlNode *full = xmlTextReaderExpand(r);
+			xmlNode *full = expand(d, r);
 			if (full) {
 				rss_channel_child(v, full);
 			}
@@ -964,8 +1089,20 @@ prepare(xmlTextReaderPtr r, struct driver *d)
 	return r;
 }
 
+/* No network, no DTD loading, no entity substitution by the parser (so no
+ * external entity is ever read: internal ones are expanded by
+ * flatten_entities(), bounded). XML_PARSE_HUGE lifts libxml2's 10 MB
+ * text-node limit for inputs up to VALIDATE_HUGE_MAX bytes, where the
+ * largest node is bounded by the input itself. */
 static const int reader_options = XML_PARSE_NONET | XML_PARSE_NOCDATA |
 				   XML_PARSE_BIG_LINES;
+
+static int
+options_for(size_t input_bytes)
+{
+	return input_bytes <= VALIDATE_HUGE_MAX ? reader_options | XML_PARSE_HUGE
+						: reader_options;
+}
 
 enum wf_status
 wf_validate_memory(const char *data, size_t len, const char *name,
@@ -984,7 +1121,7 @@ wf_validate_memory(const char *data, size_t len, const char *name,
 		return WF_OK;
 	}
 	xmlTextReaderPtr r = xmlReaderForMemory(data ? data : "", (int)len,
-						NULL, NULL, reader_options);
+						NULL, NULL, options_for(len));
 	r = prepare(r, &d);
 	if (!r) {
 		v_add(&d.v, WF_SEVERITY_ERROR, 0, 0, "not-xml",
@@ -1031,9 +1168,9 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 	}
 	struct driver d;
 	driver_init(&d, path, options);
-	xmlTextReaderPtr r = prepare(xmlReaderForFd(fd, NULL, NULL,
-						    reader_options),
-				     &d);
+	xmlTextReaderPtr r = prepare(
+		xmlReaderForFd(fd, NULL, NULL, options_for((size_t)st.st_size)),
+		&d);
 	if (!r) {
 		v_add(&d.v, WF_SEVERITY_ERROR, 0, 0, "not-xml",
 		      "cannot start the XML reader");

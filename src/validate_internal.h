@@ -49,6 +49,11 @@ v_line(const xmlNode *node)
 #define v_warn(v, node, code, ...) \
 	v_add((v), WF_SEVERITY_WARNING, v_line(node), 0, (code), __VA_ARGS__)
 
+/* Make @msg one line of printable text, in place: line breaks and tabs
+ * become single spaces, other control characters are dropped. */
+void
+v_clean_message(char *msg);
+
 /* Node helpers */
 bool
 v_is_ns(const xmlNode *node, const char *ns);
