@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "wirefeed/validate.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +57,8 @@ v_add(struct vctx *v, enum wf_severity severity, int line, int column,
       const char *code, const char *fmt, ...)
 {
 	struct wf_validate_report *r = v->report;
+	/* every code is listed (docs, --help, SARIF rules) */
+	assert(wf_validate_rule_find(code) != NULL);
 	if (severity == WF_SEVERITY_ERROR) {
 		r->n_errors++;
 	} else {
@@ -116,6 +119,7 @@ wf_validate_report_destroy(struct wf_validate_report *report)
 	}
 	free(report->findings);
 	free(report->source);
+	free(report->record_id);
 	free(report);
 }
 
@@ -776,7 +780,8 @@ root_has_record_ns(const xmlNode *root)
 }
 
 static void
-validate_record(struct driver *d, const char *data, size_t len)
+validate_record(struct driver *d, xmlTextReaderPtr r, const char *data,
+		size_t len)
 {
 	struct wf_article *a = NULL;
 	struct wf_diag diag = { 0 };
@@ -791,7 +796,16 @@ validate_record(struct driver *d, const char *data, size_t len)
 		      "%s", diag.message);
 		return;
 	}
+	/* kept for wf_validate_check_record_ids(), with the line of <id> */
+	d->v.report->record_id = xstrdup(a->id);
 	wf_article_destroy(a);
+	const xmlNode *root = xmlTextReaderExpand(r);
+	for (const xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+		if (v_is(c, ATOM_NS, "id")) {
+			d->v.report->record_id_line = v_line(c);
+			break;
+		}
+	}
 }
 
 /* Replace references to internal entities in @node's subtree by copies of
@@ -877,7 +891,7 @@ on_root(struct driver *d, xmlTextReaderPtr r, const xmlNode *root,
 	if (ns && strcmp(ns, ATOM_NS) == 0 && strcmp(name, "entry") == 0) {
 		if (root_has_record_ns(root)) {
 			v->report->kind = WF_DOC_RECORD;
-			validate_record(d, data, len);
+			validate_record(d, r, data, len);
 			return false;
 		}
 		v->report->kind = WF_DOC_ATOM_ENTRY;
@@ -1182,4 +1196,43 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 	free(d.v.format_state);
 	*out = d.v.report;
 	return WF_OK;
+}
+
+void
+wf_validate_check_record_ids(struct wf_validate_report **reports, size_t n)
+{
+	/* quadratic in the worst case only over records sharing a hash */
+	struct hash_set seen = { 0 };
+	size_t *first = xcalloc(n ? n : 1, sizeof(*first));
+	for (size_t i = 0; i < n; i++) {
+		const struct wf_validate_report *r = reports[i];
+		if (!r || r->kind != WF_DOC_RECORD || !r->record_id) {
+			continue;
+		}
+		/* hash_set stores a line: store index + 1 instead */
+		int prev = hash_set_insert(&seen, v_hash(r->record_id),
+					   (int)i + 1);
+		first[i] = prev ? (size_t)prev : i + 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct wf_validate_report *r = reports[i];
+		if (!first[i]) {
+			continue;
+		}
+		for (size_t j = 0; j < n; j++) {
+			const struct wf_validate_report *o = reports[j];
+			if (j == i || !first[j] || first[j] != first[i] ||
+			    strcmp(o->record_id, r->record_id) != 0) {
+				continue;
+			}
+			struct vctx v = { .report = r };
+			v_add(&v, WF_SEVERITY_ERROR, r->record_id_line, 0,
+			      "duplicate-record-id",
+			      "duplicate id %.200s (also in %.300s); build publishes neither record",
+			      r->record_id, o->source);
+			break;
+		}
+	}
+	free(first);
+	hash_set_finish(&seen);
 }

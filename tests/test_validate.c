@@ -655,6 +655,7 @@ main(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
+	tcase_set_timeout(tc, 60); /* 17 MB inputs, under sanitizers too */
 	tcase_add_test(tc, validate_file_reads_and_names);
 	tcase_add_test(tc, validate_file_streams_large_feeds);
 	tcase_add_test(tc, fixtures_are_clean);
