@@ -622,6 +622,169 @@ START_TEST(bug_line_numbers_past_65535)
 }
 END_TEST
 
+/* ---- issue 17 regressions (each failed before its fix) ---- */
+
+/* 17.14: nested entities (billion laughs) gave nine identical
+ * "entity reference loop" findings. */
+START_TEST(bug_billion_laughs_reported_once)
+{
+	static const char xml[] =
+		XMLDECL
+		"<!DOCTYPE feed [\n"
+		" <!ENTITY a \"lol\">\n"
+		" <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+		" <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+		" <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+		" <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+		" <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+		" <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+		" <!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n"
+		" <!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
+		"]>\n" FEED_OPEN "  <title>&i;</title><!--t-->\n" F_ID F_UPDATED
+			F_AUTHOR F_SELF FEED_END;
+	struct wf_validate_report *r = validate(xml, NULL);
+	char *d = describe(r);
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct wf_finding *f = &r->findings[i];
+		for (size_t j = 0; j < i; j++) {
+			ck_assert_msg(strcmp(r->findings[j].message,
+			                     f->message) != 0,
+			              "repeated finding: %s", d);
+		}
+		n += strcmp(f->code, "too-large") == 0;
+	}
+	ck_assert_msg(n == 1 && r->n_errors == 1, "%s", d);
+	ck_assert_int_eq(find(r, "too-large")->line, line_of(xml, "<!--t-->"));
+	free(d);
+	wf_validate_report_destroy(r);
+}
+END_TEST
+
+/* 17.15: a legal internal entity gave schema errors. */
+START_TEST(bug_internal_entity_is_expanded)
+{
+	static const char xml[] =
+		XMLDECL "<!DOCTYPE feed [ <!ENTITY wire \"Wire &amp; News\"> ]>\n"
+		FEED_OPEN "  <title>&wire;</title>\n" F_ID F_UPDATED
+		"  <author><name>&wire;</name></author>\n" F_SELF
+		"  <entry>\n    <title>About &wire;</title>\n"
+		"    <id>tag:example.org,2024:1</id>\n    " "<updated>2024-01-02T10:00:00Z</updated>\n"
+		"    <link href=\"https://example.org/s/1\"/>\n"
+		"    <summary>&wire;</summary>\n  </entry>\n" FEED_END;
+	expect_clean(xml);
+	/* the rules see the expanded text */
+	static const char rss[] =
+		XMLDECL "<!DOCTYPE rss [ <!ENTITY home \"https://example.org/\"> ]>\n"
+		"<rss version=\"2.0\">\n<channel>\n  <title>W</title>\n"
+		"  <link>&home;</link>\n  <description>d</description>\n"
+		"  <item><title>t</title><link>&home;s/1</link></item>\n"
+		"</channel>\n</rss>\n";
+	expect_lacks(rss, "not-absolute-iri");
+	expect_lacks(rss, "not-blank");
+}
+END_TEST
+
+/* External entities are never read (no network, no files). */
+START_TEST(external_entities_are_not_read)
+{
+	static const char xml[] =
+		XMLDECL "<!DOCTYPE feed [ <!ENTITY x SYSTEM \"file:///etc/hostname\"> ]>\n"
+		FEED_OPEN "  <title>&x;</title><!--x-->\n" F_ID F_UPDATED
+		F_AUTHOR F_SELF FEED_END;
+	expect_has(xml, "external-entity", ERR, "<!--x-->");
+}
+END_TEST
+
+/* 17.15: a text node over 10 MB was called not well-formed. */
+START_TEST(bug_text_node_over_10mb_is_accepted)
+{
+	size_t big = 11u * 1000 * 1000;
+	const char *head = FEED_HEAD "  <entry>\n    <title>Long</title>\n"
+	                             "    <id>tag:example.org,2024:1</id>\n"
+	                             "    <updated>2024-01-02T10:00:00Z</updated>\n"
+	                             "    <link href=\"https://example.org/s/1\"/>\n"
+	                             "    <content>";
+	const char *tail = "</content>\n  </entry>\n" FEED_END;
+	size_t n = strlen(head) + big + strlen(tail);
+	char *xml = malloc(n + 1);
+	ck_assert_ptr_nonnull(xml);
+	strcpy(xml, head);
+	memset(xml + strlen(head), 'x', big);
+	strcpy(xml + strlen(head) + big, tail);
+	struct wf_validate_report *r = NULL;
+	ck_assert_int_eq(wf_validate_memory(xml, n, "big.xml", NULL, &r),
+	                 WF_OK);
+	char *d = describe(r);
+	ck_assert_msg(r->n_errors == 0, "%s", d);
+	free(d);
+	wf_validate_report_destroy(r);
+	free(xml);
+}
+END_TEST
+
+/* 17.10: records sharing an id (build refuses both). */
+START_TEST(duplicate_record_ids_across_files)
+{
+	static const char rec[] = REC_HEAD REC_ID REC_TITLE REC_PUB REC_UPD
+		REC_END;
+	static const char other[] = REC_HEAD
+		"  <id>urn:uuid:1b6c2c52-3d1a-4e5f-8a9b-1c2d3e4f5a6b</id>\n"
+		REC_TITLE REC_PUB REC_UPD REC_END;
+	struct wf_validate_report *r[4] = { 0 };
+	ck_assert_int_eq(wf_validate_memory(rec, strlen(rec), "a.xml", NULL,
+	                                    &r[0]), WF_OK);
+	ck_assert_int_eq(wf_validate_memory(other, strlen(other), "b.xml",
+	                                    NULL, &r[1]), WF_OK);
+	ck_assert_int_eq(wf_validate_memory(rec, strlen(rec), "c.xml", NULL,
+	                                    &r[2]), WF_OK);
+	wf_validate_check_record_ids(r, 4); /* r[3] NULL: skipped */
+	ck_assert_uint_eq(r[0]->n_errors, 1);
+	ck_assert_uint_eq(r[1]->n_errors, 0);
+	ck_assert_uint_eq(r[2]->n_errors, 1);
+	ck_assert_str_eq(r[0]->findings[0].code, "duplicate-record-id");
+	ck_assert_int_eq(r[0]->findings[0].line, 3); /* its <id> */
+	ck_assert_ptr_nonnull(strstr(r[0]->findings[0].message, "c.xml"));
+	ck_assert_ptr_nonnull(strstr(r[2]->findings[0].message, "a.xml"));
+	for (int i = 0; i < 3; i++) {
+		wf_validate_report_destroy(r[i]);
+	}
+}
+END_TEST
+
+/* Every rule code is documented with its severity in docs/validate.md,
+ * and the table has no code twice. */
+START_TEST(every_rule_is_documented)
+{
+	char *path = NULL;
+	const char *root = helpers_source_root();
+	size_t plen = strlen(root) + 32;
+	path = malloc(plen);
+	ck_assert_ptr_nonnull(path);
+	snprintf(path, plen, "%s/docs/validate.md", root);
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	static char doc[256 * 1024];
+	size_t len = fread(doc, 1, sizeof(doc) - 1, f);
+	doc[len] = '\0';
+	fclose(f);
+	size_t n;
+	const struct wf_validate_rule *rules = wf_validate_rules(&n);
+	ck_assert_uint_gt(n, 60);
+	for (size_t i = 0; i < n; i++) {
+		char want[128];
+		snprintf(want, sizeof(want), "| `%s` | %s |", rules[i].code,
+		         rules[i].severity == ERR ? "error" : "warning");
+		ck_assert_msg(strstr(doc, want) != NULL,
+		              "docs/validate.md has no row '%s'", want);
+		ck_assert_ptr_eq(wf_validate_rule_find(rules[i].code),
+		                 &rules[i]);
+	}
+	ck_assert_ptr_null(wf_validate_rule_find("no-such-rule"));
+	free(path);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -665,6 +828,19 @@ main(void)
 	tc = tcase_create("bugs");
 	tcase_add_test(tc, bug_stray_text_line);
 	tcase_add_test(tc, bug_line_numbers_past_65535);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("issue17");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, bug_billion_laughs_reported_once);
+	tcase_add_test(tc, bug_internal_entity_is_expanded);
+	tcase_add_test(tc, external_entities_are_not_read);
+	tcase_add_test(tc, bug_text_node_over_10mb_is_accepted);
+	tcase_add_test(tc, duplicate_record_ids_across_files);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rules");
+	tcase_add_test(tc, every_rule_is_documented);
 	suite_add_tcase(s, tc);
 
 	return helpers_run_suite(s);
