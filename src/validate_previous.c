@@ -18,7 +18,7 @@
 #include "wirefeed/record.h"
 #include "wirefeed/text.h"
 #include "mem.h"
-#include "validate_internal.h"
+#include "validate_common.h"
 
 /* RFC 6721 tombstones */
 #define TOMBSTONE_NS "http://purl.org/atompub/tombstones/1.0"

@@ -8,7 +8,7 @@
 
 #include "wirefeed/text.h"
 #include "mem.h"
-#include "validate_internal.h"
+#include "validate_format.h"
 
 #define N_CHANNEL_SINGLES_MAX 32
 
@@ -831,7 +831,7 @@ check_item(struct vctx *v, const xmlNode *item)
 	}
 }
 
-void
+static void
 rss_begin(struct vctx *v, const xmlNode *root)
 {
 	struct rss_state *s = xzalloc(sizeof(*s));
@@ -841,7 +841,7 @@ rss_begin(struct vctx *v, const xmlNode *root)
 	check_attrs(v, root, attrs);
 }
 
-void
+static void
 rss_top_child(struct vctx *v, const xmlNode *node)
 {
 	struct rss_state *s = state(v);
@@ -860,7 +860,7 @@ rss_top_child(struct vctx *v, const xmlNode *node)
 	}
 }
 
-void
+static void
 rss_channel_child(struct vctx *v, const xmlNode *c)
 {
 	struct rss_state *s = state(v);
@@ -959,7 +959,7 @@ dup:
 		"<channel> must not contain more than one <%s>", n);
 }
 
-void
+static void
 rss_finish(struct vctx *v)
 {
 	struct rss_state *s = state(v);
@@ -997,3 +997,67 @@ rss_finish(struct vctx *v)
 	free(s);
 	v->format_state = NULL;
 }
+
+/* ---- the format table entry ---- */
+
+static enum validate_claim
+rss_claim(struct vctx *v, const xmlNode *root)
+{
+	const char *name = (const char *)root->name;
+	if (strcmp(name, "RDF") == 0) {
+		v_error(v, root, "unsupported-format",
+			"RSS 1.0 (RDF) is not supported; only Atom 1.0 and RSS 2.0");
+		return VALIDATE_REJECTED;
+	}
+	if (root->ns || strcmp(name, "rss") != 0) {
+		return VALIDATE_NOT_MINE;
+	}
+	char *version = v_attr(root, "version");
+	enum validate_claim claim = VALIDATE_REJECTED;
+	if (!version) {
+		v_error(v, root, "missing-attribute",
+			"<rss> has no version attribute (RSS 2.0 needs version=\"2.0\")");
+	} else if (strcmp(version, "2.0") != 0) {
+		v_error(v, root, "unsupported-format",
+			"RSS version '%.20s' is not supported; only RSS 2.0 is validated",
+			version);
+	} else {
+		v->report->kind = WF_DOC_RSS2;
+		claim = VALIDATE_MINE;
+	}
+	xmlFree(version);
+	return claim;
+}
+
+static enum validate_step
+rss_step(struct vctx *v, const xmlNode *node, int depth)
+{
+	/* <rss> and <channel> are read one child at a time */
+	if (depth == 0) {
+		return VALIDATE_DESCEND;
+	}
+	if (depth == 1 && v_is(node, NULL, "channel")) {
+		rss_top_child(v, node);
+		return VALIDATE_DESCEND;
+	}
+	return VALIDATE_EXPAND;
+}
+
+static void
+rss_child(struct vctx *v, const xmlNode *node, int depth)
+{
+	if (depth == 1) {
+		rss_top_child(v, node);
+	} else {
+		rss_channel_child(v, node);
+	}
+}
+
+const struct validate_format validate_rss_format = {
+	.name = "RSS 2.0",
+	.claim = rss_claim,
+	.begin = rss_begin,
+	.step = rss_step,
+	.child = rss_child,
+	.finish = rss_finish,
+};
