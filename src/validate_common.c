@@ -559,8 +559,9 @@ v_is_language_code(const char *s)
 	}
 	char code[3] = { (char)tolower((unsigned char)s[0]),
 			 (char)tolower((unsigned char)s[1]), '\0' };
-	for (const char *p = codes; *p; p += 3) {
-		if (p[0] == code[0] && p[1] == code[1]) {
+	/* "aa ab ... zu": a code every 3 bytes, the last without a space */
+	for (size_t i = 0; i + 2 <= sizeof(codes) - 1; i += 3) {
+		if (codes[i] == code[0] && codes[i + 1] == code[1]) {
 			return true;
 		}
 	}

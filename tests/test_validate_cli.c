@@ -676,20 +676,20 @@ main(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("issue17");
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, bug_odd_file_names_keep_output_well_formed);
 	tcase_add_test(tc, bug_invalid_utf8_finding_is_one_line);
 	tcase_add_test(tc, bug_records_checked_across_files);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sarif");
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, sarif_output_has_rules_results_and_locations);
 	tcase_add_test(tc, help_lists_every_rule);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("previous");
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, previous_accepts_a_legitimate_rebuild);
 	tcase_add_test(tc, previous_reports_each_kind_of_break);
 	tcase_add_test(tc, previous_matches_directories_by_path);
