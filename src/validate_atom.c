@@ -1,13 +1,79 @@
 /* SPDX-License-Identifier: MIT */
 /* Atom 1.0 rules that RFC 4287's schema cannot express (section numbers
  * refer to RFC 4287), plus wirefeed's update-semantics rules. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/relaxng.h>
+
+#include "wirefeed/record.h"
+#include "wirefeed/text.h"
 #include "mem.h"
-#include "validate_internal.h"
+#include "validate_format.h"
+
+/* The compiled-in RFC 4287 RELAX NG schema (atom_rng.c). */
+extern const char atom_rng_schema[];
+
+/* ---- the RELAX NG pass (RFC 4287 Appendix B) ---- */
+
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+static xmlRelaxNGPtr atom_schema;
+
+static void
+ignore_errors(void *ctx, xmlErrorPtr err)
+{
+	(void)ctx;
+	(void)err;
+}
+
+static void
+load_schema(void)
+{
+	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewMemParserCtxt(
+		atom_rng_schema, (int)strlen(atom_rng_schema));
+	xmlRelaxNGSetParserStructuredErrors(pc, ignore_errors, NULL);
+	atom_schema = xmlRelaxNGParse(pc);
+	xmlRelaxNGFreeParserCtxt(pc);
+}
+
+static void
+on_schema_error(void *arg, xmlErrorPtr err)
+{
+	struct vctx *v = arg;
+	if (!err || err->level == XML_ERR_NONE) {
+		return;
+	}
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "?");
+	const char *text = wf_text_trim(msg);
+	v_add(v, WF_SEVERITY_ERROR, err->line, 0, "schema",
+	      "RFC 4287 schema: %s", text);
+}
+
+/* Run the schema over @doc (one entry, or the feed with its metadata). */
+static void
+v_schema_check(struct vctx *v, xmlDoc *doc)
+{
+	if (v->opt->no_schema) {
+		return;
+	}
+	pthread_once(&schema_once, load_schema);
+	if (!atom_schema) {
+		return;
+	}
+	xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(atom_schema);
+	if (!vc) {
+		return;
+	}
+	xmlRelaxNGSetValidStructuredErrors(vc, on_schema_error, v);
+	xmlRelaxNGValidateDoc(vc, doc);
+	xmlRelaxNGFreeValidCtxt(vc);
+}
+
+
 
 #define WIREFEED_GENERATOR_URI "https://wirefeed.dev/"
 
@@ -144,7 +210,7 @@ check_link(struct vctx *v, const xmlNode *link, struct link_keys *alternates,
 			"link type '%.60s' is not a MIME media type (§4.2.7.3)",
 			type);
 	}
-	if (hreflang && !v_is_language_tag(hreflang)) {
+	if (hreflang && !v_is_language_code(hreflang)) {
 		v_error(v, link, "invalid-language",
 			"link hreflang '%.40s' is not a language tag (§4.2.7.4)",
 			hreflang);
@@ -652,8 +718,8 @@ schema_check_entry(struct vctx *v, const xmlNode *entry)
 	xmlFreeDoc(doc);
 }
 
-void
-atom_begin(struct vctx *v, const xmlNode *root, bool is_entry_doc)
+static void
+atom_begin_doc(struct vctx *v, const xmlNode *root, bool is_entry_doc)
 {
 	struct atom_state *s = xzalloc(sizeof(*s));
 	v->format_state = s;
@@ -673,8 +739,8 @@ atom_begin(struct vctx *v, const xmlNode *root, bool is_entry_doc)
 	}
 }
 
-void
-atom_child(struct vctx *v, const xmlNode *node)
+static void
+atom_child_node(struct vctx *v, const xmlNode *node)
 {
 	struct atom_state *s = state(v);
 	if (s->is_entry_doc) {
@@ -747,7 +813,7 @@ atom_child(struct vctx *v, const xmlNode *node)
 	}
 }
 
-void
+static void
 atom_finish(struct vctx *v)
 {
 	struct atom_state *s = state(v);
@@ -828,3 +894,77 @@ atom_finish(struct vctx *v)
 	free(s);
 	v->format_state = NULL;
 }
+
+/* ---- the format table entry ---- */
+
+static bool
+has_record_ns(const xmlNode *root)
+{
+	for (const xmlNs *ns = root->nsDef; ns; ns = ns->next) {
+		if (ns->href && strcmp((const char *)ns->href, WF_RECORD_NS) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static enum validate_claim
+atom_claim(struct vctx *v, const xmlNode *root)
+{
+	const char *name = (const char *)root->name;
+	const char *ns = root->ns ? (const char *)root->ns->href : NULL;
+	bool feed = strcmp(name, "feed") == 0, entry = strcmp(name, "entry") == 0;
+	if (!ns || !(feed || entry)) {
+		return VALIDATE_NOT_MINE;
+	}
+	if (strcmp(ns, ATOM_NS) == 0) {
+		if (entry && has_record_ns(root)) {
+			return VALIDATE_NOT_MINE; /* a record */
+		}
+		v->report->kind = feed ? WF_DOC_ATOM_FEED : WF_DOC_ATOM_ENTRY;
+		return VALIDATE_MINE;
+	}
+	if (strstr(ns, "purl.org/atom/ns")) {
+		v_error(v, root, "unsupported-format",
+			"Atom 0.3 is not supported (namespace %s); use Atom 1.0, http://www.w3.org/2005/Atom",
+			ns);
+		return VALIDATE_REJECTED;
+	}
+	v_error(v, root, "invalid-namespace",
+		"<%s> is in namespace '%.80s'; Atom 1.0 uses %s", name, ns,
+		ATOM_NS);
+	return VALIDATE_REJECTED;
+}
+
+static void
+atom_begin(struct vctx *v, const xmlNode *root)
+{
+	atom_begin_doc(v, root, v->report->kind == WF_DOC_ATOM_ENTRY);
+}
+
+static enum validate_step
+atom_step(struct vctx *v, const xmlNode *node, int depth)
+{
+	/* a feed is read one child at a time; an entry document whole */
+	if (depth == 0 && v->report->kind == WF_DOC_ATOM_FEED) {
+		(void)node;
+		return VALIDATE_DESCEND;
+	}
+	return VALIDATE_EXPAND;
+}
+
+static void
+atom_child(struct vctx *v, const xmlNode *node, int depth)
+{
+	(void)depth;
+	atom_child_node(v, node);
+}
+
+const struct validate_format validate_atom_format = {
+	.name = "Atom 1.0",
+	.claim = atom_claim,
+	.begin = atom_begin,
+	.step = atom_step,
+	.child = atom_child,
+	.finish = atom_finish,
+};

@@ -6,8 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "wirefeed/text.h"
 #include "mem.h"
-#include "validate_internal.h"
+#include "validate_format.h"
 
 #define N_CHANNEL_SINGLES_MAX 32
 
@@ -90,50 +91,234 @@ is_nonneg_int(const char *s, long max, long *out)
 	return true;
 }
 
-/* "email" or "email (Name)" (RSS 2.0 author, managingEditor, webMaster).
- * mailto: URIs (RFC 2368) are accepted too. */
-static bool
-is_contact(const char *s)
+/* Element text with surrounding whitespace removed: RSS values are read
+ * trimmed (the W3C validator normalises them the same way). Caller frees. */
+static char *
+rss_text(const xmlNode *node)
 {
-	if (strncmp(s, "mailto:", 7) == 0) {
-		return strchr(s, '@') || strstr(s, "%40");
+	char *text = v_text(node);
+	char *t = wf_text_trim(text);
+	if (t != text) {
+		memmove(text, t, strlen(t) + 1);
 	}
-	while (isspace((unsigned char)*s)) {
-		s++;
-	}
-	size_t n = 0;
-	while (s[n] && !isspace((unsigned char)s[n])) {
-		n++;
-	}
-	char *email = xstrndup(s, n);
-	bool ok = v_is_email(email);
-	free(email);
-	if (!ok) {
-		return false;
-	}
-	const char *rest = s + n;
-	while (isspace((unsigned char)*rest)) {
-		rest++;
-	}
-	if (*rest == '\0') {
-		return true;
-	}
-	size_t len = strlen(rest);
-	return rest[0] == '(' && rest[len - 1] == ')';
+	return text;
 }
 
+/* Namespaces whose vocabularies are known: an attribute from one of them
+ * on an RSS element is not an extension but a mistake. */
+static bool
+is_known_ns(const char *ns)
+{
+	static const char *const known[] = {
+		ATOM_NS, CONTENT_NS, DC_NS, XHTML_NS,
+		"http://purl.org/dc/terms/",
+		"http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+		"http://www.itunes.com/dtds/podcast-1.0.dtd",
+		"http://search.yahoo.com/mrss/",
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(ns, known[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* RSS 2.0 names the attributes of each element; @allowed is
+ * NULL-terminated (NULL itself: none). xml:* attributes are allowed
+ * everywhere; an attribute in an extension namespace is a warning. */
+static void
+check_attrs(struct vctx *v, const xmlNode *node, const char *const *allowed)
+{
+	v_check_common_attrs(v, node);
+	for (const xmlAttr *a = node->properties; a; a = a->next) {
+		const char *name = (const char *)a->name;
+		if (a->ns && a->ns->href) {
+			const char *ns = (const char *)a->ns->href;
+			if (strcmp(ns, (const char *)XML_XML_NAMESPACE) == 0) {
+				continue;
+			}
+			if (is_known_ns(ns)) {
+				v_error(v, node, "unexpected-attribute",
+					"<%s> has no attribute %s:%s",
+					node->name,
+					a->ns->prefix ? (const char *)a->ns->prefix
+						      : "",
+					name);
+			} else {
+				v_warn(v, node, "extension-attribute",
+				       "<%s> has an extension attribute '%s'; not all readers keep it",
+				       node->name, name);
+			}
+			continue;
+		}
+		bool ok = false;
+		for (size_t i = 0; allowed && allowed[i] && !ok; i++) {
+			ok = strcmp(allowed[i], name) == 0;
+		}
+		if (!ok) {
+			v_error(v, node, "unexpected-attribute",
+				"<%s> has no attribute '%s' in RSS 2.0",
+				node->name, name);
+		}
+	}
+}
+
+/* A simple element: text only, no attributes (unless @allowed). */
+static void
+check_leaf(struct vctx *v, const xmlNode *node, const char *const *allowed)
+{
+	check_attrs(v, node, allowed);
+	for (const xmlNode *c = node->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			v_error(v, c, "unexpected-element",
+				"<%s> must contain text only, not <%s> (escape HTML markup or use CDATA)",
+				node->name, c->name);
+			return;
+		}
+	}
+}
+
+/* An element of elements: no text directly inside. */
+static void
+check_no_text(struct vctx *v, const xmlNode *node)
+{
+	if (v_has_text(node)) {
+		v_error(v, node, "unexpected-text",
+			"<%s> has text outside its elements", node->name);
+	}
+}
+
+/* RSS 2.0 URLs are URIs (RFC 2396): the IRI check plus ASCII only and no
+ * brackets, which RFC 2396 reserves. */
+static bool
+check_uri(struct vctx *v, const xmlNode *node, const char *what,
+	  const char *value, enum iri_need need)
+{
+	if (!v_check_iri(v, node, what, value, need)) {
+		return false;
+	}
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		if (*p >= 0x80 || *p == '[' || *p == ']') {
+			v_error(v, node, "invalid-uri",
+				"%s '%.60s' is not a URI: percent-encode character 0x%02x",
+				what, value, *p);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* An http(s) URL with a dotted host name or IPv4 address, as an
+ * enclosure needs (readers download it). */
+static bool
+is_http_url(const char *s)
+{
+	size_t n;
+	if (strncasecmp(s, "http://", 7) == 0) {
+		n = 7;
+	} else if (strncasecmp(s, "https://", 8) == 0) {
+		n = 8;
+	} else {
+		return false;
+	}
+	const char *h = s + n;
+	int labels = 0;
+	for (;;) {
+		size_t len = 0;
+		while (isalnum((unsigned char)h[len]) || h[len] == '-') {
+			len++;
+		}
+		if (len == 0) {
+			return false;
+		}
+		h += len;
+		labels++;
+		if (*h != '.') {
+			break;
+		}
+		h++;
+	}
+	if (labels < 2) {
+		return false;
+	}
+	if (*h == ':') {
+		h++;
+		if (!isdigit((unsigned char)*h)) {
+			return false;
+		}
+		while (isdigit((unsigned char)*h)) {
+			h++;
+		}
+	}
+	return *h == '\0' || *h == '/';
+}
+
+/* An addr-spec: local part of letters, digits and _-+.' ; a domain of
+ * dotted labels (an undotted host name is accepted too, as mail can
+ * reach it). */
+static bool
+is_addr_spec(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (isalnum((unsigned char)s[i]) ||
+			   strchr("_-+.'%", s[i]))) {
+		i++;
+	}
+	if (i == 0 || i >= len || s[i] != '@') {
+		return false;
+	}
+	i++;
+	if (i >= len || !isalnum((unsigned char)s[i])) {
+		return false;
+	}
+	for (; i < len; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '.' && s[i] != '_') {
+			return false;
+		}
+	}
+	return s[len - 1] != '.';
+}
+
+/* author, managingEditor, webMaster: "email (Real Name)" in RSS 2.0's
+ * examples. A mailto: prefix is read as the address. What follows '@'
+ * without a closing "(Name)" is a warning (the RSS Best Practices
+ * Profile form); a value ending in "(...)" must start with an address;
+ * a value without an address is an error. */
 static void
 check_contact(struct vctx *v, const xmlNode *node, const char *what,
 	      const char *text)
 {
-	if (is_contact(text)) {
-		return;
+	const char *s = text;
+	if (strncmp(s, "mailto:", 7) == 0) {
+		s += 7;
 	}
-	if (!strchr(text, '@')) {
+	const char *at = strchr(s, '@');
+	if (!at || at == s) {
+		if (strstr(s, "%40")) {
+			return; /* a percent-encoded mailto: address */
+		}
 		v_error(v, node, "invalid-contact",
 			"%s '%.60s' must contain an email address (use dc:creator for a name)",
 			what, text);
-	} else {
+		return;
+	}
+	size_t len = strlen(s);
+	if (len > 0 && s[len - 1] == ')') {
+		const char *paren = strchr(s, '(');
+		size_t n = paren ? (size_t)(paren - s) : len;
+		while (n > 0 && isspace((unsigned char)s[n - 1])) {
+			n--;
+		}
+		if (!is_addr_spec(s, n)) {
+			v_error(v, node, "invalid-contact",
+				"%s '%.60s' must start with an email address: 'name@example.com (Real Name)'",
+				what, text);
+		}
+		return;
+	}
+	if (strpbrk(s, " \t")) {
 		v_warn(v, node, "email-format",
 		       "%s '%.60s': write it as 'name@example.com (Real Name)'",
 		       what, text);
@@ -143,8 +328,8 @@ check_contact(struct vctx *v, const xmlNode *node, const char *what,
 static void
 check_url_element(struct vctx *v, const xmlNode *node, const char *what)
 {
-	char *text = v_text(node);
-	v_check_iri(v, node, what, text, IRI_ABSOLUTE);
+	char *text = rss_text(node);
+	check_uri(v, node, what, text, IRI_ABSOLUTE);
 	free(text);
 }
 
@@ -188,11 +373,22 @@ check_unique_children(struct vctx *v, const xmlNode *node, const char *what,
 }
 
 static void
+check_not_blank(struct vctx *v, const xmlNode *node, const char *text)
+{
+	if (text[0] == '\0') {
+		v_warn(v, node, "not-blank", "<%s> should not be empty",
+		       node->name);
+	}
+}
+
+static void
 check_image(struct vctx *v, const xmlNode *image)
 {
 	static const char *const required[] = { "url", "title", "link" };
 	static const char *const known[] = { "url",   "title",  "link",
 					     "width", "height", "description" };
+	check_attrs(v, image, NULL);
+	check_no_text(v, image);
 	check_required_children(v, image, "<image>", required, 3);
 	check_unique_children(v, image, "<image>", known, 6);
 	for (const xmlNode *c = image->children; c; c = c->next) {
@@ -200,24 +396,30 @@ check_image(struct vctx *v, const xmlNode *image)
 			continue;
 		}
 		const char *n = (const char *)c->name;
-		char *text = v_text(c);
-		long val;
-		if (strcmp(n, "url") == 0 || strcmp(n, "link") == 0) {
-			v_check_iri(v, c, n, text, IRI_ABSOLUTE);
-		} else if (strcmp(n, "width") == 0) {
-			if (!is_nonneg_int(text, 144, &val)) {
-				v_error(v, c, "invalid-integer",
-					"image width must be an integer up to 144");
-			}
-		} else if (strcmp(n, "height") == 0) {
-			if (!is_nonneg_int(text, 400, &val)) {
-				v_error(v, c, "invalid-integer",
-					"image height must be an integer up to 400");
-			}
-		} else if (strcmp(n, "title") != 0 &&
-			   strcmp(n, "description") != 0) {
+		if (index_of(known, 6, n) < 0) {
 			v_error(v, c, "undefined-element",
 				"<%s> is not an element of <image>", n);
+			continue;
+		}
+		check_leaf(v, c, NULL);
+		char *text = rss_text(c);
+		long val;
+		if (strcmp(n, "url") == 0 || strcmp(n, "link") == 0) {
+			check_uri(v, c, n, text, IRI_ABSOLUTE);
+		} else if (strcmp(n, "width") == 0) {
+			if (!is_nonneg_int(text, 144, &val) || val == 0) {
+				v_error(v, c, "invalid-integer",
+					"image width '%.20s' must be a number of pixels from 1 to 144",
+					text);
+			}
+		} else if (strcmp(n, "height") == 0) {
+			if (!is_nonneg_int(text, 400, &val) || val == 0) {
+				v_error(v, c, "invalid-integer",
+					"image height '%.20s' must be a number of pixels from 1 to 400",
+					text);
+			}
+		} else if (strcmp(n, "title") == 0) {
+			check_not_blank(v, c, text);
 		}
 		free(text);
 	}
@@ -228,16 +430,32 @@ check_text_input(struct vctx *v, const xmlNode *node)
 {
 	static const char *const required[] = { "title", "description", "name",
 						"link" };
+	check_attrs(v, node, NULL);
+	check_no_text(v, node);
 	check_required_children(v, node, "<textInput>", required, 4);
 	check_unique_children(v, node, "<textInput>", required, 4);
 	for (const xmlNode *c = node->children; c; c = c->next) {
-		if (v_is(c, NULL, "link")) {
-			check_url_element(v, c, "textInput link");
-		} else if (c->type == XML_ELEMENT_NODE && !c->ns &&
-			   index_of(required, 4, (const char *)c->name) < 0) {
+		if (c->type != XML_ELEMENT_NODE || c->ns) {
+			continue;
+		}
+		if (index_of(required, 4, (const char *)c->name) < 0) {
 			v_error(v, c, "undefined-element",
 				"<%s> is not an element of <textInput>",
 				c->name);
+			continue;
+		}
+		check_leaf(v, c, NULL);
+		if (v_is(c, NULL, "link")) {
+			check_url_element(v, c, "textInput link");
+		} else if (v_is(c, NULL, "name")) {
+			/* a form control name: it starts with a letter */
+			char *text = rss_text(c);
+			if (!isalpha((unsigned char)text[0])) {
+				v_error(v, c, "invalid-value",
+					"textInput name '%.40s' must start with a letter (it names a form field)",
+					text);
+			}
+			free(text);
 		}
 	}
 }
@@ -249,18 +467,33 @@ check_skip(struct vctx *v, const xmlNode *node, bool hours)
 					    "Thursday", "Friday",  "Saturday",
 					    "Sunday" };
 	unsigned seen = 0;
+	int count = 0;
+	const char *want = hours ? "hour" : "day";
+	check_attrs(v, node, NULL);
+	check_no_text(v, node);
+	for (const xmlNode *c = node->children; c; c = c->next) {
+		count += v_is(c, NULL, want);
+	}
+	if (count == 0) {
+		v_error(v, node, "missing-element", "<%s> must contain a <%s>",
+			node->name, want);
+	} else if (count > (hours ? 24 : 7)) {
+		v_error(v, node, "too-many-values",
+			"<%s> lists %d %ss; there are only %d", node->name,
+			count, want, hours ? 24 : 7);
+	}
 	for (const xmlNode *c = node->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE) {
 			continue;
 		}
-		const char *want = hours ? "hour" : "day";
 		if (!v_is(c, NULL, want)) {
 			v_error(v, c, "undefined-element",
 				"<%s> is not allowed in <%s>", c->name,
 				node->name);
 			continue;
 		}
-		char *text = v_text(c);
+		check_leaf(v, c, NULL);
+		char *text = rss_text(c);
 		long h = -1;
 		int bit = -1;
 		if (hours) {
@@ -298,7 +531,10 @@ static void
 check_cloud(struct vctx *v, const xmlNode *node)
 {
 	static const char *const attrs[] = { "domain", "port", "path",
-					     "registerProcedure", "protocol" };
+					     "registerProcedure", "protocol",
+					     NULL };
+	check_attrs(v, node, attrs);
+	check_no_text(v, node);
 	for (size_t i = 0; i < 5; i++) {
 		long port = 0;
 		char *a = v_attr(node, attrs[i]);
@@ -312,8 +548,9 @@ check_cloud(struct vctx *v, const xmlNode *node)
 		} else if (i == 4 && strcmp(a, "xml-rpc") != 0 &&
 			   strcmp(a, "soap") != 0 &&
 			   strcmp(a, "http-post") != 0) {
-			v_error(v, node, "invalid-value",
-				"<cloud> protocol must be xml-rpc, soap or http-post");
+			v_warn(v, node, "unknown-protocol",
+			       "<cloud> protocol '%.20s' is not one the rssCloud interface defines (xml-rpc, soap, http-post)",
+			       a);
 		}
 		xmlFree(a);
 	}
@@ -322,32 +559,41 @@ check_cloud(struct vctx *v, const xmlNode *node)
 static void
 check_category(struct vctx *v, const xmlNode *node)
 {
-	char *domain = v_attr(node, "domain");
-	xmlFree(domain);
-	if (v_has_child_elements(node)) {
-		v_error(v, node, "unexpected-element",
-			"<category> must contain text only");
-	}
+	static const char *const attrs[] = { "domain", NULL };
+	check_leaf(v, node, attrs);
+	char *text = rss_text(node);
+	check_not_blank(v, node, text);
+	free(text);
 }
 
 static void
 check_enclosure(struct vctx *v, const xmlNode *node)
 {
+	static const char *const attrs[] = { "url", "length", "type", NULL };
+	check_attrs(v, node, attrs);
+	check_no_text(v, node);
+	if (v_has_child_elements(node)) {
+		v_error(v, node, "unexpected-element",
+			"<enclosure> must be empty");
+	}
 	char *url = v_attr(node, "url");
 	char *length = v_attr(node, "length");
 	char *type = v_attr(node, "type");
 	if (!url) {
 		v_error(v, node, "missing-attribute",
 			"<enclosure> needs a url attribute");
-	} else {
-		v_check_iri(v, node, "enclosure url", url, IRI_ABSOLUTE);
+	} else if (check_uri(v, node, "enclosure url", url, IRI_ABSOLUTE) &&
+		   !is_http_url(url)) {
+		v_error(v, node, "invalid-url",
+			"enclosure url '%.60s' must be an http or https URL with a host name",
+			url);
 	}
 	if (!length) {
 		v_error(v, node, "missing-attribute",
 			"<enclosure> needs a length attribute (bytes)");
 	} else if (!is_nonneg_int(length, 0x7fffffffffffffffL, NULL)) {
 		v_error(v, node, "invalid-integer",
-			"enclosure length '%.40s' is not a non-negative integer",
+			"enclosure length '%.40s' is not a non-negative integer (use 0 when unknown)",
 			length);
 	}
 	if (!type) {
@@ -365,25 +611,30 @@ check_enclosure(struct vctx *v, const xmlNode *node)
 static void
 check_guid(struct vctx *v, const xmlNode *node, char **guid_out)
 {
+	static const char *const attrs[] = { "isPermaLink", NULL };
+	check_leaf(v, node, attrs);
 	char *perma = v_attr(node, "isPermaLink");
-	char *text = v_text(node);
-	if (v_is_blank(text)) {
+	char *text = rss_text(node);
+	if (text[0] == '\0') {
 		v_warn(v, node, "not-blank", "<guid> is empty");
 	}
 	if (perma && strcmp(perma, "true") != 0 && strcmp(perma, "false") != 0) {
 		v_error(v, node, "invalid-value",
 			"guid isPermaLink must be \"true\" or \"false\", not '%.20s'",
 			perma);
-	} else if (!perma || strcmp(perma, "true") == 0) {
-		/* a permalink guid (the default) must be a URL */
-		if (!v_is_blank(text) &&
-		    v_check_iri(v, node, "permalink guid", text,
-				IRI_ABSOLUTE) &&
-		    strncasecmp(text, "http://", 7) != 0 &&
-		    strncasecmp(text, "https://", 8) != 0) {
+	} else if ((!perma || strcmp(perma, "true") == 0) && text[0] &&
+		   check_uri(v, node, "permalink guid", text, IRI_ABSOLUTE)) {
+		/* a permalink (the default) is a URL a browser can open */
+		if (strncasecmp(text, "tag:", 4) == 0 ||
+		    strncasecmp(text, "urn:uuid:", 9) == 0) {
 			v_error(v, node, "invalid-permalink",
-				"guid '%.60s' is a permalink (isPermaLink defaults to true) but not an http(s) URL; add isPermaLink=\"false\"",
+				"guid '%.60s' is a permalink (isPermaLink defaults to true) but an identifier, not a URL; add isPermaLink=\"false\"",
 				text);
+		} else if (strncasecmp(text, "http://", 7) != 0 &&
+			   strncasecmp(text, "https://", 8) != 0) {
+			v_warn(v, node, "permalink-not-http",
+			       "guid '%.60s' is a permalink (isPermaLink defaults to true) but not an http(s) URL; add isPermaLink=\"false\" if it is not one",
+			       text);
 		}
 	}
 	xmlFree(perma);
@@ -393,9 +644,27 @@ check_guid(struct vctx *v, const xmlNode *node, char **guid_out)
 static void
 check_atom_link(struct vctx *v, const xmlNode *node, bool *is_self)
 {
+	static const char *const attrs[] = { "href",   "rel",      "type",
+					     "title",  "length",   "hreflang",
+					     NULL };
+	check_attrs(v, node, attrs);
 	char *href = v_attr(node, "href");
 	char *rel = v_attr(node, "rel");
 	char *type = v_attr(node, "type");
+	char *length = v_attr(node, "length");
+	char *hreflang = v_attr(node, "hreflang");
+	if (length && !is_nonneg_int(length, 0x7fffffffffffffffL, NULL)) {
+		v_error(v, node, "invalid-integer",
+			"atom:link length '%.40s' is not a non-negative integer",
+			length);
+	}
+	if (hreflang && !v_is_language_code(hreflang)) {
+		v_error(v, node, "invalid-language",
+			"atom:link hreflang '%.40s' is not a language tag",
+			hreflang);
+	}
+	xmlFree(length);
+	xmlFree(hreflang);
 	if (!href) {
 		v_error(v, node, "missing-attribute",
 			"atom:link needs an href attribute");
@@ -414,6 +683,26 @@ check_atom_link(struct vctx *v, const xmlNode *node, bool *is_self)
 	xmlFree(type);
 }
 
+/* Atom elements RSS readers understand in a channel or an item (RFC 4287
+ * element names in their RSS roles); any other Atom element there is
+ * undefined. */
+static bool
+is_atom_in_rss(const char *name, bool in_item)
+{
+	static const char *const channel[] = {
+		"author", "category", "contributor", "generator", "id", "icon",
+		"link", "logo", "title", "subtitle", "rights", "updated",
+	};
+	static const char *const item[] = {
+		"id", "link", "title", "summary", "author", "contributor",
+		"content", "published", "updated", "category", "rights",
+	};
+	return in_item ? index_of(item, sizeof(item) / sizeof(item[0]),
+				  name) >= 0
+		       : index_of(channel, sizeof(channel) / sizeof(channel[0]),
+				  name) >= 0;
+}
+
 static void
 check_item(struct vctx *v, const xmlNode *item)
 {
@@ -423,6 +712,7 @@ check_item(struct vctx *v, const xmlNode *item)
 	struct wf_time pub = { 0 }, upd = { 0 };
 	const xmlNode *upd_node = NULL;
 	char *guid = NULL;
+	check_attrs(v, item, NULL);
 	for (const xmlNode *c = item->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE) {
 			continue;
@@ -431,8 +721,13 @@ check_item(struct vctx *v, const xmlNode *item)
 		if (c->ns) {
 			const char *ns = (const char *)c->ns->href;
 			if (strcmp(ns, ATOM_NS) == 0 &&
-			    strcmp(n, "updated") == 0) {
-				char *text = v_text(c);
+			    !is_atom_in_rss(n, true)) {
+				v_error(v, c, "undefined-element",
+					"atom:%s is not defined in an RSS <item>",
+					n);
+			} else if (strcmp(ns, ATOM_NS) == 0 &&
+				   strcmp(n, "updated") == 0) {
+				char *text = rss_text(c);
 				upd_ok = v_check_rfc3339(v, c, "atom:updated",
 							 text, &upd);
 				upd_node = c;
@@ -465,12 +760,15 @@ check_item(struct vctx *v, const xmlNode *item)
 		}
 		char *text = NULL;
 		if (strcmp(n, "link") == 0 || strcmp(n, "comments") == 0) {
+			check_leaf(v, c, NULL);
 			check_url_element(v, c, n);
 		} else if (strcmp(n, "pubDate") == 0) {
-			text = v_text(c);
+			check_leaf(v, c, NULL);
+			text = rss_text(c);
 			pub_ok = v_check_rfc822(v, c, "pubDate", text, &pub);
 		} else if (strcmp(n, "author") == 0) {
-			text = v_text(c);
+			check_leaf(v, c, NULL);
+			text = rss_text(c);
 			check_contact(v, c, "item author", text);
 		} else if (strcmp(n, "guid") == 0) {
 			check_guid(v, c, &guid);
@@ -479,21 +777,24 @@ check_item(struct vctx *v, const xmlNode *item)
 		} else if (strcmp(n, "category") == 0) {
 			check_category(v, c);
 		} else if (strcmp(n, "source") == 0) {
+			static const char *const attrs[] = { "url", NULL };
+			check_leaf(v, c, attrs);
 			char *url = v_attr(c, "url");
 			if (!url) {
 				v_error(v, c, "missing-attribute",
 					"<source> needs a url attribute");
 			} else {
-				v_check_iri(v, c, "source url", url,
-					    IRI_ABSOLUTE);
+				check_uri(v, c, "source url", url,
+					  IRI_ABSOLUTE);
 			}
 			xmlFree(url);
-		} else if ((strcmp(n, "title") == 0 ||
-			    strcmp(n, "description") == 0) &&
-			   v_has_child_elements(c)) {
-			v_error(v, c, "unexpected-element",
-				"<%s> must contain text (escape HTML markup)",
-				n);
+		} else {
+			/* title, description */
+			check_leaf(v, c, NULL);
+			if (strcmp(n, "title") == 0) {
+				text = rss_text(c);
+				check_not_blank(v, c, text);
+			}
 		}
 		free(text);
 	}
@@ -530,15 +831,17 @@ check_item(struct vctx *v, const xmlNode *item)
 	}
 }
 
-void
+static void
 rss_begin(struct vctx *v, const xmlNode *root)
 {
 	struct rss_state *s = xzalloc(sizeof(*s));
 	v->format_state = s;
 	s->root_line = v_line(root);
+	static const char *const attrs[] = { "version", NULL };
+	check_attrs(v, root, attrs);
 }
 
-void
+static void
 rss_top_child(struct vctx *v, const xmlNode *node)
 {
 	struct rss_state *s = state(v);
@@ -548,6 +851,7 @@ rss_top_child(struct vctx *v, const xmlNode *node)
 				"<rss> must contain exactly one <channel>");
 		}
 		s->channel_line = v_line(node);
+		check_attrs(v, node, NULL);
 		return;
 	}
 	if (node->type == XML_ELEMENT_NODE && !node->ns) {
@@ -556,14 +860,17 @@ rss_top_child(struct vctx *v, const xmlNode *node)
 	}
 }
 
-void
+static void
 rss_channel_child(struct vctx *v, const xmlNode *c)
 {
 	struct rss_state *s = state(v);
 	const char *n = (const char *)c->name;
 	if (c->ns) {
 		const char *ns = (const char *)c->ns->href;
-		if (strcmp(ns, ATOM_NS) == 0 && strcmp(n, "link") == 0) {
+		if (strcmp(ns, ATOM_NS) == 0 && !is_atom_in_rss(n, false)) {
+			v_error(v, c, "undefined-element",
+				"atom:%s is not defined in an RSS <channel>", n);
+		} else if (strcmp(ns, ATOM_NS) == 0 && strcmp(n, "link") == 0) {
 			check_atom_link(v, c, &s->has_self);
 		} else if (strcmp(ns, CONTENT_NS) == 0) {
 			v_error(v, c, "misplaced-element",
@@ -590,7 +897,6 @@ rss_channel_child(struct vctx *v, const xmlNode *c)
 		if (++s->n_link > 1) {
 			goto dup;
 		}
-		check_url_element(v, c, "channel link");
 	} else if (strcmp(n, "description") == 0) {
 		if (++s->n_description > 1) {
 			goto dup;
@@ -598,40 +904,53 @@ rss_channel_child(struct vctx *v, const xmlNode *c)
 	} else if (i >= 0 && ++s->singles[i] > 1) {
 		goto dup;
 	}
-	char *text = v_text(c);
-	if (strcmp(n, "pubDate") == 0) {
+	if (strcmp(n, "image") == 0) {
+		check_image(v, c);
+		return;
+	} else if (strcmp(n, "textInput") == 0) {
+		check_text_input(v, c);
+		return;
+	} else if (strcmp(n, "skipHours") == 0) {
+		check_skip(v, c, true);
+		return;
+	} else if (strcmp(n, "skipDays") == 0) {
+		check_skip(v, c, false);
+		return;
+	} else if (strcmp(n, "cloud") == 0) {
+		check_cloud(v, c);
+		return;
+	} else if (strcmp(n, "category") == 0) {
+		check_category(v, c);
+		return;
+	}
+	check_leaf(v, c, NULL);
+	char *text = rss_text(c);
+	if (strcmp(n, "title") == 0) {
+		check_not_blank(v, c, text);
+	} else if (strcmp(n, "link") == 0) {
+		check_uri(v, c, "channel link", text, IRI_ABSOLUTE);
+	} else if (strcmp(n, "pubDate") == 0) {
 		v_check_rfc822(v, c, "pubDate", text, NULL);
 	} else if (strcmp(n, "lastBuildDate") == 0) {
 		s->has_last_build = v_check_rfc822(v, c, "lastBuildDate", text,
 						   &s->last_build);
 		s->last_build_line = v_line(c);
 	} else if (strcmp(n, "docs") == 0) {
-		v_check_iri(v, c, "docs", text, IRI_ABSOLUTE);
+		check_uri(v, c, "docs", text, IRI_ABSOLUTE);
 	} else if (strcmp(n, "language") == 0) {
-		if (!v_is_language_tag(text)) {
+		if (!v_is_language_code(text)) {
 			v_error(v, c, "invalid-language",
-				"language '%.40s' is not a language code", text);
+				"language '%.40s' is not an ISO 639 language code", text);
 		}
 	} else if (strcmp(n, "managingEditor") == 0 ||
 		   strcmp(n, "webMaster") == 0) {
 		check_contact(v, c, n, text);
 	} else if (strcmp(n, "ttl") == 0) {
-		if (!is_nonneg_int(text, 0x7fffffffL, NULL)) {
+		long ttl = 0;
+		if (!is_nonneg_int(text, 0x7fffffffL, &ttl) || ttl == 0) {
 			v_error(v, c, "invalid-integer",
-				"ttl '%.20s' must be a number of minutes", text);
+				"ttl '%.20s' must be a positive number of minutes", text);
 		}
-	} else if (strcmp(n, "image") == 0) {
-		check_image(v, c);
-	} else if (strcmp(n, "textInput") == 0) {
-		check_text_input(v, c);
-	} else if (strcmp(n, "skipHours") == 0) {
-		check_skip(v, c, true);
-	} else if (strcmp(n, "skipDays") == 0) {
-		check_skip(v, c, false);
-	} else if (strcmp(n, "cloud") == 0) {
-		check_cloud(v, c);
-	} else if (strcmp(n, "category") == 0) {
-		check_category(v, c);
 	}
 	free(text);
 	return;
@@ -640,7 +959,7 @@ dup:
 		"<channel> must not contain more than one <%s>", n);
 }
 
-void
+static void
 rss_finish(struct vctx *v)
 {
 	struct rss_state *s = state(v);
@@ -678,3 +997,67 @@ rss_finish(struct vctx *v)
 	free(s);
 	v->format_state = NULL;
 }
+
+/* ---- the format table entry ---- */
+
+static enum validate_claim
+rss_claim(struct vctx *v, const xmlNode *root)
+{
+	const char *name = (const char *)root->name;
+	if (strcmp(name, "RDF") == 0) {
+		v_error(v, root, "unsupported-format",
+			"RSS 1.0 (RDF) is not supported; only Atom 1.0 and RSS 2.0");
+		return VALIDATE_REJECTED;
+	}
+	if (root->ns || strcmp(name, "rss") != 0) {
+		return VALIDATE_NOT_MINE;
+	}
+	char *version = v_attr(root, "version");
+	enum validate_claim claim = VALIDATE_REJECTED;
+	if (!version) {
+		v_error(v, root, "missing-attribute",
+			"<rss> has no version attribute (RSS 2.0 needs version=\"2.0\")");
+	} else if (strcmp(version, "2.0") != 0) {
+		v_error(v, root, "unsupported-format",
+			"RSS version '%.20s' is not supported; only RSS 2.0 is validated",
+			version);
+	} else {
+		v->report->kind = WF_DOC_RSS2;
+		claim = VALIDATE_MINE;
+	}
+	xmlFree(version);
+	return claim;
+}
+
+static enum validate_step
+rss_step(struct vctx *v, const xmlNode *node, int depth)
+{
+	/* <rss> and <channel> are read one child at a time */
+	if (depth == 0) {
+		return VALIDATE_DESCEND;
+	}
+	if (depth == 1 && v_is(node, NULL, "channel")) {
+		rss_top_child(v, node);
+		return VALIDATE_DESCEND;
+	}
+	return VALIDATE_EXPAND;
+}
+
+static void
+rss_child(struct vctx *v, const xmlNode *node, int depth)
+{
+	if (depth == 1) {
+		rss_top_child(v, node);
+	} else {
+		rss_channel_child(v, node);
+	}
+}
+
+const struct validate_format validate_rss_format = {
+	.name = "RSS 2.0",
+	.claim = rss_claim,
+	.begin = rss_begin,
+	.step = rss_step,
+	.child = rss_child,
+	.finish = rss_finish,
+};

@@ -44,6 +44,9 @@ struct wf_validate_report {
 	size_t n_findings;
 	size_t n_errors;
 	size_t n_warnings;
+	/* for WF_DOC_RECORD that parsed: its id and the line of <id> */
+	char *record_id;
+	int record_id_line;
 };
 
 struct wf_validate_options {
@@ -78,6 +81,62 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 /** Free @report; NULL is a no-op. */
 void
 wf_validate_report_destroy(struct wf_validate_report *report);
+
+/** One finding code: its usual severity, a one-line summary and where the
+ * rule comes from. All strings static. */
+struct wf_validate_rule {
+	const char *code;
+	enum wf_severity severity;
+	const char *summary;
+	const char *source;
+};
+
+/** Every code the validator can report, in documentation order; *n is set
+ * to the count. The table is static. */
+const struct wf_validate_rule *
+wf_validate_rules(size_t *n);
+
+/** The rule with @code, or NULL. */
+const struct wf_validate_rule *
+wf_validate_rule_find(const char *code);
+
+/**
+ * Cross-record check: @reports[0..n) from wirefeed records (others are
+ * ignored) that share an id get a `duplicate-record-id` error each, naming
+ * the other file, as `wirefeed build` refuses them. NULL entries skipped.
+ */
+void
+wf_validate_check_record_ids(struct wf_validate_report **reports, size_t n);
+
+/**
+ * Called once per feed of the new build by wf_validate_previous(): @report
+ * (transferred to the callee) holds the feed's own findings plus what
+ * changed since the previous build; it is NULL when the feed could not be
+ * read, and @diag says why. @new_path is borrowed for the call.
+ */
+typedef void (*wf_validate_pair_fn)(void *ctx, const char *new_path,
+				    struct wf_validate_report *report,
+				    const struct wf_diag *diag);
+
+/**
+ * Cross-build validation. @old_path and @new_path are two feed files, or
+ * two directories of built feeds matched by relative path (*.xml, *.atom,
+ * *.rss; symlinks not followed). Each new feed is validated as by
+ * wf_validate_file() and compared with the previous one: entries that
+ * vanished (unless an RFC 6721 tombstone, a withdrawn record in
+ * @records_dir (may be NULL) or newer entries filling the window explain
+ * it), changed published dates, updated dates or the feed's updated going
+ * backwards, RSS guids changed for the same link, isPermaLink flipping,
+ * feeds that vanished. Returns WF_ERR_NOT_FOUND / WF_ERR_IO (with @diag)
+ * when a path or @records_dir cannot be read, WF_ERR_USAGE for a file and
+ * a directory, WF_ERR_TOO_LARGE over 100,000 feed files. Not thread-safe
+ * only in that @fn runs on the caller's thread.
+ */
+WF_MUST_CHECK enum wf_status
+wf_validate_previous(const char *old_path, const char *new_path,
+		     const char *records_dir,
+		     const struct wf_validate_options *options,
+		     wf_validate_pair_fn fn, void *ctx, struct wf_diag *diag);
 
 /** "Atom 1.0 feed", "RSS 2.0", ... (static). */
 const char *

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef VALIDATE_INTERNAL_H
-#define VALIDATE_INTERNAL_H
+#ifndef VALIDATE_COMMON_H
+#define VALIDATE_COMMON_H
 
-/* Shared between validate.c (driver, common checks) and the per-format rule
- * modules validate_atom.c and validate_rss.c. */
+/* The validator's shared floor (validate_common.c): findings, node helpers,
+ * value checks and id sets, used by the format modules and the driver
+ * above it. Nothing here calls up into a format or the driver. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,6 +28,8 @@ struct hash_set {
 	size_t n, cap;
 };
 
+/* What a format module's callbacks get: the report to add findings to,
+ * the options, and one pointer of the format's own state. */
 struct vctx {
 	struct wf_validate_report *report;
 	const struct wf_validate_options *opt;
@@ -48,6 +51,11 @@ v_line(const xmlNode *node)
 	v_add((v), WF_SEVERITY_ERROR, v_line(node), 0, (code), __VA_ARGS__)
 #define v_warn(v, node, code, ...) \
 	v_add((v), WF_SEVERITY_WARNING, v_line(node), 0, (code), __VA_ARGS__)
+
+/* Make @msg one line of printable text, in place: line breaks and tabs
+ * become single spaces, other control characters are dropped. */
+void
+v_clean_message(char *msg);
 
 /* Node helpers */
 bool
@@ -81,6 +89,9 @@ bool
 v_is_mime_type(const char *value);
 bool
 v_is_language_tag(const char *value);
+/* A language tag whose primary subtag is an ISO 639 code. */
+bool
+v_is_language_code(const char *value);
 bool
 v_is_email(const char *value);
 bool
@@ -100,32 +111,5 @@ int
 hash_set_insert(struct hash_set *set, uint64_t key, int line);
 void
 hash_set_finish(struct hash_set *set);
-
-/* Format modules: begin at the root, then one call per expanded top-level
- * child (Atom: children of feed, or the root entry; RSS: children of
- * channel, and other children of rss), then finish. */
-void
-atom_begin(struct vctx *v, const xmlNode *root, bool is_entry_doc);
-void
-atom_child(struct vctx *v, const xmlNode *node);
-void
-atom_finish(struct vctx *v);
-
-void
-rss_begin(struct vctx *v, const xmlNode *root);
-void
-rss_top_child(struct vctx *v, const xmlNode *node); /* child of <rss> */
-void
-rss_channel_child(struct vctx *v, const xmlNode *node);
-void
-rss_finish(struct vctx *v);
-
-/* Run the RFC 4287 RELAX NG schema over @doc (a single entry, or a feed
- * holding only its metadata); findings go to @v. No-op with no_schema. */
-void
-v_schema_check(struct vctx *v, xmlDoc *doc);
-
-/* The compiled-in RFC 4287 RELAX NG schema (atom_rng.c). */
-extern const char atom_rng_schema[];
 
 #endif
