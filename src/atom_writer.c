@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "wirefeed/feed.h"
+#include "feed_history.h"
 #include "xmlw.h"
 
 static void
@@ -91,6 +92,7 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_start(&x, "feed");
 	xmlw_attr(&x, "xmlns", "http://www.w3.org/2005/Atom");
 	xmlw_attr(&x, "xml:lang", spec->language);
+	feed_history_namespaces(&x, spec);
 	xmlw_element(&x, "id", spec->id);
 	xmlw_element(&x, "title", spec->title);
 	xmlw_element(&x, "subtitle", spec->subtitle);
@@ -101,6 +103,11 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 		write_link(&x, "alternate", "application/rss+xml",
 			   spec->rss_url);
 	}
+	if (spec->json_url) {
+		write_link(&x, "alternate", "application/feed+json",
+			   spec->json_url);
+	}
+	feed_history_links(&x, spec, "link", "atom.xml", "application/atom+xml");
 	write_person(&x, spec->default_author, NULL, NULL);
 	xmlw_element(&x, "rights", spec->rights);
 	xmlw_start(&x, "generator");
@@ -108,6 +115,7 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_attr(&x, "version", WF_VERSION);
 	xmlw_text(&x, WF_GENERATOR_NAME);
 	xmlw_end(&x);
+	feed_history_tombstones(&x, spec);
 	for (size_t i = 0; i < spec->n_entries; i++) {
 		write_entry(&x, spec, spec->entries[i]);
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirefeed/archive.h"
 #include "wirefeed/build.h"
 #include "wirefeed/newswire.h"
 #include "cli.h"
@@ -102,6 +103,7 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 	size_t n_invalid = stats.invalid;
 	if (n_invalid == 0 || opts->keep_going) {
 		n_invalid += wf_newswire_prepare(nw, print_error, NULL);
+		n_invalid += wf_archive_prepare(nw, print_error, NULL);
 	}
 	if (n_invalid > 0 && !opts->keep_going) {
 		fprintf(stderr,
@@ -114,7 +116,15 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 	struct wf_feedset *set = wf_render(nw);
 	if (opts->out) {
 		struct wf_publish_stats ps = { 0 };
-		st = wf_publish(set, opts->out, &ps, &diag);
+		/* closed archives first: the feeds link to them */
+		struct wf_archive_stats as = { 0 };
+		st = wf_archive_publish(nw, opts->out, &as, &diag);
+		if (st == WF_OK) {
+			st = wf_publish(set, opts->out, &ps, &diag);
+		}
+		ps.written += as.written;
+		ps.unchanged += as.frozen;
+		size_t n_files = set->n_files + as.written + as.frozen;
 		if (st != WF_OK) {
 			print_error(NULL, &diag);
 			fprintf(stderr, "wirefeed: build failed; previous files in %s are intact\n",
@@ -128,12 +138,16 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 			fprintf(stderr,
 				"wirefeed: %zu records (%zu read, %zu unchanged), %zu files in %s: %zu written, %zu unchanged\n",
 				nw->n_records, stats.parsed, stats.reused,
-				set->n_files, opts->out, ps.written, ps.unchanged);
+				n_files, opts->out, ps.written, ps.unchanged);
 		}
 	}
 	/* what this build saw, for the next one; losing it only costs time */
 	if (wf_newswire_save_index(nw, index_path, &diag) != WF_OK) {
 		print_warning(NULL, &diag);
+	}
+	/* serve: the closed archives are served too (frozen bytes) */
+	if (keep && wf_archive_add_to_set(set, nw, opts->out, &diag) != WF_OK) {
+		print_error(NULL, &diag);
 	}
 	if (keep) {
 		*keep = nw;

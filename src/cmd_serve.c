@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wirefeed/archive.h"
 #include "wirefeed/build.h"
 #include "wirefeed/server.h"
 #include "cli.h"
@@ -327,6 +328,7 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 	size_t invalid = stats.invalid;
 	if (invalid == 0) {
 		invalid += wf_newswire_prepare(nw, log_record_error, NULL);
+		invalid += wf_archive_prepare(nw, log_record_error, NULL);
 	}
 	if (invalid > 0) {
 		wf_log_error("rebuild failed: %zu invalid record%s; still serving the previous feeds",
@@ -337,11 +339,18 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 	struct wf_feedset *set = wf_render(nw);
 	struct wf_publish_stats ps = { 0 };
 	struct wf_diag diag = { 0 };
+	struct wf_archive_stats as = { 0 };
 	if (o->build.out &&
-	    wf_publish(set, o->build.out, &ps, &diag) != WF_OK) {
+	    (wf_archive_publish(nw, o->build.out, &as, &diag) != WF_OK ||
+	     wf_publish(set, o->build.out, &ps, &diag) != WF_OK)) {
 		char line[2048];
 		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
 		wf_log_error("could not write the static files; serving the new feeds from memory");
+	}
+	ps.written += as.written;
+	if (wf_archive_add_to_set(set, nw, o->build.out, &diag) != WF_OK) {
+		char line[2048];
+		wf_log_error("%s", wf_diag_format(&diag, line, sizeof(line)));
 	}
 	free(index_path);
 	wf_server_swap(server, set);

@@ -109,6 +109,9 @@ add_common_headers(struct wf_server *s, struct MHD_Response *r,
 {
 	char cache[64], date[40];
 	snprintf(cache, sizeof(cache), "public, max-age=%u", s->max_age);
+	if (f->immutable) { /* a closed RFC 5005 archive never changes */
+		snprintf(cache, sizeof(cache), "public, max-age=31536000, immutable");
+	}
 	wf_time_format_http(f->updated, date, sizeof(date));
 	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);

@@ -14,6 +14,14 @@ struct wf_section_def {
 	char *title; /* display name */
 };
 
+/* RFC 5005 archives: how the wire's changes are cut into closed archive
+ * documents (docs/archives.md). */
+enum wf_archive_period {
+	WF_ARCHIVE_OFF = 0, /* no archives (the default) */
+	WF_ARCHIVE_MONTHLY, /* one archive per calendar month (UTC) */
+	WF_ARCHIVE_DAILY,   /* one archive per calendar day (UTC) */
+};
+
 struct wf_config {
 	char *title;          /* wire title; required */
 	char *subtitle;       /* optional */
@@ -27,6 +35,7 @@ struct wf_config {
 	unsigned cache_max_age_s; /* HTTP Cache-Control max-age; default 300 */
 	struct wf_section_def *sections;
 	size_t n_sections;
+	enum wf_archive_period archives; /* "archives = monthly|daily|off" */
 };
 
 #define WF_CONFIG_DEFAULT_MAX_ENTRIES 50

@@ -2,6 +2,7 @@
 #ifndef WIREFEED_FEED_H
 #define WIREFEED_FEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "wirefeed/article.h"
@@ -30,6 +31,18 @@ struct wf_feed_spec {
 	/* Feed updated: the newest entry's updated; for an empty feed the
 	 * caller picks a stable time (never the build time). */
 	struct wf_time updated;
+	const char *json_url; /* absolute URL of the JSON Feed file; optional */
+	/* RFC 5005 §4 archived feeds (docs/archives.md). Directory URLs
+	 * ending in '/'; each writer appends its own file name (atom.xml,
+	 * rss.xml, feed.json). NULL leaves the link out. */
+	bool is_archive;             /* a closed archive: fh:archive */
+	const char *archive_current; /* archives: the subscription feed */
+	const char *archive_prev;    /* the next older archive */
+	const char *archive_next;    /* archives: the next newer archive */
+	/* Withdrawn stories, announced as RFC 6721 tombstones (Atom, RSS) or
+	 * in the _wirefeed extension (JSON); borrowed. */
+	const struct wf_article *const *withdrawn;
+	size_t n_withdrawn;
 };
 
 /**
@@ -76,6 +89,17 @@ WF_MUST_CHECK enum wf_status
 wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len);
 WF_MUST_CHECK enum wf_status
 wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len);
+
+/**
+ * Render @spec as a JSON Feed 1.1 document (https://jsonfeed.org/version/1.1)
+ * with the same entries, ids and times as the Atom feed, written and
+ * escaped by jansson: always well-formed UTF-8 JSON (invalid UTF-8 and
+ * control characters are replaced or dropped first). Deterministic.
+ * *out is heap (free() it), NUL-terminated. WF_ERR_INVALID only if jansson
+ * refuses to build or dump the document (out of memory).
+ */
+WF_MUST_CHECK enum wf_status
+wf_json_write(const struct wf_feed_spec *spec, char **out, size_t *len);
 
 /** The generator URI and version both formats name. */
 #define WF_GENERATOR_URI "https://wirefeed.dev/"
