@@ -4,10 +4,16 @@
 #include "wirefeed/archive.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "wirefeed/build.h"
 #include "wirefeed/feed.h"
@@ -297,23 +303,97 @@ make_dirs(const char *dir, struct wf_diag *diag)
 	return WF_OK;
 }
 
-/* The stories of one period: full articles, borrowed or parsed now. */
+/* The stories of one period: full articles, borrowed or parsed now, and
+ * each one's entry in the three formats, rendered once for the wire's
+ * and the sections' documents. */
 struct period_stories {
 	const struct wf_article **all;
 	size_t n;
 	struct wf_article **owned;
 	size_t n_owned;
+	char *(*frag)[3]; /* [story][format] */
+	size_t (*frag_len)[3];
+	/* rendering in parallel */
+	const struct wf_feed_spec *spec;
+	atomic_size_t next;
+	atomic_int failed;
 };
 
 static void
 period_stories_finish(struct period_stories *ps)
 {
+	for (size_t i = 0; ps->frag && i < ps->n; i++) {
+		for (int f = 0; f < 3; f++) {
+			free(ps->frag[i][f]);
+		}
+	}
+	free(ps->frag);
+	free(ps->frag_len);
 	for (size_t i = 0; i < ps->n_owned; i++) {
 		wf_article_destroy(ps->owned[i]);
 	}
 	free(ps->owned);
 	free(ps->all);
 	memset(ps, 0, sizeof(*ps));
+}
+
+static void *
+render_worker(void *arg)
+{
+	struct period_stories *ps = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&ps->next, 1);
+		if (i >= ps->n) {
+			return NULL;
+		}
+		const struct wf_article *a = ps->all[i];
+		if (a->status != WF_ARTICLE_PUBLISHED) {
+			continue; /* tombstones are written by the documents */
+		}
+		if (wf_atom_write_entry(ps->spec, a, &ps->frag[i][0],
+					&ps->frag_len[i][0]) != WF_OK ||
+		    wf_rss_write_entry(ps->spec, a, &ps->frag[i][1],
+				       &ps->frag_len[i][1]) != WF_OK ||
+		    wf_json_write_entry(ps->spec, a, &ps->frag[i][2],
+					&ps->frag_len[i][2]) != WF_OK) {
+			atomic_store(&ps->failed, 1);
+		}
+	}
+}
+
+/* Every story's entries, on up to one thread per CPU. */
+static void
+period_stories_render(struct period_stories *ps, const struct wf_config *c)
+{
+	struct wf_feed_spec spec = {
+		.default_author = c->default_author ? c->default_author
+						    : c->title,
+	};
+	ps->spec = &spec;
+	ps->frag = xcalloc(ps->n ? ps->n : 1, sizeof(*ps->frag));
+	ps->frag_len = xcalloc(ps->n ? ps->n : 1, sizeof(*ps->frag_len));
+	atomic_init(&ps->next, 0);
+	atomic_init(&ps->failed, 0);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = cpus > 1 ? (size_t)cpus : 1;
+	threads = threads > 8 ? 8 : threads;
+	threads = ps->n < 64 ? 1 : threads;
+	pthread_t tid[8];
+	size_t started = 0;
+	for (size_t t = 1; t < threads; t++) {
+		if (pthread_create(&tid[started], NULL, render_worker, ps) == 0) {
+			started++;
+		}
+	}
+	render_worker(ps);
+	for (size_t t = 0; t < started; t++) {
+		pthread_join(tid[t], NULL);
+	}
+	ps->spec = NULL;
+	/* the writers fail only when an allocation fails: as OOM */
+	if (atomic_load(&ps->failed)) {
+		abort();
+	}
 }
 
 static enum wf_status
@@ -338,17 +418,39 @@ period_stories_load(struct period_stories *ps, const struct wf_newswire *nw,
 	return WF_OK;
 }
 
-/* Render the three documents of feed @feed_dir (section @section, NULL:
- * the wire) for @period; fills bytes[3]/lens[3]. */
+/* One document in parts: the frame (the document without entries) and,
+ * at offset @at, the entries (borrowed from the period's stories). */
+struct doc_parts {
+	enum wf_feed_format format;
+	char *frame;
+	size_t frame_len, at;
+	const char **frags;
+	size_t *lens;
+	size_t n;
+};
+
+static void
+doc_parts_finish(struct doc_parts *d)
+{
+	free(d->frame);
+	free(d->frags);
+	free(d->lens);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The three documents of feed @feed_dir (section @section, NULL: the
+ * wire) for @period, in parts, from the stories' entries. */
 static void
 render_period(struct walk *w, const struct period_stories *ps,
 	      const char *feed_dir, const struct wf_section_def *section,
-	      int64_t period, char *bytes[3], size_t lens[3])
+	      int64_t period, struct doc_parts parts[3])
 {
 	const struct wf_config *c = w->nw->config;
 	const char *slug = section ? section->slug : NULL;
-	const struct wf_article **entries = NULL;
-	size_t n = wf_feed_select(ps->all, ps->n, slug, ps->n, &entries);
+	size_t *pos = NULL;
+	size_t n = 0;
+	/* published stories of the feed, newest updated first, ties by id */
+	wf_feed_select_many(ps->all, ps->n, &slug, 1, ps->n, &pos, &n);
 	const struct wf_article **gone = xcalloc(ps->n ? ps->n : 1,
 						 sizeof(*gone));
 	size_t n_gone = 0;
@@ -360,6 +462,13 @@ render_period(struct walk *w, const struct period_stories *ps,
 		}
 	}
 	qsort(gone, n_gone, sizeof(*gone), compare_withdrawn);
+	/* an empty archive's updated: the period's start, from the records */
+	struct wf_time updated = wf_archive_period_start(w->plan.period, period);
+	for (size_t k = 0; k < n; k++) {
+		if (k == 0 || wf_time_compare(ps->all[pos[k]]->updated, updated) > 0) {
+			updated = ps->all[pos[k]]->updated;
+		}
+	}
 
 	char *dir = wf_archive_dir(&w->plan, feed_dir, period);
 	char *prev = period > w->plan.first
@@ -390,12 +499,7 @@ render_period(struct walk *w, const struct period_stories *ps,
 		.rights = c->rights,
 		.default_author = c->default_author ? c->default_author
 						    : c->title,
-		.entries = entries,
-		.n_entries = n,
-		/* an empty archive: the period's start, from the records */
-		.updated = wf_feed_newest(entries, n,
-					  wf_archive_period_start(w->plan.period,
-								  period)),
+		.updated = updated,
 		.is_archive = true,
 		.archive_current = current,
 		.archive_prev = prev_url,
@@ -405,13 +509,23 @@ render_period(struct walk *w, const struct period_stories *ps,
 		.withdrawn = gone,
 		.n_withdrawn = n_gone,
 	};
-	/* the writers fail only if an allocation fails: as OOM */
-	if (wf_atom_write(&spec, &bytes[0], &lens[0]) != WF_OK ||
-	    wf_rss_write(&spec, &bytes[1], &lens[1]) != WF_OK ||
-	    wf_json_write(&spec, &bytes[2], &lens[2]) != WF_OK) {
-		abort();
+	for (int f = 0; f < 3; f++) {
+		struct doc_parts *d = &parts[f];
+		d->format = (enum wf_feed_format)f;
+		d->frags = xcalloc(n ? n : 1, sizeof(*d->frags));
+		d->lens = xcalloc(n ? n : 1, sizeof(*d->lens));
+		d->n = n;
+		for (size_t k = 0; k < n; k++) {
+			d->frags[k] = ps->frag[pos[k]][f];
+			d->lens[k] = ps->frag_len[pos[k]][f];
+		}
+		/* fails only if an allocation fails: as OOM */
+		if (wf_feed_frame(d->format, &spec, &d->frame, &d->frame_len,
+				  &d->at) != WF_OK) {
+			abort();
+		}
 	}
-	free(entries);
+	free(pos);
 	free(gone);
 	free(dir);
 	free(prev);
@@ -425,6 +539,119 @@ render_period(struct walk *w, const struct period_stories *ps,
 	free(current);
 	free(prev_url);
 	free(next_url);
+}
+
+/* The document in memory (for serving). */
+static char *
+doc_parts_join(const struct doc_parts *d, size_t *len)
+{
+	size_t total = d->frame_len;
+	for (size_t i = 0; i < d->n; i++) {
+		total += d->lens[i] +
+			 strlen(wf_feed_separator(d->format, i, d->n));
+	}
+	char *out = xmalloc(total + 1);
+	char *p = out;
+	memcpy(p, d->frame, d->at);
+	p += d->at;
+	for (size_t i = 0; i < d->n; i++) {
+		const char *sep = wf_feed_separator(d->format, i, d->n);
+		memcpy(p, d->frags[i], d->lens[i]);
+		p += d->lens[i];
+		memcpy(p, sep, strlen(sep));
+		p += strlen(sep);
+	}
+	memcpy(p, d->frame + d->at, d->frame_len - d->at);
+	p += d->frame_len - d->at;
+	*p = '\0';
+	*len = total;
+	return out;
+}
+
+/* writev() all of @iov, resuming after short writes. */
+static bool
+write_all(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t done = writev(fd, iov, n);
+		if (done < 0 && errno == EINTR) {
+			continue;
+		}
+		if (done <= 0) {
+			return false;
+		}
+		size_t left = (size_t)done;
+		while (n > 0 && left >= iov->iov_len) {
+			left -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + left;
+			iov->iov_len -= left;
+		}
+	}
+	return true;
+}
+
+/* The document to @path, atomically as wf_write_file_atomic() does
+ * (temporary in the same directory, fsync, rename, fsync the directory),
+ * but straight from its parts: a month of a large wire is tens of
+ * megabytes, not copied once more to be written. */
+static enum wf_status
+write_parts_atomic(const char *path, const char *dir,
+		   const struct doc_parts *d, struct wf_diag *diag)
+{
+	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		wf_diag_set(diag, path, 0, 0, "cannot create temporary file: %s",
+			    strerror(errno));
+		free(tmp);
+		return WF_ERR_IO;
+	}
+	enum { BATCH = 512 }; /* well under IOV_MAX */
+	struct iovec iov[2 * BATCH + 2];
+	bool ok = true;
+	int k = 0;
+	iov[k++] = (struct iovec){ d->frame, d->at };
+	for (size_t i = 0; ok && i < d->n; i++) {
+		const char *sep = wf_feed_separator(d->format, i, d->n);
+		iov[k++] = (struct iovec){ (void *)(uintptr_t)d->frags[i],
+					   d->lens[i] };
+		if (*sep) {
+			iov[k++] = (struct iovec){ (void *)(uintptr_t)sep,
+						   strlen(sep) };
+		}
+		if (k >= 2 * BATCH) {
+			ok = write_all(fd, iov, k);
+			k = 0;
+		}
+	}
+	iov[k++] = (struct iovec){ d->frame + d->at, d->frame_len - d->at };
+	ok = ok && write_all(fd, iov, k);
+	/* mkstemp makes 0600; published files are world-readable */
+	ok = ok && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+	int saved = errno;
+	ok = close(fd) == 0 && ok;
+	if (ok && rename(tmp, path) != 0) {
+		saved = errno;
+		ok = false;
+	}
+	if (!ok) {
+		wf_diag_set(diag, path, 0, 0, "cannot write: %s",
+			    strerror(saved ? saved : EIO));
+		unlink(tmp);
+		free(tmp);
+		return WF_ERR_IO;
+	}
+	free(tmp);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd); /* some filesystems refuse: fine */
+		close(dfd);
+	}
+	return WF_OK;
 }
 
 /* One feed's archive of one period: frozen files stay, missing ones are
@@ -451,16 +678,18 @@ one_archive(struct walk *w, struct period_stories *ps, bool *loaded,
 	/* Last-Modified: when the period closed, a time the records fix */
 	struct wf_time closed_at = wf_archive_period_start(w->plan.period,
 							   period + 1);
-	char *bytes[3] = { NULL, NULL, NULL };
-	size_t lens[3] = { 0, 0, 0 };
+	struct doc_parts parts[3];
+	memset(parts, 0, sizeof(parts));
 	if (!all) {
 		if (!*loaded) {
 			st = period_stories_load(ps, w->nw, idx, n_idx, w->diag);
+			if (st == WF_OK) {
+				period_stories_render(ps, w->nw->config);
+			}
 			*loaded = true;
 		}
 		if (st == WF_OK) {
-			render_period(w, ps, feed_dir, section, period, bytes,
-				      lens);
+			render_period(w, ps, feed_dir, section, period, parts);
 		}
 	}
 	for (int f = 0; st == WF_OK && f < 3; f++) {
@@ -486,21 +715,23 @@ one_archive(struct walk *w, struct period_stories *ps, bool *loaded,
 			st = make_dirs(dir, w->diag);
 			free(dir);
 			if (st == WF_OK) {
-				st = wf_write_file_atomic(abs, bytes[f], lens[f],
-							  w->diag);
+				char *abs_dir = xasprintf("%s/%s", w->out_dir, rel);
+				st = write_parts_atomic(abs, abs_dir, &parts[f],
+							w->diag);
+				free(abs_dir);
 			}
 			w->stats.written += st == WF_OK;
 		} else {
+			size_t len = 0;
+			char *data = doc_parts_join(&parts[f], &len);
 			wf_feedset_add_immutable(w->set, paths[f], KINDS[f],
-						 bytes[f], lens[f], closed_at,
-						 NULL, 0);
-			bytes[f] = NULL; /* taken over */
+						 data, len, closed_at, NULL, 0);
 			w->stats.written++;
 		}
 		free(abs);
 	}
 	for (int f = 0; f < 3; f++) {
-		free(bytes[f]);
+		doc_parts_finish(&parts[f]);
 		free(paths[f]);
 	}
 	free(rel);

@@ -2,6 +2,7 @@
 /* Atom 1.0 feed documents (RFC 4287). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "wirefeed/feed.h"
 #include "feed_history.h"
@@ -121,4 +122,47 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	}
 	xmlw_end(&x);
 	return xmlw_finish(&x, out, len);
+}
+
+/* Between the root's start tag and its end tag, as the writer lays it out
+ * inside a document: @open is the last start tag before the fragment. */
+enum wf_status
+feed_fragment_cut(char *doc, size_t len, const char *open, const char *close,
+		  char **out, size_t *out_len)
+{
+	char *from = strstr(doc, open);
+	char *to = NULL;
+	for (char *p = from; p && (p = strstr(p, close)) != NULL; p++) {
+		to = p;
+	}
+	if (!from || !to || to < from + strlen(open)) {
+		free(doc);
+		return WF_ERR_XML;
+	}
+	from += strlen(open);
+	size_t n = (size_t)(to - from);
+	memmove(doc, from, n);
+	doc[n] = '\0';
+	*out = doc;
+	*out_len = n;
+	(void)len;
+	return WF_OK;
+}
+
+enum wf_status
+wf_atom_write_entry(const struct wf_feed_spec *spec,
+		    const struct wf_article *a, char **out, size_t *len)
+{
+	struct xmlw x;
+	xmlw_begin(&x);
+	xmlw_start(&x, "feed");
+	write_entry(&x, spec, a);
+	xmlw_end(&x);
+	char *doc = NULL;
+	size_t n = 0;
+	enum wf_status st = xmlw_finish(&x, &doc, &n);
+	if (st != WF_OK) {
+		return st;
+	}
+	return feed_fragment_cut(doc, n, "<feed>\n", "</feed>", out, len);
 }

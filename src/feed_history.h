@@ -32,4 +32,13 @@ feed_history_links(struct xmlw *x, const struct wf_feed_spec *spec,
 void
 feed_history_tombstones(struct xmlw *x, const struct wf_feed_spec *spec);
 
+/**
+ * Cut a rendered document down to what lies between the end of the first
+ * @open and the start of the last @close, in place: *out is @doc (taken
+ * over), shortened. WF_ERR_XML (and @doc freed) if either is missing.
+ */
+WF_MUST_CHECK enum wf_status
+feed_fragment_cut(char *doc, size_t len, const char *open, const char *close,
+		  char **out, size_t *out_len);
+
 #endif

@@ -2,11 +2,13 @@
 /* JSON Feed 1.1 documents (https://jsonfeed.org/version/1.1) over jansson:
  * the same entries, ids and times as the Atom writer, from the same spec. */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wirefeed/feed.h"
 #include "wirefeed/text.h"
+#include "buf.h"
 #include "mem.h"
 
 #define JSONFEED_VERSION "https://jsonfeed.org/version/1.1"
@@ -175,6 +177,28 @@ feed_extension(const struct wf_feed_spec *spec)
 	return ext;
 }
 
+#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
+
+enum wf_status
+wf_json_write_entry(const struct wf_feed_spec *spec,
+		    const struct wf_article *a, char **out, size_t *len)
+{
+	json_t *it = item(spec, a);
+	char *text = json_dumps(it, DUMP_FLAGS);
+	json_decref(it);
+	if (!text) {
+		return WF_ERR_INVALID;
+	}
+	*out = text;
+	if (len) {
+		*len = strlen(text);
+	}
+	return WF_OK;
+}
+
+/* The layout: the feed object compact on one line, then "items" with one
+ * compact item per line, so a document can be assembled from items
+ * rendered once (wf_feed_assemble()) with the same bytes. */
 enum wf_status
 wf_json_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 {
@@ -192,26 +216,35 @@ wf_json_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	put(feed, "authors", authors);
 	put(feed, "language", jstr(spec->language));
 	put(feed, "_wirefeed", feed_extension(spec));
-	json_t *items = json_array();
-	for (size_t i = 0; i < spec->n_entries; i++) {
-		json_array_append_new(items, item(spec, spec->entries[i]));
-	}
-	put(feed, "items", items);
 	/* insertion order is kept (jansson >= 2.8): deterministic bytes */
-	char *text = json_dumps(feed, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	char *head = json_dumps(feed, DUMP_FLAGS);
 	json_decref(feed);
-	if (!text) {
+	if (!head) {
 		return WF_ERR_INVALID;
 	}
-	size_t n = strlen(text);
-	char *copy = xmalloc(n + 2);
-	memcpy(copy, text, n);
-	copy[n] = '\n';
-	copy[n + 1] = '\0';
-	free(text);
-	*out = copy;
-	if (len) {
-		*len = n + 1;
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	enum wf_status st = buf_append(&b, head, strlen(head) - 1); /* no '}' */
+	free(head);
+	st = st == WF_OK ? buf_append_str(&b, ",\"items\":[\n") : st;
+	for (size_t i = 0; st == WF_OK && i < spec->n_entries; i++) {
+		char *text = NULL;
+		size_t n = 0;
+		st = wf_json_write_entry(spec, spec->entries[i], &text, &n);
+		if (st == WF_OK) {
+			st = buf_append(&b, text, n);
+			free(text);
+		}
+		if (st == WF_OK) {
+			st = buf_append_str(&b, i + 1 < spec->n_entries ? ",\n"
+									: "\n");
+		}
 	}
+	st = st == WF_OK ? buf_append_str(&b, "]}\n") : st;
+	if (st != WF_OK) {
+		buf_finish(&b);
+		return st;
+	}
+	*out = buf_take(&b, len);
 	return WF_OK;
 }

@@ -113,3 +113,24 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_end(&x);
 	return xmlw_finish(&x, out, len);
 }
+
+enum wf_status
+wf_rss_write_entry(const struct wf_feed_spec *spec,
+		   const struct wf_article *a, char **out, size_t *len)
+{
+	struct xmlw x;
+	xmlw_begin(&x);
+	xmlw_start(&x, "rss");
+	xmlw_start(&x, "channel");
+	write_item(&x, spec, a);
+	xmlw_end(&x);
+	xmlw_end(&x);
+	char *doc = NULL;
+	size_t n = 0;
+	enum wf_status st = xmlw_finish(&x, &doc, &n);
+	if (st != WF_OK) {
+		return st;
+	}
+	return feed_fragment_cut(doc, n, "<channel>\n", "  </channel>", out,
+				 len);
+}

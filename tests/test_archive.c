@@ -16,6 +16,7 @@
 
 #include "wirefeed/archive.h"
 #include "wirefeed/feed.h"
+#include "wirefeed/newswire.h"
 #include "helpers.h"
 
 /* ---- periods and the plan ------------------------------------------------ */
@@ -155,6 +156,76 @@ START_TEST(json_is_valid_utf8_whatever_the_strings_hold)
 	free(out);
 	free(again);
 	wf_article_destroy(a);
+}
+END_TEST
+
+/* Documents assembled from entries rendered once are byte for byte what
+ * the writers give, in all three formats, for the sample wire. */
+START_TEST(assembled_documents_equal_written_ones)
+{
+	char *root = NULL;
+	{
+		char path[8192];
+		snprintf(path, sizeof(path), "%s/feeds", helpers_source_root());
+		root = strdup(path);
+	}
+	struct wf_newswire *nw = NULL;
+	size_t bad = 0;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_load(root, NULL, NULL, &nw, &bad, &d), WF_OK);
+	const struct wf_article **entries = NULL;
+	const struct wf_article **all = calloc(nw->n_records, sizeof(*all));
+	const struct wf_article *gone[1] = { NULL };
+	for (size_t i = 0; i < nw->n_records; i++) {
+		all[i] = nw->records[i].article;
+		if (all[i]->status == WF_ARTICLE_WITHDRAWN) {
+			gone[0] = all[i];
+		}
+	}
+	ck_assert_ptr_nonnull(gone[0]);
+	size_t n = wf_feed_select(all, nw->n_records, NULL, 100, &entries);
+	struct wf_feed_spec spec = {
+		.id = nw->config->feed_id, .title = "T & <t>", .subtitle = "s",
+		.site_url = "https://example.org/", .atom_url = "https://example.org/a/atom.xml",
+		.rss_url = "https://example.org/a/rss.xml", .json_url = "https://example.org/a/feed.json",
+		.language = "en", .rights = "r", .default_author = "Desk",
+		.entries = entries, .n_entries = n,
+		.updated = wf_feed_newest(entries, n, entries[0]->updated),
+		.is_archive = true, .archive_current = "https://example.org/",
+		.archive_prev = "https://example.org/archives/2026-09/",
+		.archive_next = "https://example.org/archives/2026-11/",
+		.withdrawn = gone, .n_withdrawn = 1,
+	};
+	typedef enum wf_status (*doc_fn)(const struct wf_feed_spec *, char **, size_t *);
+	typedef enum wf_status (*entry_fn)(const struct wf_feed_spec *, const struct wf_article *, char **, size_t *);
+	static const doc_fn docs[3] = { wf_atom_write, wf_rss_write, wf_json_write };
+	static const entry_fn one[3] = { wf_atom_write_entry, wf_rss_write_entry, wf_json_write_entry };
+	for (int f = 0; f < 3; f++) {
+		char *whole = NULL, *assembled = NULL;
+		size_t whole_len = 0, assembled_len = 0;
+		ck_assert_int_eq(docs[f](&spec, &whole, &whole_len), WF_OK);
+		char **frags = calloc(n, sizeof(*frags));
+		size_t *lens = calloc(n, sizeof(*lens));
+		for (size_t i = 0; i < n; i++) {
+			ck_assert_int_eq(one[f](&spec, entries[i], &frags[i], &lens[i]), WF_OK);
+		}
+		ck_assert_int_eq(wf_feed_assemble((enum wf_feed_format)f, &spec,
+						  (const char *const *)frags, lens, n,
+						  &assembled, &assembled_len), WF_OK);
+		ck_assert_str_eq(assembled, whole);
+		ck_assert_uint_eq(assembled_len, whole_len);
+		for (size_t i = 0; i < n; i++) {
+			free(frags[i]);
+		}
+		free(frags);
+		free(lens);
+		free(whole);
+		free(assembled);
+	}
+	free(entries);
+	free(all);
+	wf_newswire_destroy(nw);
+	free(root);
 }
 END_TEST
 
@@ -572,6 +643,7 @@ archive_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json_writer");
 	tcase_add_test(tc, json_is_valid_utf8_whatever_the_strings_hold);
+	tcase_add_test(tc, assembled_documents_equal_written_ones);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("end_to_end");
 	tcase_set_timeout(tc, 120);

@@ -91,6 +91,53 @@ WF_MUST_CHECK enum wf_status
 wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len);
 
 /**
+ * One entry of @spec's document (an Atom entry, an RSS item, a JSON Feed
+ * item) laid out exactly as wf_atom_write() / wf_rss_write() /
+ * wf_json_write() lay it out inside the document, so a document can be
+ * assembled from entries rendered once (wf_feed_assemble()); only
+ * spec->default_author is read. *out is heap (free() it).
+ */
+WF_MUST_CHECK enum wf_status
+wf_atom_write_entry(const struct wf_feed_spec *spec,
+		    const struct wf_article *a, char **out, size_t *len);
+WF_MUST_CHECK enum wf_status
+wf_rss_write_entry(const struct wf_feed_spec *spec,
+		   const struct wf_article *a, char **out, size_t *len);
+WF_MUST_CHECK enum wf_status
+wf_json_write_entry(const struct wf_feed_spec *spec,
+		    const struct wf_article *a, char **out, size_t *len);
+
+enum wf_feed_format {
+	WF_FEED_ATOM,
+	WF_FEED_RSS,
+	WF_FEED_JSON,
+};
+
+/**
+ * The document of @spec in @format, its entries given as @n fragments
+ * from wf_*_write_entry() (spec->entries and spec->n_entries are ignored;
+ * spec->updated must already be the entries' newest). Byte for byte what
+ * wf_atom_write() etc. give for the same entries. *out is heap.
+ */
+WF_MUST_CHECK enum wf_status
+wf_feed_assemble(enum wf_feed_format format, const struct wf_feed_spec *spec,
+		 const char *const *fragments, const size_t *lens, size_t n,
+		 char **out, size_t *len);
+
+/**
+ * wf_feed_assemble() in parts, for writing without assembling: *out is
+ * the document without entries (heap), and the entries go at offset *at,
+ * each followed by wf_feed_separator(format, i, n).
+ */
+WF_MUST_CHECK enum wf_status
+wf_feed_frame(enum wf_feed_format format, const struct wf_feed_spec *spec,
+	      char **out, size_t *len, size_t *at);
+
+/** What follows entry @i of @n in @format ("" or JSON's ",\n" / "\n"). */
+const char *
+wf_feed_separator(enum wf_feed_format format, size_t i, size_t n);
+
+/**
  * Render @spec as a JSON Feed 1.1 document (https://jsonfeed.org/version/1.1)
  * with the same entries, ids and times as the Atom feed, written and
  * escaped by jansson: always well-formed UTF-8 JSON (invalid UTF-8 and
