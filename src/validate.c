@@ -21,10 +21,13 @@
 #include "buf.h"
 #include "mem.h"
 #include "validate_internal.h"
+#include "validate_json.h"
+#include "validate_archive.h"
 
 /* Files up to this size are read whole (records need the bytes); larger
  * ones are streamed from the descriptor. */
 #define VALIDATE_WHOLE_FILE_MAX (16u * 1024 * 1024)
+#define VALIDATE_JSON_MAX ((size_t)1 << 30)
 
 static const char *const record_ns = WF_RECORD_NS;
 
@@ -40,6 +43,8 @@ wf_doc_kind_name(enum wf_doc_kind kind)
 		return "RSS 2.0";
 	case WF_DOC_RECORD:
 		return "wirefeed record";
+	case WF_DOC_JSON_FEED:
+		return "JSON Feed 1.1";
 	case WF_DOC_UNKNOWN:
 		break;
 	}
@@ -893,6 +898,10 @@ wf_validate_memory(const char *data, size_t len, const char *name,
 	if (!data && len) {
 		return WF_ERR_USAGE;
 	}
+	if (validate_json_sniff(data ? data : "", len)) {
+		*out = validate_json_memory(data, len, name, options);
+		return WF_OK;
+	}
 	struct driver d;
 	driver_init(&d, name, options);
 	if (len > 0x7fffffff) {
@@ -934,10 +943,14 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 		close(fd);
 		return WF_ERR_IO;
 	}
-	if (st.st_size <= (off_t)VALIDATE_WHOLE_FILE_MAX) {
+	char peek[512];
+	ssize_t got = pread(fd, peek, sizeof(peek), 0);
+	bool json = got > 0 && validate_json_sniff(peek, (size_t)got);
+	if (st.st_size <= (off_t)VALIDATE_WHOLE_FILE_MAX || json) {
 		close(fd);
 		struct buf b;
-		buf_init(&b, VALIDATE_WHOLE_FILE_MAX);
+		/* JSON is parsed whole (jansson); XML over the limit streams */
+		buf_init(&b, json ? VALIDATE_JSON_MAX : VALIDATE_WHOLE_FILE_MAX);
 		enum wf_status st2 = buf_read_file(&b, path, diag);
 		if (st2 != WF_OK) {
 			buf_finish(&b);
@@ -945,6 +958,9 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 		}
 		st2 = wf_validate_memory(b.data, b.len, path, options, out);
 		buf_finish(&b);
+		if (st2 == WF_OK) {
+			validate_archive_file(path, *out, options);
+		}
 		return st2;
 	}
 	struct driver d;
@@ -962,5 +978,6 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 	close(fd);
 	free(d.v.format_state);
 	*out = d.v.report;
+	validate_archive_file(path, *out, options);
 	return WF_OK;
 }

@@ -416,7 +416,7 @@ START_TEST(walker_rebuilds_every_feed_from_its_archives)
 	free(index);
 	/* our own validator accepts every document */
 	char *out = NULL;
-	int rc = helpers_runf(&out, "cd '%s' && '%s' validate $(find . -name '*.xml' | sort)",
+	int rc = helpers_runf(&out, "cd '%s' && '%s' validate --strict $(find . -name '*.xml' -o -name '*.json' | sort)",
 			      w.out, helpers_binary());
 	ck_assert_msg(rc == 0, "validate: %s", out);
 	free(out);
