@@ -610,23 +610,30 @@ write_parts_atomic(const char *path, const char *dir,
 		free(tmp);
 		return WF_ERR_IO;
 	}
-	enum { BATCH = 512 }; /* well under IOV_MAX */
-	struct iovec iov[2 * BATCH + 2];
+	/* writev() takes at most IOV_MAX pieces (1024 on Linux) */
+	enum { IOVS_MAX = 1024 };
+	struct iovec iov[IOVS_MAX];
+	long iov_max = sysconf(_SC_IOV_MAX);
+	int IOVS = iov_max >= 16 && iov_max < IOVS_MAX ? (int)iov_max : IOVS_MAX;
 	bool ok = true;
 	int k = 0;
 	iov[k++] = (struct iovec){ d->frame, d->at };
 	for (size_t i = 0; ok && i < d->n; i++) {
 		const char *sep = wf_feed_separator(d->format, i, d->n);
+		if (k + 2 > IOVS) { /* room for an entry and its separator */
+			ok = write_all(fd, iov, k);
+			k = 0;
+		}
 		iov[k++] = (struct iovec){ (void *)(uintptr_t)d->frags[i],
 					   d->lens[i] };
 		if (*sep) {
 			iov[k++] = (struct iovec){ (void *)(uintptr_t)sep,
 						   strlen(sep) };
 		}
-		if (k >= 2 * BATCH) {
-			ok = write_all(fd, iov, k);
-			k = 0;
-		}
+	}
+	if (ok && k + 1 > IOVS) {
+		ok = write_all(fd, iov, k);
+		k = 0;
 	}
 	iov[k++] = (struct iovec){ d->frame + d->at, d->frame_len - d->at };
 	ok = ok && write_all(fd, iov, k);

@@ -533,6 +533,41 @@ START_TEST(json_feeds_mirror_the_atom_feeds)
 }
 END_TEST
 
+/* A month of more entries than writev() takes pieces (IOV_MAX, 1024):
+ * the archive is written in batches. Regression: the JSON document of a
+ * 100,000-story wire's month failed with EINVAL. */
+START_TEST(large_archive_is_written_in_batches)
+{
+	struct wire w;
+	wire_make(&w);
+	char path[10000];
+	for (int i = 0; i < 1100; i++) {
+		snprintf(path, sizeof(path), "%s/articles/bulk-%04d.xml", w.root, i);
+		char xml[1024];
+		snprintf(xml, sizeof(xml),
+			 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			 "<entry xmlns=\"http://www.w3.org/2005/Atom\">\n"
+			 "  <id>urn:uuid:00000000-0000-4000-8000-%012d</id>\n"
+			 "  <title>Bulk %d</title>\n"
+			 "  <published>2026-09-02T10:%02d:%02dZ</published>\n"
+			 "  <updated>2026-09-02T10:%02d:%02dZ</updated>\n"
+			 "  <content type=\"html\">&lt;p&gt;x&lt;/p&gt;</content>\n"
+			 "</entry>\n",
+			 i, i, i / 60, i % 60, i / 60, i % 60);
+		helpers_write_file(path, xml, strlen(xml));
+	}
+	build(&w, w.out);
+	char *out = NULL;
+	int rc = helpers_runf(&out, "cd '%s' && '%s' validate archives/2026-09/feed.json archives/2026-09/atom.xml archives/2026-09/rss.xml && grep -c '<entry>' archives/2026-09/atom.xml",
+			      w.out, helpers_binary());
+	ck_assert_msg(rc == 0, "%s", out);
+	ck_assert_int_ge(atoi(out), 1100);
+	free(out);
+	walk(&w, w.out, "atom.xml", NULL);
+	wire_destroy(&w);
+}
+END_TEST
+
 /* ---- HTTP ------------------------------------------------------------------ */
 
 static char *
@@ -653,6 +688,7 @@ archive_suite(void)
 	tcase_add_test(tc, edit_of_an_old_story_changes_only_current_documents);
 	tcase_add_test(tc, closing_a_period_archives_it_once);
 	tcase_add_test(tc, json_feeds_mirror_the_atom_feeds);
+	tcase_add_test(tc, large_archive_is_written_in_batches);
 	tcase_add_test(tc, archives_are_served_immutable_with_304s);
 	suite_add_tcase(s, tc);
 	return s;
