@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(st == WF_OK);
 	FUZZ_ASSERT(r != NULL);
 	FUZZ_ASSERT(r->source && strcmp(r->source, FUZZ_NAME) == 0);
-	FUZZ_ASSERT(r->kind >= WF_DOC_UNKNOWN && r->kind <= WF_DOC_RECORD);
+	FUZZ_ASSERT(r->kind >= WF_DOC_UNKNOWN && r->kind <= WF_DOC_JSON_FEED);
 	FUZZ_ASSERT(wf_doc_kind_name(r->kind) != NULL);
 	FUZZ_ASSERT(r->n_findings == 0 || r->findings != NULL);
 	size_t errors = 0, warnings = 0;

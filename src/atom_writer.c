@@ -2,8 +2,10 @@
 /* Atom 1.0 feed documents (RFC 4287). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "wirefeed/feed.h"
+#include "feed_history.h"
 #include "xmlw.h"
 
 static void
@@ -91,6 +93,7 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_start(&x, "feed");
 	xmlw_attr(&x, "xmlns", "http://www.w3.org/2005/Atom");
 	xmlw_attr(&x, "xml:lang", spec->language);
+	feed_history_namespaces(&x, spec);
 	xmlw_element(&x, "id", spec->id);
 	xmlw_element(&x, "title", spec->title);
 	xmlw_element(&x, "subtitle", spec->subtitle);
@@ -104,6 +107,11 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 		write_link(&x, "alternate", "application/rss+xml",
 			   spec->rss_url);
 	}
+	if (spec->json_url) {
+		write_link(&x, "alternate", "application/feed+json",
+			   spec->json_url);
+	}
+	feed_history_links(&x, spec, "link", "atom.xml", "application/atom+xml");
 	write_person(&x, spec->default_author, NULL, NULL);
 	xmlw_element(&x, "rights", spec->rights);
 	xmlw_start(&x, "generator");
@@ -111,9 +119,53 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_attr(&x, "version", WF_VERSION);
 	xmlw_text(&x, WF_GENERATOR_NAME);
 	xmlw_end(&x);
+	feed_history_tombstones(&x, spec);
 	for (size_t i = 0; i < spec->n_entries; i++) {
 		write_entry(&x, spec, spec->entries[i]);
 	}
 	xmlw_end(&x);
 	return xmlw_finish(&x, out, len);
+}
+
+/* Between the root's start tag and its end tag, as the writer lays it out
+ * inside a document: @open is the last start tag before the fragment. */
+enum wf_status
+feed_fragment_cut(char *doc, size_t len, const char *open, const char *close,
+		  char **out, size_t *out_len)
+{
+	char *from = strstr(doc, open);
+	char *to = NULL;
+	for (char *p = from; p && (p = strstr(p, close)) != NULL; p++) {
+		to = p;
+	}
+	if (!from || !to || to < from + strlen(open)) {
+		free(doc);
+		return WF_ERR_XML;
+	}
+	from += strlen(open);
+	size_t n = (size_t)(to - from);
+	memmove(doc, from, n);
+	doc[n] = '\0';
+	*out = doc;
+	*out_len = n;
+	(void)len;
+	return WF_OK;
+}
+
+enum wf_status
+wf_atom_write_entry(const struct wf_feed_spec *spec,
+		    const struct wf_article *a, char **out, size_t *len)
+{
+	struct xmlw x;
+	xmlw_begin(&x);
+	xmlw_start(&x, "feed");
+	write_entry(&x, spec, a);
+	xmlw_end(&x);
+	char *doc = NULL;
+	size_t n = 0;
+	enum wf_status st = xmlw_finish(&x, &doc, &n);
+	if (st != WF_OK) {
+		return st;
+	}
+	return feed_fragment_cut(doc, n, "<feed>\n", "</feed>", out, len);
 }

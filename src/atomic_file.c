@@ -161,10 +161,9 @@ random_suffix(char out[TEMP_RANDOM_LEN + 1])
 	out[TEMP_RANDOM_LEN] = '\0';
 }
 
-enum wf_status
-wf_atomic_file_write_temp_at(int dirfd, const char *name, const char *label,
-			     const void *data, size_t len, char **tmp_name,
-			     struct wf_diag *diag)
+int
+wf_atomic_file_create_temp_at(int dirfd, const char *name, const char *label,
+			      char **tmp_name, struct wf_diag *diag)
 {
 	char *tmp = NULL;
 	int fd = -1;
@@ -185,6 +184,21 @@ wf_atomic_file_write_temp_at(int dirfd, const char *name, const char *label,
 		wf_diag_set(diag, label, 0, 0, "cannot create temporary file: %s",
 			    strerror(errno));
 		free(tmp);
+		*tmp_name = NULL;
+		return -1;
+	}
+	*tmp_name = tmp;
+	return fd;
+}
+
+enum wf_status
+wf_atomic_file_write_temp_at(int dirfd, const char *name, const char *label,
+			     const void *data, size_t len, char **tmp_name,
+			     struct wf_diag *diag)
+{
+	char *tmp = NULL;
+	int fd = wf_atomic_file_create_temp_at(dirfd, name, label, &tmp, diag);
+	if (fd < 0) {
 		return WF_ERR_IO;
 	}
 	const char *p = data;

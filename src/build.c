@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wirefeed/archive.h"
 #include "wirefeed/store.h"
 #include "buf.h"
 #include "mem.h"
@@ -273,6 +274,7 @@ render_and_publish(const struct wf_build_options *o,
 	report_notes(nw, cb);
 	if (stats->invalid == 0 || o->keep_going) {
 		stats->invalid += wf_newswire_prepare(nw, cb->error, cb->ctx);
+		stats->invalid += wf_archive_prepare(nw, cb->error, cb->ctx);
 	}
 	stats->records = nw->n_records;
 	if (stats->invalid > 0 && !o->keep_going) {
@@ -288,7 +290,12 @@ render_and_publish(const struct wf_build_options *o,
 				     : NULL;
 	if (o->out) {
 		struct wf_publish_stats ps = { 0 };
-		enum wf_status st = wf_publish(set, o->out, &ps, diag);
+		/* closed archives first: the feeds link to them */
+		struct wf_archive_stats as = { 0 };
+		enum wf_status st = wf_archive_publish(nw, o->out, &as, diag);
+		if (st == WF_OK) {
+			st = wf_publish(set, o->out, &ps, diag);
+		}
 		if (st != WF_OK && o->soft_publish) {
 			report(cb->error, cb->ctx, diag);
 			wf_diag_clear(diag);
@@ -297,8 +304,15 @@ render_and_publish(const struct wf_build_options *o,
 			wf_feedset_unref(set);
 			return st;
 		}
-		stats->written = ps.written;
-		stats->unchanged = ps.unchanged;
+		stats->written = ps.written + as.written;
+		stats->unchanged = ps.unchanged + as.frozen;
+		stats->files += as.written + as.frozen;
+	}
+	/* a server serves the closed archives too (frozen bytes) */
+	if (o->serve_archives &&
+	    wf_archive_add_to_set(set, nw, o->out, diag) != WF_OK) {
+		report(cb->error, cb->ctx, diag);
+		wf_diag_clear(diag);
 	}
 	if (cb->changed && n_changed > 0) {
 		cb->changed(cb->ctx, (const char *const *)changed, n_changed);

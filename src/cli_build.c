@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wirefeed/archive.h"
 #include "wirefeed/build.h"
 #include "wirefeed/newswire.h"
 #include "cli.h"
@@ -147,6 +148,7 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 		.journal = opts->journal,
 		.keep_going = opts->keep_going,
 		.save_index = true,
+		.serve_archives = keep != NULL, /* serve's first build */
 	};
 	struct build_ctx bc = { .quiet = opts->quiet };
 	struct wf_build_callbacks cb = { .error = report_error,

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wirefeed/archive.h"
 #include "wirefeed/build.h"
 #include "wirefeed/server.h"
 #include "cli.h"
@@ -231,6 +232,7 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 		.reopen = !*warm || (b && b->everything),
 		.previous = *current,
 		.soft_publish = true,
+		.serve_archives = true,
 	};
 	struct wf_build_callbacks cb = { .error = log_record_error,
 					 .warning = log_record_warning,

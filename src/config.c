@@ -136,7 +136,7 @@ wf_config_parse(const char *text, size_t len, const char *source,
 	static const char *const keys[] = {
 		"title",	  "subtitle", "base_url", "site_url",
 		"feed_id",	  "default_author", "language", "rights",
-		"max_entries", "cache_max_age", "section",
+		"max_entries", "cache_max_age", "section", "archives",
 		"hub",	  "delta_history",
 	};
 	int lineno = 0;
@@ -270,6 +270,19 @@ wf_config_parse(const char *text, size_t len, const char *source,
 			c->hubs = xreallocarray(c->hubs, c->n_hubs + 1,
 						sizeof(*c->hubs));
 			c->hubs[c->n_hubs++] = xstrdup(value);
+		} else if (strcmp(key, "archives") == 0) {
+			if (strcmp(value, "monthly") == 0) {
+				c->archives = WF_ARCHIVE_MONTHLY;
+			} else if (strcmp(value, "daily") == 0) {
+				c->archives = WF_ARCHIVE_DAILY;
+			} else if (strcmp(value, "off") == 0) {
+				c->archives = WF_ARCHIVE_OFF;
+			} else {
+				wf_diag_set(diag, src, lineno, 0,
+					    "archives must be monthly, daily or off");
+				st = WF_ERR_INVALID;
+				break;
+			}
 		} else {
 			char *bar = strchr(value, '|');
 			if (!bar) {

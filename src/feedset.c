@@ -26,6 +26,8 @@ wf_file_kind_content_type(enum wf_file_kind kind)
 		return "application/rss+xml; charset=utf-8";
 	case WF_FILE_HTML:
 		return "text/html; charset=utf-8";
+	case WF_FILE_JSON:
+		return "application/feed+json; charset=utf-8";
 	}
 	return "application/octet-stream";
 }
@@ -86,6 +88,16 @@ wf_feedset_add(struct wf_feedset *set, const char *path,
 	if (set->n_files == 1 || wf_time_compare(updated, set->updated) > 0) {
 		set->updated = updated;
 	}
+}
+
+void
+wf_feedset_add_immutable(struct wf_feedset *set, const char *path,
+			 enum wf_file_kind kind, char *data, size_t len,
+			 struct wf_time updated, const char *title,
+			 size_t n_entries)
+{
+	wf_feedset_add(set, path, kind, data, len, updated, title, n_entries);
+	set->files[lower_bound(set, path)].immutable = true;
 }
 
 struct wf_feedset *

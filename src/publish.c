@@ -198,6 +198,30 @@ struct pending {
 	char *tmp;        /* name of the temporary in dirfd */
 };
 
+int
+wf_publish_open_dir(const char *out_dir, const char *rel,
+		    struct wf_diag *diag)
+{
+	if (make_dirs(out_dir, diag) != WF_OK) {
+		return -1;
+	}
+	struct dirs dirs = { .out_fd = -1, .out_dir = out_dir };
+	dirs.out_fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirs.out_fd < 0) {
+		wf_diag_set(diag, out_dir, 0, 0, "cannot open directory: %s",
+			    strerror(errno));
+		return -1;
+	}
+	int fd = dirs_get(&dirs, rel, diag);
+	int result = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (fd >= 0 && result < 0) {
+		wf_diag_set(diag, out_dir, 0, 0, "cannot open directory: %s",
+			    strerror(errno));
+	}
+	dirs_finish(&dirs);
+	return result;
+}
+
 enum wf_status
 wf_publish(const struct wf_feedset *set, const char *out_dir,
 	   struct wf_publish_stats *stats, struct wf_diag *diag)

@@ -8,6 +8,7 @@
 
 #include "wirefeed/feed.h"
 #include "buf.h"
+#include "feed_history.h"
 #include "html.h"
 #include "xmlw.h"
 
@@ -80,6 +81,7 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_attr(&x, "xmlns:content", "http://purl.org/rss/1.0/modules/content/");
 	xmlw_attr(&x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
 	xmlw_attr(&x, "xmlns:atom", "http://www.w3.org/2005/Atom");
+	feed_history_namespaces(&x, spec);
 	xmlw_start(&x, "channel");
 	xmlw_element(&x, "title", spec->title);
 	xmlw_element(&x, "link", spec->site_url);
@@ -100,6 +102,10 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_attr(&x, "rel", "self");
 	xmlw_attr(&x, "type", "application/rss+xml");
 	xmlw_end(&x);
+	/* RFC 5005 appendix B: the same links as atom:link in the channel */
+	feed_history_links(&x, spec, "atom:link", "rss.xml",
+			   "application/rss+xml");
+	feed_history_tombstones(&x, spec);
 	for (size_t i = 0; i < spec->n_hubs; i++) {
 		xmlw_start(&x, "atom:link");
 		xmlw_attr(&x, "href", spec->hubs[i]);
@@ -112,4 +118,25 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_end(&x);
 	xmlw_end(&x);
 	return xmlw_finish(&x, out, len);
+}
+
+enum wf_status
+wf_rss_write_entry(const struct wf_feed_spec *spec,
+		   const struct wf_article *a, char **out, size_t *len)
+{
+	struct xmlw x;
+	xmlw_begin(&x);
+	xmlw_start(&x, "rss");
+	xmlw_start(&x, "channel");
+	write_item(&x, spec, a);
+	xmlw_end(&x);
+	xmlw_end(&x);
+	char *doc = NULL;
+	size_t n = 0;
+	enum wf_status st = xmlw_finish(&x, &doc, &n);
+	if (st != WF_OK) {
+		return st;
+	}
+	return feed_fragment_cut(doc, n, "<channel>\n", "  </channel>", out,
+				 len);
 }

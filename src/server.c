@@ -338,6 +338,9 @@ add_common_headers(struct wf_server *s, struct MHD_Response *r,
 {
 	char cache[64], date[40];
 	snprintf(cache, sizeof(cache), "public, max-age=%u", s->max_age);
+	if (sf->file->immutable) { /* a closed RFC 5005 archive never changes */
+		snprintf(cache, sizeof(cache), "public, max-age=31536000, immutable");
+	}
 	wf_time_format_http((struct wf_time){ .utc = sf->last_modified }, date,
 			    sizeof(date));
 	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);

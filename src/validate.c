@@ -19,6 +19,7 @@
 #include "wirefeed/text.h"
 #include "buf.h"
 #include "mem.h"
+#include "validate_archive.h"
 #include "validate_format.h"
 
 /* Files up to this size are read whole (records need the bytes); larger
@@ -29,6 +30,8 @@
 #define VALIDATE_HUGE_MAX (256u * 1024 * 1024)
 /* Bytes of internal entity text expanded per document (billion laughs). */
 #define VALIDATE_ENTITY_MAX_BYTES (4u * 1024 * 1024)
+/* Bytes-level formats (JSON) are read whole up to this size. */
+#define VALIDATE_BYTES_FORMAT_MAX ((size_t)1 << 30)
 
 const char *
 wf_doc_kind_name(enum wf_doc_kind kind)
@@ -42,6 +45,8 @@ wf_doc_kind_name(enum wf_doc_kind kind)
 		return "RSS 2.0";
 	case WF_DOC_RECORD:
 		return "wirefeed record";
+	case WF_DOC_JSON_FEED:
+		return "JSON Feed 1.1";
 	case WF_DOC_UNKNOWN:
 		break;
 	}
@@ -217,6 +222,7 @@ dedupe_schema_findings(struct wf_validate_report *r)
 /* The formats, in the order their claims are tried: a record is an Atom
  * entry, so it comes first. docs/validate.md: "Adding a format". */
 static const struct validate_format *const formats[] = {
+	&validate_json_format, /* sniffed from the bytes, before any XML */
 	&validate_record_format,
 	&validate_atom_format,
 	&validate_rss_format,
@@ -376,6 +382,18 @@ sniff_bytes(struct driver *d, const char *data, size_t len)
 	return false;
 }
 
+/* Whether the first bytes of a file start a bytes-level format. */
+static bool
+is_bytes_format(const char *data, size_t len)
+{
+	for (size_t i = 0; i < N_FORMATS; i++) {
+		if (formats[i]->sniff && formats[i]->sniff(data, len)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 driver_init(struct driver *d, const char *name,
 	    const struct wf_validate_options *options)
@@ -468,10 +486,16 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 		close(fd);
 		return WF_ERR_IO;
 	}
-	if (st.st_size <= (off_t)VALIDATE_WHOLE_FILE_MAX) {
+	char peek[512];
+	ssize_t got = pread(fd, peek, sizeof(peek), 0);
+	bool bytes_format = got > 0 && is_bytes_format(peek, (size_t)got);
+	if (st.st_size <= (off_t)VALIDATE_WHOLE_FILE_MAX || bytes_format) {
 		close(fd);
 		struct buf b;
-		buf_init(&b, VALIDATE_WHOLE_FILE_MAX);
+		/* bytes-level formats are parsed whole; XML over the limit
+		 * streams */
+		buf_init(&b, bytes_format ? VALIDATE_BYTES_FORMAT_MAX
+					  : VALIDATE_WHOLE_FILE_MAX);
 		enum wf_status st2 = buf_read_file(&b, path, diag);
 		if (st2 != WF_OK) {
 			buf_finish(&b);
@@ -479,6 +503,9 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 		}
 		st2 = wf_validate_memory(b.data, b.len, path, options, out);
 		buf_finish(&b);
+		if (st2 == WF_OK) {
+			validate_archive_file(path, *out, options);
+		}
 		return st2;
 	}
 	struct driver d;
@@ -496,6 +523,7 @@ wf_validate_file(const char *path, const struct wf_validate_options *options,
 	close(fd);
 	free(d.v.format_state);
 	*out = d.v.report;
+	validate_archive_file(path, *out, options);
 	return WF_OK;
 }
 

@@ -35,8 +35,9 @@ struct validate_format {
 	const char *name;
 	/* Bytes-level formats (not XML, e.g. JSON Feed): whether @data is
 	 * this format; then whole() gets the bytes and nothing else is
-	 * called. Only documents held in memory are sniffed (files up to
-	 * 16 MiB, standard input). NULL for XML formats. */
+	 * called. Standard input and files up to 16 MiB are sniffed
+	 * whole; a larger file by its first 512 bytes, and then read whole
+	 * (up to 1 GiB). NULL for XML formats. */
 	bool (*sniff)(const char *data, size_t len);
 	/* XML formats: whether the root element @root starts one. */
 	enum validate_claim (*claim)(struct vctx *v, const xmlNode *root);
@@ -59,5 +60,6 @@ struct validate_format {
 extern const struct validate_format validate_record_format;
 extern const struct validate_format validate_atom_format;
 extern const struct validate_format validate_rss_format;
+extern const struct validate_format validate_json_format;
 
 #endif

@@ -416,8 +416,9 @@ START_TEST(render_sample_newswire)
 	struct wf_newswire *nw = load_sample();
 	ck_assert_uint_ge(nw->n_records, 12);
 	struct wf_feedset *set = wf_render(nw);
-	/* wire pair + a pair per section + index */
-	ck_assert_uint_eq(set->n_files, 2 + 2 * nw->config->n_sections + 1);
+	/* wire Atom/RSS/JSON + the same per section + index */
+	ck_assert_uint_eq(set->n_files, 3 + 3 * nw->config->n_sections + 1);
+	ck_assert_ptr_nonnull(wf_feedset_find(set, "sections/politics/feed.json"));
 	const struct wf_rendered_file *atom = wf_feedset_find(set, "atom.xml");
 	ck_assert_ptr_nonnull(atom);
 	ck_assert_ptr_nonnull(wf_feedset_find(set, "rss.xml"));

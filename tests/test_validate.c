@@ -135,7 +135,7 @@ START_TEST(rejects_non_xml)
 {
 	static const char *const inputs[] = {
 		"This is not XML at all.\n",
-		"{\"title\": \"a JSON feed\"}\n",
+		/* JSON goes to the JSON Feed checks (test_jsonfeed_validate.c) */
 		"",
 		"   \n",
 	};

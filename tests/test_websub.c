@@ -392,6 +392,11 @@ wire_prepare(struct served *s, const char *conf_extra)
 	ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'",
 				      helpers_source_root(), s->root),
 			 0);
+	/* archives off: which feeds an edit changes must not depend on
+	 * whether today starts a new archive period (docs/archives.md) */
+	ck_assert_int_eq(helpers_runf(NULL, "sed -i 's/^archives = .*/archives = off/' '%s/wirefeed.conf'",
+				      s->root),
+			 0);
 	if (conf_extra) {
 		ck_assert_int_eq(helpers_runf(NULL, "printf '%%s\\n' '%s' >> '%s/wirefeed.conf'",
 					      conf_extra, s->root),
@@ -597,10 +602,11 @@ START_TEST(serve_pings_the_hub_after_edits_and_a_withdrawal)
 	free(r.body);
 	ck_assert_int_eq(stub_count(&h), 0);
 
-	/* two edits: the wire feeds and both sections' feeds */
+	/* two edits: the wire feeds and both sections' feeds (Atom, RSS,
+	 * JSON Feed each) */
 	wirefeed(&s, "update " COUNCIL " --title 'Council approves bridge budget'");
 	wirefeed(&s, "correct " MAP " 'The map dates to the 1790s, not the 1780s.'");
-	ck_assert(stub_wait(&h, 6, 5000));
+	ck_assert(stub_wait(&h, 9, 5000));
 	sleep_ms(1500); /* a second rebuild would add pings: none may come */
 	char topics[2048];
 	stub_topics(&h, 0, topics, sizeof(topics));
@@ -614,17 +620,19 @@ START_TEST(serve_pings_the_hub_after_edits_and_a_withdrawal)
 	ck_assert_ptr_null(strstr(topics, "sports"));
 	ck_assert_ptr_null(strstr(topics, "index.html"));
 	int after_edits = stub_count(&h);
-	ck_assert_int_le(after_edits, 8); /* 6, or 8 in two rebuilds */
+	ck_assert_int_le(after_edits, 12); /* 9, or 12 in two rebuilds */
 
 	/* a withdrawal changes the wire feeds and the sports feeds */
 	wirefeed(&s, "withdraw " TIGERS " --reason 'Score was wrong'");
-	ck_assert(stub_wait(&h, after_edits + 4, 5000));
+	ck_assert(stub_wait(&h, after_edits + 6, 5000));
 	sleep_ms(1200);
 	stub_topics(&h, after_edits, topics, sizeof(topics));
 	ck_assert_str_eq(topics,
 			 "http://127.0.0.1:8080/atom.xml\n"
+			 "http://127.0.0.1:8080/feed.json\n"
 			 "http://127.0.0.1:8080/rss.xml\n"
 			 "http://127.0.0.1:8080/sections/sports/atom.xml\n"
+			 "http://127.0.0.1:8080/sections/sports/feed.json\n"
 			 "http://127.0.0.1:8080/sections/sports/rss.xml\n");
 	char *log = helpers_read_file(s.log, NULL);
 	ck_assert_ptr_nonnull(strstr(log, "accepted the ping for http://127.0.0.1:8080/sections/sports/rss.xml (HTTP 202)"));
@@ -680,16 +688,16 @@ START_TEST(build_notify_pings_for_changed_feeds_only)
 	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s' --notify",
 				      helpers_binary(), s.root, s.out),
 			 0);
-	ck_assert_msg(strstr(out, "notified 1 hub of 14 changed feeds"), "%s", out);
+	ck_assert_msg(strstr(out, "notified 1 hub of 21 changed feeds"), "%s", out);
 	free(out);
-	ck_assert_int_eq(stub_count(&h), 14);
+	ck_assert_int_eq(stub_count(&h), 21);
 	/* nothing changed: nobody is told */
 	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s' --notify",
 				      helpers_binary(), s.root, s.out),
 			 0);
 	ck_assert_msg(strstr(out, "no feed changed"), "%s", out);
 	free(out);
-	ck_assert_int_eq(stub_count(&h), 14);
+	ck_assert_int_eq(stub_count(&h), 21);
 	/* one correction in science */
 	wirefeed(&s, "correct " MAP " 'The map dates to the 1790s.'");
 	ck_assert_int_eq(helpers_runf(&out, "'%s' build --root '%s' --out '%s' --notify",
@@ -697,11 +705,13 @@ START_TEST(build_notify_pings_for_changed_feeds_only)
 			 0);
 	free(out);
 	char topics[2048];
-	stub_topics(&h, 14, topics, sizeof(topics));
+	stub_topics(&h, 21, topics, sizeof(topics));
 	ck_assert_str_eq(topics,
 			 "http://127.0.0.1:8080/atom.xml\n"
+			 "http://127.0.0.1:8080/feed.json\n"
 			 "http://127.0.0.1:8080/rss.xml\n"
 			 "http://127.0.0.1:8080/sections/science/atom.xml\n"
+			 "http://127.0.0.1:8080/sections/science/feed.json\n"
 			 "http://127.0.0.1:8080/sections/science/rss.xml\n");
 	stub_stop(&h);
 	/* the hub is gone: the build still succeeds, with a warning */

@@ -49,6 +49,17 @@ wf_atomic_file_write_temp_at(int dirfd, const char *name, const char *label,
 			     struct wf_diag *diag);
 
 /**
+ * Create a fresh, empty temporary for @name in the directory @dirfd (mode
+ * 0644, never through a link) and return its descriptor, open for
+ * writing; *tmp_name (caller frees) is its name inside @dirfd. -1 with
+ * @diag (@label names the target) on failure. For writers that fill the
+ * file themselves; wf_atomic_file_write_temp_at() writes a buffer.
+ */
+int
+wf_atomic_file_create_temp_at(int dirfd, const char *name, const char *label,
+			      char **tmp_name, struct wf_diag *diag);
+
+/**
  * Whether @entry is the name of one of our temporaries (for the target
  * @for_name, or for any name if NULL). *pid (optional) gets the writer's
  * pid, 0 for the older names without one.

@@ -59,6 +59,16 @@ struct wf_publish_stats {
  * new file finds its target already there. The set as a whole is not
  * swapped at once (docs/editing.md, "Publishing": why).
  */
+/**
+ * The directory @rel (relative to @out_dir, "" for itself, no trailing
+ * slash), created as needed, opened component by component without
+ * following a symbolic link below @out_dir, as wf_publish() writes. A
+ * descriptor the caller closes; -1 with @diag.
+ */
+int
+wf_publish_open_dir(const char *out_dir, const char *rel,
+		    struct wf_diag *diag);
+
 WF_MUST_CHECK enum wf_status
 wf_publish(const struct wf_feedset *set, const char *out_dir,
 	   struct wf_publish_stats *stats, struct wf_diag *diag);
@@ -89,6 +99,9 @@ struct wf_build_options {
 	/* a failed publish is reported (callbacks' error) and the set still
 	 * returned, for a server that can serve it from memory */
 	bool soft_publish;
+	/* add the closed RFC 5005 archives to the returned set (a server
+	 * serves them; a one-off build only writes them) */
+	bool serve_archives;
 };
 
 /** The paths (relative to the set, as in wf_rendered_file) whose bytes a

@@ -14,6 +14,14 @@ struct wf_section_def {
 	char *title; /* display name */
 };
 
+/* RFC 5005 archives: how the wire's changes are cut into closed archive
+ * documents (docs/archives.md). */
+enum wf_archive_period {
+	WF_ARCHIVE_OFF = 0, /* no archives (the default) */
+	WF_ARCHIVE_MONTHLY, /* one archive per calendar month (UTC) */
+	WF_ARCHIVE_DAILY,   /* one archive per calendar day (UTC) */
+};
+
 struct wf_config {
 	char *title;          /* wire title; required */
 	char *subtitle;       /* optional */
@@ -31,6 +39,7 @@ struct wf_config {
 	size_t n_hubs;
 	size_t delta_history; /* feed versions kept for RFC 3229 deltas;
 				 default 8, 0 turns deltas off */
+	enum wf_archive_period archives; /* "archives = monthly|daily|off" */
 };
 
 #define WF_CONFIG_DEFAULT_MAX_ENTRIES 50

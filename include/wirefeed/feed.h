@@ -2,6 +2,7 @@
 #ifndef WIREFEED_FEED_H
 #define WIREFEED_FEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "wirefeed/article.h"
@@ -33,6 +34,18 @@ struct wf_feed_spec {
 	/* Feed updated: the newest entry's updated; for an empty feed the
 	 * caller picks a stable time (never the build time). */
 	struct wf_time updated;
+	const char *json_url; /* absolute URL of the JSON Feed file; optional */
+	/* RFC 5005 §4 archived feeds (docs/archives.md). Directory URLs
+	 * ending in '/'; each writer appends its own file name (atom.xml,
+	 * rss.xml, feed.json). NULL leaves the link out. */
+	bool is_archive;             /* a closed archive: fh:archive */
+	const char *archive_current; /* archives: the subscription feed */
+	const char *archive_prev;    /* the next older archive */
+	const char *archive_next;    /* archives: the next newer archive */
+	/* Withdrawn stories, announced as RFC 6721 tombstones (Atom, RSS) or
+	 * in the _wirefeed extension (JSON); borrowed. */
+	const struct wf_article *const *withdrawn;
+	size_t n_withdrawn;
 };
 
 /**
@@ -79,6 +92,64 @@ WF_MUST_CHECK enum wf_status
 wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len);
 WF_MUST_CHECK enum wf_status
 wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len);
+
+/**
+ * One entry of @spec's document (an Atom entry, an RSS item, a JSON Feed
+ * item) laid out exactly as wf_atom_write() / wf_rss_write() /
+ * wf_json_write() lay it out inside the document, so a document can be
+ * assembled from entries rendered once (wf_feed_assemble()); only
+ * spec->default_author is read. *out is heap (free() it).
+ */
+WF_MUST_CHECK enum wf_status
+wf_atom_write_entry(const struct wf_feed_spec *spec,
+		    const struct wf_article *a, char **out, size_t *len);
+WF_MUST_CHECK enum wf_status
+wf_rss_write_entry(const struct wf_feed_spec *spec,
+		   const struct wf_article *a, char **out, size_t *len);
+WF_MUST_CHECK enum wf_status
+wf_json_write_entry(const struct wf_feed_spec *spec,
+		    const struct wf_article *a, char **out, size_t *len);
+
+enum wf_feed_format {
+	WF_FEED_ATOM,
+	WF_FEED_RSS,
+	WF_FEED_JSON,
+};
+
+/**
+ * The document of @spec in @format, its entries given as @n fragments
+ * from wf_*_write_entry() (spec->entries and spec->n_entries are ignored;
+ * spec->updated must already be the entries' newest). Byte for byte what
+ * wf_atom_write() etc. give for the same entries. *out is heap.
+ */
+WF_MUST_CHECK enum wf_status
+wf_feed_assemble(enum wf_feed_format format, const struct wf_feed_spec *spec,
+		 const char *const *fragments, const size_t *lens, size_t n,
+		 char **out, size_t *len);
+
+/**
+ * wf_feed_assemble() in parts, for writing without assembling: *out is
+ * the document without entries (heap), and the entries go at offset *at,
+ * each followed by wf_feed_separator(format, i, n).
+ */
+WF_MUST_CHECK enum wf_status
+wf_feed_frame(enum wf_feed_format format, const struct wf_feed_spec *spec,
+	      char **out, size_t *len, size_t *at);
+
+/** What follows entry @i of @n in @format ("" or JSON's ",\n" / "\n"). */
+const char *
+wf_feed_separator(enum wf_feed_format format, size_t i, size_t n);
+
+/**
+ * Render @spec as a JSON Feed 1.1 document (https://jsonfeed.org/version/1.1)
+ * with the same entries, ids and times as the Atom feed, written and
+ * escaped by jansson: always well-formed UTF-8 JSON (invalid UTF-8 and
+ * control characters are replaced or dropped first). Deterministic.
+ * *out is heap (free() it), NUL-terminated. WF_ERR_INVALID only if jansson
+ * refuses to build or dump the document (out of memory).
+ */
+WF_MUST_CHECK enum wf_status
+wf_json_write(const struct wf_feed_spec *spec, char **out, size_t *len);
 
 /** The generator URI and version both formats name. */
 #define WF_GENERATOR_URI "https://wirefeed.dev/"

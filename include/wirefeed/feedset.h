@@ -19,6 +19,7 @@ enum wf_file_kind {
 	WF_FILE_ATOM,
 	WF_FILE_RSS,
 	WF_FILE_HTML,
+	WF_FILE_JSON, /* JSON Feed 1.1 */
 };
 
 struct wf_rendered_file {
@@ -33,6 +34,8 @@ struct wf_rendered_file {
 				     Last-Modified, see server.h */
 	char *title;              /* feed title (for index pages) */
 	size_t n_entries;
+	bool immutable; /* a closed RFC 5005 archive: its bytes never change,
+			   so it may be cached for a year */
 };
 
 struct wf_feedset {
@@ -57,6 +60,13 @@ void
 wf_feedset_add(struct wf_feedset *set, const char *path,
 	       enum wf_file_kind kind, char *data, size_t len,
 	       struct wf_time updated, const char *title, size_t n_entries);
+
+/** wf_feedset_add() for a closed archive document (marked immutable). */
+void
+wf_feedset_add_immutable(struct wf_feedset *set, const char *path,
+			 enum wf_file_kind kind, char *data, size_t len,
+			 struct wf_time updated, const char *title,
+			 size_t n_entries);
 
 /** The Content-Type header value for @kind (static). */
 const char *

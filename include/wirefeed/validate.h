@@ -27,6 +27,7 @@ enum wf_doc_kind {
 	WF_DOC_ATOM_ENTRY,
 	WF_DOC_RSS2,
 	WF_DOC_RECORD, /* a wirefeed article record */
+	WF_DOC_JSON_FEED, /* JSON Feed 1.1 (validate_json.c) */
 };
 
 struct wf_finding {
