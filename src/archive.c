@@ -439,10 +439,12 @@ render_period(struct walk *w, const struct period_stories *ps,
 	qsort(gone, n_gone, sizeof(*gone), compare_withdrawn);
 	/* an empty archive's updated: the period's start, from the records */
 	struct wf_time updated = wf_archive_period_start(w->plan.period, period);
+	bool has_image = false;
 	for (size_t k = 0; k < n; k++) {
 		if (k == 0 || wf_time_compare(ps->all[pos[k]]->updated, updated) > 0) {
 			updated = ps->all[pos[k]]->updated;
 		}
+		has_image = has_image || ps->all[pos[k]]->image != NULL;
 	}
 
 	char *dir = wf_archive_dir(&w->plan, feed_dir, period);
@@ -483,6 +485,7 @@ render_period(struct walk *w, const struct period_stories *ps,
 		.archive_next = next_url,
 		.withdrawn = gone,
 		.n_withdrawn = n_gone,
+		.declare_media = has_image,
 	};
 	for (int f = 0; f < 3; f++) {
 		struct doc_parts *d = &parts[f];

@@ -6,6 +6,7 @@
 
 #include "wirefeed/feed.h"
 #include "feed_history.h"
+#include "media.h"
 #include "xmlw.h"
 
 static void
@@ -82,6 +83,10 @@ write_entry(struct xmlw *x, const struct wf_feed_spec *spec,
 	xmlw_end(x);
 	free(html);
 	xmlw_element(x, "rights", a->rights);
+	/* after summary and content, for feedparser (see rss_writer.c) */
+	if (a->image) {
+		media_write_content(x, a->image);
+	}
 	xmlw_end(x);
 }
 
@@ -92,6 +97,9 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_begin(&x);
 	xmlw_start(&x, "feed");
 	xmlw_attr(&x, "xmlns", "http://www.w3.org/2005/Atom");
+	if (media_is_used(spec)) {
+		xmlw_attr(&x, "xmlns:media", MEDIA_NS);
+	}
 	xmlw_attr(&x, "xml:lang", spec->language);
 	feed_history_namespaces(&x, spec);
 	xmlw_element(&x, "id", spec->id);

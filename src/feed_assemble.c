@@ -9,6 +9,7 @@
 
 #include "wirefeed/feed.h"
 #include "buf.h"
+#include "media.h"
 
 /* The last occurrence of @needle in @s, or NULL. */
 static const char *
@@ -26,6 +27,7 @@ wf_feed_frame(enum wf_feed_format format, const struct wf_feed_spec *spec,
 	      char **out, size_t *len, size_t *at)
 {
 	struct wf_feed_spec empty = *spec;
+	empty.declare_media = media_is_used(spec);
 	empty.entries = NULL;
 	empty.n_entries = 0;
 	char *doc = NULL;

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/xmlversion.h>
+#include <microhttpd.h>
 
 #include "cli.h"
 
@@ -23,6 +26,24 @@ static const struct command {
 	{ "list", cmd_list, "list the article records" },
 };
 
+/* The libraries' versions as loaded at run time (a distribution may update
+ * a shared library without rebuilding us), then the ones we compiled
+ * against. xmlParserVersion is "20914" for 2.9.14. */
+static void
+print_version(void)
+{
+	long v = strtol(xmlParserVersion, NULL, 10);
+	printf("wirefeed %s\n", WF_VERSION);
+	printf("libxml2 %ld.%ld.%ld (built with %s)\n", v / 10000,
+	       v / 100 % 100, v % 100, LIBXML_DOTTED_VERSION);
+	/* MHD_VERSION is 0x00097500 for 0.9.75: its hex digits read as
+	 * decimal ones */
+	printf("libmicrohttpd %s (built with %x.%x.%x)\n", MHD_get_version(),
+	       (unsigned)(MHD_VERSION >> 24) & 0xffu,
+	       (unsigned)(MHD_VERSION >> 16) & 0xffu,
+	       (unsigned)(MHD_VERSION >> 8) & 0xffu);
+}
+
 static void
 usage(FILE *out)
 {
@@ -31,7 +52,8 @@ usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
 	}
-	fprintf(out, "\nRun 'wirefeed COMMAND --help' for a command's options.\n");
+	fprintf(out, "\nRun 'wirefeed COMMAND --help' for a command's options,\n"
+		     "'wirefeed --version' for the versions of wirefeed and its libraries.\n");
 }
 
 int
@@ -46,8 +68,9 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("wirefeed %s\n", WF_VERSION);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		print_version();
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "feed_history.h"
 #include "html.h"
+#include "media.h"
 #include "xmlw.h"
 
 static void
@@ -67,6 +68,10 @@ write_item(struct xmlw *x, const struct wf_feed_spec *spec,
 		xmlw_attr(x, "length", length);
 		xmlw_attr(x, "type", a->image->type);
 		xmlw_end(x);
+		/* last in the item: feedparser reads media:description as a
+		 * description, and only keeps the item's own one as the
+		 * summary when it came first */
+		media_write_content(x, a->image);
 	}
 	xmlw_end(x);
 }
@@ -82,6 +87,9 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_attr(&x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
 	xmlw_attr(&x, "xmlns:atom", "http://www.w3.org/2005/Atom");
 	feed_history_namespaces(&x, spec);
+	if (media_is_used(spec)) {
+		xmlw_attr(&x, "xmlns:media", MEDIA_NS);
+	}
 	xmlw_start(&x, "channel");
 	xmlw_element(&x, "title", spec->title);
 	xmlw_element(&x, "link", spec->site_url);

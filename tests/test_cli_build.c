@@ -136,6 +136,29 @@ START_TEST(feedparser_reads_every_feed)
 }
 END_TEST
 
+/* The photo story's image, caption and credit as feedparser reads Media
+ * RSS, in the whole-wire and section feeds of both formats. */
+START_TEST(feedparser_reads_media_rss)
+{
+	static const char *const media_feeds[] = {
+		"atom.xml", "rss.xml", "sections/sports/atom.xml",
+		"sections/sports/rss.xml",
+	};
+	struct env e;
+	env_init(&e);
+	ck_assert_int_eq(wirefeed(&e, "build --quiet --root {root} --out {out}", NULL), 0);
+	for (size_t i = 0; i < sizeof(media_feeds) / sizeof(media_feeds[0]); i++) {
+		char *out = NULL;
+		int rc = helpers_runf(&out, "/usr/bin/python3 '%s/tests/e2e/media_check.py' '%s' '%s/%s'",
+				      helpers_source_root(), e.root, e.out,
+				      media_feeds[i]);
+		ck_assert_msg(rc == 0, "%s: %s", media_feeds[i], out);
+		free(out);
+	}
+	env_fini(&e);
+}
+END_TEST
+
 START_TEST(rebuild_is_byte_identical_and_touches_nothing)
 {
 	struct env e;
@@ -250,6 +273,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, builds_sample_newswire);
 	tcase_add_test(tc, feedparser_reads_every_feed);
+	tcase_add_test(tc, feedparser_reads_media_rss);
 	tcase_add_test(tc, rebuild_is_byte_identical_and_touches_nothing);
 	tcase_add_test(tc, invalid_record_fails_build_and_keeps_previous_files);
 	tcase_add_test(tc, bad_bytes_in_a_record_are_an_error_not_output);

@@ -118,6 +118,7 @@ doc_parse(struct doc *d, const char *text, size_t len)
 	xmlXPathRegisterNs(d->ctx, BAD_CAST "dc", BAD_CAST "http://purl.org/dc/elements/1.1/");
 	xmlXPathRegisterNs(d->ctx, BAD_CAST "content",
 			   BAD_CAST "http://purl.org/rss/1.0/modules/content/");
+	xmlXPathRegisterNs(d->ctx, BAD_CAST "m", BAD_CAST "http://search.yahoo.com/mrss/");
 }
 
 static void
@@ -443,6 +444,68 @@ START_TEST(empty_feed_is_valid)
 }
 END_TEST
 
+/* The story image as Media RSS in both formats: url, type, medium, size,
+ * the caption as media:description and the credit as media:credit; the
+ * namespace is declared only when an entry has an image. */
+START_TEST(image_is_media_rss_in_both_formats)
+{
+	static const char *const items[] = { "/a:feed/a:entry[3]",
+					     "/rss/channel/item[3]" };
+	struct fixture f;
+	fixture_init(&f, 50);
+	for (int k = 0; k < 2; k++) {
+		char *out;
+		size_t len;
+		ck_assert_int_eq(k == 0 ? wf_atom_write(&f.spec, &out, &len)
+					: wf_rss_write(&f.spec, &out, &len),
+				 WF_OK);
+		struct doc d;
+		doc_parse(&d, out, len);
+		char xp[256];
+#define MEDIA_XP(rest) (snprintf(xp, sizeof(xp), "%s/m:content%s", items[k], rest), xp)
+		ck_assert_int_eq((int)xn(&d, MEDIA_XP("")), 1);
+		ASSERT_XS(&d, MEDIA_XP("/@url"), "https://example.org/photo.jpg");
+		ASSERT_XS(&d, MEDIA_XP("/@type"), "image/jpeg");
+		ASSERT_XS(&d, MEDIA_XP("/@medium"), "image");
+		ASSERT_XS(&d, MEDIA_XP("/@fileSize"), "12345");
+		ASSERT_XS(&d, MEDIA_XP("/m:description"), "Boats at dusk.");
+		ASSERT_XS(&d, MEDIA_XP("/m:description/@type"), "plain");
+		ASSERT_XS(&d, MEDIA_XP("/m:credit"), "Photo: J. Doe");
+#undef MEDIA_XP
+		/* only the story with an image has one */
+		ck_assert_int_eq((int)xn(&d, "//m:content"), 1);
+		doc_free(&d);
+		assert_validator_clean(out, len, k == 0 ? "atom.xml" : "rss.xml");
+		free(out);
+	}
+	/* no image, no media namespace; no caption or credit, no children */
+	f.spec.n_entries = 2;
+	char *out;
+	size_t len;
+	ck_assert_int_eq(wf_atom_write(&f.spec, &out, &len), WF_OK);
+	ck_assert_ptr_null(strstr(out, "mrss"));
+	free(out);
+	ck_assert_int_eq(wf_rss_write(&f.spec, &out, &len), WF_OK);
+	ck_assert_ptr_null(strstr(out, "mrss"));
+	free(out);
+	f.spec.n_entries = 3;
+	struct wf_image *img = f.a[4]->image;
+	free(img->caption);
+	free(img->credit);
+	img->caption = img->credit = NULL;
+	img->length = 0;
+	ck_assert_int_eq(wf_rss_write(&f.spec, &out, &len), WF_OK);
+	struct doc d;
+	doc_parse(&d, out, len);
+	ck_assert_int_eq((int)xn(&d, "//m:content/*"), 0);
+	ck_assert_int_eq((int)xn(&d, "//m:content/@fileSize"), 0);
+	doc_free(&d);
+	assert_validator_clean(out, len, "rss.xml");
+	free(out);
+	fixture_fini(&f);
+}
+END_TEST
+
 START_TEST(entry_html_escapes_plain_text_fields)
 {
 	struct wf_article *a = story("000000000009", "T", "2021-12-30T09:39:00-05:00",
@@ -474,6 +537,7 @@ main(void)
 	tcase_add_test(w, writers_are_deterministic);
 	tcase_add_test(w, hostile_strings_stay_well_formed);
 	tcase_add_test(w, empty_feed_is_valid);
+	tcase_add_test(w, image_is_media_rss_in_both_formats);
 	tcase_add_test(w, entry_html_escapes_plain_text_fields);
 	suite_add_tcase(s, w);
 	return helpers_run_suite(s);
