@@ -20,6 +20,7 @@
 #include "wirefeed/feed.h"
 #include "wirefeed/record.h"
 #include "buf.h"
+#include "lifecycle.h"
 #include "mem.h"
 
 /* An archive document is read back for serving; none is near this big
@@ -220,13 +221,11 @@ size_t
 wf_archive_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 {
 	size_t n = nw->n_records;
-	const struct wf_article **all = xcalloc(n ? n : 1, sizeof(*all));
-	for (size_t i = 0; i < n; i++) {
-		all[i] = nw->records[i].article;
-	}
+	struct wf_view view;
+	wf_view_make(nw, &view);
 	struct wf_archive_plan plan;
-	wf_archive_plan_make(nw->config, all, n, &plan);
-	free(all);
+	wf_archive_plan_make(nw->config, view.history, view.n_history, &plan);
+	wf_view_finish(&view);
 	size_t failed = 0;
 	for (size_t i = 0; plan.period != WF_ARCHIVE_OFF && i < n; i++) {
 		struct wf_record *r = &nw->records[i];
@@ -259,6 +258,7 @@ enum sink_mode { SINK_DISK, SINK_SET };
 
 struct walk {
 	const struct wf_newswire *nw;
+	struct wf_view view; /* the stories as the archives keep them */
 	struct wf_archive_plan plan;
 	const char *out_dir;
 	enum sink_mode mode;
@@ -371,16 +371,19 @@ period_stories_render(struct period_stories *ps, const struct wf_config *c)
 	}
 }
 
+/* @idx: positions in @view's history */
 static enum wf_status
 period_stories_load(struct period_stories *ps, const struct wf_newswire *nw,
-		    const size_t *idx, size_t n, struct wf_diag *diag)
+		    const struct wf_view *view, const size_t *idx, size_t n,
+		    struct wf_diag *diag)
 {
 	ps->all = xcalloc(n ? n : 1, sizeof(*ps->all));
 	ps->owned = xcalloc(n ? n : 1, sizeof(*ps->owned));
 	for (size_t k = 0; k < n; k++) {
-		const struct wf_record *r = &nw->records[idx[k]];
-		if (r->loaded) {
-			ps->all[ps->n++] = r->article;
+		const struct wf_article *kept = view->history[idx[k]];
+		const struct wf_record *r = &nw->records[view->history_record[idx[k]]];
+		if (r->loaded || kept != r->article) {
+			ps->all[ps->n++] = kept;
 			continue;
 		}
 		struct wf_article *a = load_record(r, diag);
@@ -660,7 +663,8 @@ one_archive(struct walk *w, struct period_stories *ps, bool *loaded,
 	memset(parts, 0, sizeof(parts));
 	if (!all) {
 		if (!*loaded) {
-			st = period_stories_load(ps, w->nw, idx, n_idx, w->diag);
+			st = period_stories_load(ps, w->nw, &w->view, idx, n_idx,
+						 w->diag);
 			if (st == WF_OK) {
 				period_stories_render(ps, w->nw->config);
 			}
@@ -721,14 +725,14 @@ static enum wf_status
 walk_archives(struct walk *w)
 {
 	const struct wf_newswire *nw = w->nw;
-	size_t n = nw->n_records;
-	const struct wf_article **all = xcalloc(n ? n : 1, sizeof(*all));
-	for (size_t i = 0; i < n; i++) {
-		all[i] = nw->records[i].article;
-	}
+	/* archives keep every story but the embargoed ones, an expired one
+	 * as withdrawn at its expiry (docs/lifecycle.md) */
+	wf_view_make(nw, &w->view);
+	const struct wf_article *const *all = w->view.history;
+	size_t n = w->view.n_history;
 	wf_archive_plan_make(nw->config, all, n, &w->plan);
 	if (!wf_archive_plan_has_archives(&w->plan)) {
-		free(all);
+		wf_view_finish(&w->view);
 		return WF_OK;
 	}
 	/* bucket the records by period (counting sort): start[p]..start[p+1] */
@@ -755,7 +759,6 @@ walk_archives(struct walk *w)
 	}
 	free(fill);
 	free(period_of);
-	free(all);
 
 	const struct wf_config *c = nw->config;
 	enum wf_status st = WF_OK;
@@ -778,6 +781,7 @@ walk_archives(struct walk *w)
 	}
 	free(start);
 	free(idx);
+	wf_view_finish(&w->view);
 	return st;
 }
 

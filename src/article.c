@@ -103,6 +103,10 @@ wf_article_clone(const struct wf_article *src)
 	a->status = src->status;
 	a->withdrawn_at = src->withdrawn_at;
 	a->withdrawn_reason = xstrdup(src->withdrawn_reason);
+	a->has_embargo = src->has_embargo;
+	a->embargo_until = src->embargo_until;
+	a->has_expiry = src->has_expiry;
+	a->expires_at = src->expires_at;
 	return a;
 }
 
@@ -378,6 +382,30 @@ wf_article_check_where(const struct wf_article *a,
 			return WF_ERR_INVALID;
 		}
 	}
+	if (a->has_embargo) {
+		mark(where, WF_ARTICLE_PART_EMBARGO, 0);
+		if (!year_ok("embargo", a->embargo_until, diag)) {
+			return WF_ERR_INVALID;
+		}
+		/* published is when readers first saw it: not before the
+		 * embargo lifted */
+		if (wf_time_compare(a->published, a->embargo_until) < 0) {
+			wf_diag_set(diag, NULL, 0, 0,
+				    "published before the embargo lifts (published must be at or after wf:embargo)");
+			return WF_ERR_INVALID;
+		}
+	}
+	if (a->has_expiry) {
+		mark(where, WF_ARTICLE_PART_EXPIRES, 0);
+		if (!year_ok("expiry", a->expires_at, diag)) {
+			return WF_ERR_INVALID;
+		}
+		if (wf_time_compare(a->expires_at, a->published) <= 0) {
+			wf_diag_set(diag, NULL, 0, 0,
+				    "expires before (or when) it is published");
+			return WF_ERR_INVALID;
+		}
+	}
 	const struct {
 		const char *name;
 		const char *value;
@@ -427,4 +455,91 @@ wf_article_check_where(const struct wf_article *a,
 	}
 	mark(where, WF_ARTICLE_PART_NONE, 0);
 	return WF_OK;
+}
+
+/* ---- the lifecycle -------------------------------------------------------- */
+
+bool
+wf_article_end(const struct wf_article *a, struct wf_article_end *end)
+{
+	bool withdrawn = a->status == WF_ARTICLE_WITHDRAWN;
+	if (!withdrawn && !a->has_expiry) {
+		return false;
+	}
+	if (a->has_expiry &&
+	    (!withdrawn || wf_time_compare(a->expires_at, a->withdrawn_at) < 0)) {
+		*end = (struct wf_article_end){
+			a->expires_at, "The licence to publish this story has expired.",
+			true
+		};
+	} else {
+		*end = (struct wf_article_end){ a->withdrawn_at,
+						a->withdrawn_reason, false };
+	}
+	return true;
+}
+
+enum wf_article_phase
+wf_article_phase(const struct wf_article *a, int64_t now, int64_t window_s,
+		 struct wf_article_end *end)
+{
+	struct wf_article_end e;
+	bool ends = wf_article_end(a, &e);
+	if (end && ends) {
+		*end = e;
+	}
+	/* withdrawn before its embargo lifted: readers never saw it */
+	if (ends && !e.expired && a->has_embargo &&
+	    e.when.utc < a->embargo_until.utc) {
+		return WF_PHASE_GONE;
+	}
+	/* an expiry in the future is not an end yet; a withdrawal is one
+	 * whatever its time says */
+	if (ends && (!e.expired || e.when.utc <= now)) {
+		return now - e.when.utc >= window_s ? WF_PHASE_GONE
+						    : WF_PHASE_KILLED;
+	}
+	if (a->has_embargo && a->embargo_until.utc > now) {
+		return WF_PHASE_EMBARGOED;
+	}
+	return WF_PHASE_LIVE;
+}
+
+int64_t
+wf_article_next_phase(const struct wf_article *a, int64_t now,
+		      int64_t window_s)
+{
+	int64_t candidates[3] = { INT64_MAX, INT64_MAX, INT64_MAX };
+	if (a->has_embargo) {
+		candidates[0] = a->embargo_until.utc;
+	}
+	struct wf_article_end e;
+	if (wf_article_end(a, &e)) {
+		candidates[1] = e.when.utc;
+		candidates[2] = e.when.utc > INT64_MAX - window_s
+					? INT64_MAX
+					: e.when.utc + window_s;
+	}
+	int64_t next = INT64_MAX;
+	for (size_t i = 0; i < 3; i++) {
+		if (candidates[i] > now && candidates[i] < next) {
+			next = candidates[i];
+		}
+	}
+	return next;
+}
+
+const char *
+wf_article_phase_name(enum wf_article_phase phase)
+{
+	switch (phase) {
+	case WF_PHASE_EMBARGOED:
+		return "embargoed";
+	case WF_PHASE_LIVE:
+		return "published";
+	case WF_PHASE_KILLED:
+		return "withdrawn";
+	default:
+		return "gone";
+	}
 }

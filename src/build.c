@@ -6,6 +6,7 @@
 #include "wirefeed/build.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,10 @@
 #include "wirefeed/archive.h"
 #include "wirefeed/store.h"
 #include "buf.h"
+#include "lifecycle.h"
 #include "mem.h"
 
-#define LAST_BUILD_MAGIC "wirefeed-last-build 1"
+#define LAST_BUILD_MAGIC "wirefeed-last-build 2"
 
 static void
 report(wf_report_fn fn, void *ctx, const struct wf_diag *d)
@@ -33,6 +35,7 @@ struct last_build {
 	char cursor[WF_STORE_CURSOR_MAX];
 	long long conf_size, conf_mtime, conf_inode;
 	size_t records, files;
+	long long next_change; /* the feeds' next change by the clock */
 	char out[4096];
 };
 
@@ -71,9 +74,9 @@ read_last_build(const char *root, struct last_build *lb)
 	char magic[64];
 	bool ok = fgets(magic, sizeof(magic), f) &&
 		  strncmp(magic, LAST_BUILD_MAGIC "\n", sizeof(magic)) == 0 &&
-		  fscanf(f, "%47s %lld %lld %lld %zu %zu ", lb->cursor,
+		  fscanf(f, "%47s %lld %lld %lld %zu %zu %lld ", lb->cursor,
 			 &lb->conf_size, &lb->conf_mtime, &lb->conf_inode,
-			 &lb->records, &lb->files) == 6 &&
+			 &lb->records, &lb->files, &lb->next_change) == 7 &&
 		  fgets(lb->out, sizeof(lb->out), f);
 	fclose(f);
 	if (ok) {
@@ -84,15 +87,16 @@ read_last_build(const char *root, struct last_build *lb)
 
 static void
 write_last_build(const char *root, const char *cursor, const char *out,
-		 size_t records, size_t files)
+		 size_t records, size_t files, int64_t next_change)
 {
 	long long size, mtime, inode;
 	if (!*cursor || !conf_stamp(root, &size, &mtime, &inode)) {
 		return;
 	}
 	char *path = last_build_path(root);
-	char *text = xasprintf(LAST_BUILD_MAGIC "\n%s %lld %lld %lld %zu %zu\n%s\n",
-			       cursor, size, mtime, inode, records, files, out);
+	char *text = xasprintf(LAST_BUILD_MAGIC "\n%s %lld %lld %lld %zu %zu %lld\n%s\n",
+			       cursor, size, mtime, inode, records, files,
+			       (long long)next_change, out);
 	struct wf_diag ignored = { 0 };
 	/* a cache: losing it costs one render */
 	if (wf_write_file_atomic(path, text, strlen(text), &ignored) != WF_OK) {
@@ -102,14 +106,15 @@ write_last_build(const char *root, const char *cursor, const char *out,
 	free(path);
 }
 
-/* Nothing journaled since the last build into @out, same config, and its
- * files still there. */
+/* Nothing journaled since the last build into @out, same config, its
+ * files still there, and no story changed phase since (@now). */
 static bool
 is_up_to_date(const struct wf_build_options *o, const char *cursor,
-	      struct last_build *lb)
+	      int64_t now, struct last_build *lb)
 {
 	long long size, mtime, inode;
 	if (!o->out || !*cursor || !read_last_build(o->root, lb) ||
+	    now >= lb->next_change ||
 	    strcmp(lb->cursor, cursor) != 0 || strcmp(lb->out, o->out) != 0 ||
 	    !conf_stamp(o->root, &size, &mtime, &inode) ||
 	    size != lb->conf_size || mtime != lb->conf_mtime ||
@@ -122,25 +127,42 @@ is_up_to_date(const struct wf_build_options *o, const char *cursor,
 	return there;
 }
 
-/* Notes for the records read in this build (new or changed). */
+/* Notes for the stories held back (every build: the newsroom wants to
+ * know when they go out) and for the records read in this build (new or
+ * changed). */
 static void
 report_notes(const struct wf_newswire *nw, const struct wf_build_callbacks *cb)
 {
+	int64_t window = (int64_t)nw->config->tombstone_days * 86400;
 	for (size_t i = 0; i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
 		const struct wf_article *a = r->article;
+		struct wf_diag d;
+		struct wf_article_end end;
+		enum wf_article_phase phase = wf_article_phase(a, nw->now, window,
+							       &end);
+		if (phase == WF_PHASE_EMBARGOED && cb->note) {
+			char when[WF_TIME_RFC3339_MAX];
+			wf_time_format_rfc3339(a->embargo_until, when, sizeof(when));
+			wf_diag_set(&d, r->path, 0, 0,
+				    "%s is embargoed until %s: in no feed before then (wirefeed serve releases it at that second; otherwise build again after it)",
+				    a->id, when);
+			cb->note(cb->ctx, &d);
+		}
 		if (!r->changed) {
 			continue;
 		}
-		struct wf_diag d;
-		if (a->status == WF_ARTICLE_WITHDRAWN && cb->note) {
+		if ((phase == WF_PHASE_KILLED || phase == WF_PHASE_GONE) &&
+		    cb->note) {
 			char when[WF_TIME_RFC3339_MAX];
-			wf_time_format_rfc3339(a->withdrawn_at, when, sizeof(when));
+			wf_time_format_rfc3339(end.when, when, sizeof(when));
 			wf_diag_set(&d, r->path, 0, 0,
-				    "%s was withdrawn at %s (%s); left out of the feeds",
-				    a->id, when,
-				    a->withdrawn_reason ? a->withdrawn_reason
-							: "no reason given");
+				    "%s %s at %s (%s); %s",
+				    a->id, end.expired ? "expired" : "was withdrawn",
+				    when, end.reason ? end.reason : "no reason given",
+				    phase == WF_PHASE_KILLED
+					    ? "shown as a tombstone and a notice until tombstone_days pass"
+					    : "left out of the feeds");
 			cb->note(cb->ctx, &d);
 		}
 		for (size_t s = 0; s < a->n_sections; s++) {
@@ -283,6 +305,8 @@ render_and_publish(const struct wf_build_options *o,
 		return WF_ERR_INVALID;
 	}
 	struct wf_feedset *set = wf_render(nw);
+	nw->next_change = wf_view_next_change(nw);
+	stats->next_change = nw->next_change;
 	stats->files = set->n_files;
 	size_t n_changed = 0;
 	char **changed = cb->changed ? changed_paths(set, o->previous, o->out,
@@ -328,7 +352,8 @@ wf_build_run(const struct wf_build_options *o,
 	     struct wf_feedset **set, struct wf_build_stats *stats_out,
 	     struct wf_diag *diag)
 {
-	struct wf_build_stats stats = { 0 };
+	struct wf_build_stats stats = { .next_change = INT64_MAX };
+	int64_t now = o->now ? o->now : wf_time_now().utc;
 	struct wf_newswire *local = NULL;
 	struct wf_newswire **warm = warm_io ? warm_io : &local;
 	*set = NULL;
@@ -341,9 +366,10 @@ wf_build_run(const struct wf_build_options *o,
 	struct last_build lb;
 	if (o->journal && !o->full && !*warm && store &&
 	    wf_store_cursor(store, cursor, diag) == WF_OK &&
-	    is_up_to_date(o, cursor, &lb)) {
+	    is_up_to_date(o, cursor, now, &lb)) {
 		/* nothing journaled since the last build into this --out */
 		stats.up_to_date = stats.journal_used = true;
+		stats.next_change = (int64_t)lb.next_change;
 		stats.records = stats.reused = lb.records;
 		stats.files = stats.unchanged = lb.files;
 		wf_store_close(store);
@@ -352,6 +378,15 @@ wf_build_run(const struct wf_build_options *o,
 	}
 	st = refresh(o, cb, store, warm, cursor, &stats, diag);
 	wf_store_close(store);
+	if (st == WF_OK && *warm) {
+		/* the files did not change, but the clock passed an embargo,
+		 * an expiry or the end of a tombstone's window */
+		if (stats.up_to_date && now >= (*warm)->next_change) {
+			stats.up_to_date = false;
+		}
+		(*warm)->now = now;
+		stats.next_change = (*warm)->next_change;
+	}
 	if (st == WF_OK && !stats.up_to_date) {
 		st = render_and_publish(o, cb, *warm, set, &stats, diag);
 	}
@@ -375,7 +410,7 @@ wf_build_run(const struct wf_build_options *o,
 		}
 		if (st == WF_OK && o->out && *set && stats.invalid == 0) {
 			write_last_build(o->root, cursor, o->out, stats.records,
-					 stats.files);
+					 stats.files, stats.next_change);
 		}
 	}
 	if (st == WF_ERR_INVALID || (st == WF_OK && stats.invalid > 0)) {

@@ -130,6 +130,7 @@ wf_config_parse(const char *text, size_t len, const char *source,
 	c->max_entries = WF_CONFIG_DEFAULT_MAX_ENTRIES;
 	c->cache_max_age_s = WF_CONFIG_DEFAULT_MAX_AGE_S;
 	c->delta_history = WF_CONFIG_DEFAULT_DELTA_HISTORY;
+	c->tombstone_days = WF_CONFIG_DEFAULT_TOMBSTONE_DAYS;
 	char *copy = xstrndup(text, len);
 	enum wf_status st = WF_OK;
 	unsigned seen = 0;
@@ -137,7 +138,7 @@ wf_config_parse(const char *text, size_t len, const char *source,
 		"title",	  "subtitle", "base_url", "site_url",
 		"feed_id",	  "default_author", "language", "rights",
 		"max_entries", "cache_max_age", "section", "archives",
-		"hub",	  "delta_history",
+		"hub",	  "delta_history", "tombstone_days",
 	};
 	int lineno = 0;
 	char *line = copy;
@@ -239,6 +240,14 @@ wf_config_parse(const char *text, size_t len, const char *source,
 				break;
 			}
 			c->cache_max_age_s = (unsigned)num;
+		} else if (strcmp(key, "tombstone_days") == 0) {
+			if (!parse_uint(value, 3650, &num)) {
+				wf_diag_set(diag, src, lineno, 0,
+					    "tombstone_days must be a number of days (0 to 3650)");
+				st = WF_ERR_INVALID;
+				break;
+			}
+			c->tombstone_days = (unsigned)num;
 		} else if (strcmp(key, "delta_history") == 0) {
 			if (!parse_uint(value, 256, &num)) {
 				wf_diag_set(diag, src, lineno, 0,

@@ -58,19 +58,41 @@ feed_history_links(struct xmlw *x, const struct wf_feed_spec *spec,
 	link_to(x, link, "next-archive", spec->archive_next, file, type);
 }
 
+static void
+write_tombstone(struct xmlw *x, const struct wf_article *a)
+{
+	char when[WF_TIME_RFC3339_MAX];
+	wf_time_format_rfc3339(a->withdrawn_at, when, sizeof(when));
+	/* RFC 6721 §2: ref is the entry's atom:id, when the time of
+	 * deletion; at:comment says why */
+	xmlw_start(x, "at:deleted-entry");
+	xmlw_attr(x, "ref", a->id);
+	xmlw_attr(x, "when", when);
+	xmlw_element(x, "at:comment", a->withdrawn_reason);
+	xmlw_end(x);
+}
+
 void
 feed_history_tombstones(struct xmlw *x, const struct wf_feed_spec *spec)
 {
+	if (!spec->is_archive) {
+		return; /* among the entries: feed_history_tombstones_before */
+	}
 	for (size_t i = 0; i < spec->n_withdrawn; i++) {
-		const struct wf_article *a = spec->withdrawn[i];
-		char when[WF_TIME_RFC3339_MAX];
-		wf_time_format_rfc3339(a->withdrawn_at, when, sizeof(when));
-		/* RFC 6721 §2: ref is the entry's atom:id, when the time of
-		 * deletion; at:comment says why */
-		xmlw_start(x, "at:deleted-entry");
-		xmlw_attr(x, "ref", a->id);
-		xmlw_attr(x, "when", when);
-		xmlw_element(x, "at:comment", a->withdrawn_reason);
-		xmlw_end(x);
+		write_tombstone(x, spec->withdrawn[i]);
+	}
+}
+
+void
+feed_history_tombstones_before(struct xmlw *x, const struct wf_feed_spec *spec,
+			       size_t *next, const struct wf_article *entry)
+{
+	if (spec->is_archive) {
+		return;
+	}
+	while (*next < spec->n_withdrawn &&
+	       (!entry || wf_time_compare(spec->withdrawn[*next]->withdrawn_at,
+					  entry->updated) >= 0)) {
+		write_tombstone(x, spec->withdrawn[(*next)++]);
 	}
 }

@@ -33,6 +33,18 @@ void
 feed_history_tombstones(struct xmlw *x, const struct wf_feed_spec *spec);
 
 /**
+ * In a subscription document (not an archive), tombstones go among the
+ * entries by time (RFC 6721 §2 lets them): write those from *@next on
+ * whose time is at or after @entry's updated (every one left if @entry is
+ * NULL), advancing *@next. spec->withdrawn is newest first. Archives list
+ * theirs up front (feed_history_tombstones()), so that they can be
+ * assembled from entries rendered once; there this writes nothing.
+ */
+void
+feed_history_tombstones_before(struct xmlw *x, const struct wf_feed_spec *spec,
+			       size_t *next, const struct wf_article *entry);
+
+/**
  * Cut a rendered document down to what lies between the end of the first
  * @open and the start of the last @close, in place: *out is @doc (taken
  * over), shortened. WF_ERR_XML (and @doc freed) if either is missing.

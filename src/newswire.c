@@ -17,6 +17,7 @@
 #include "wirefeed/feed.h"
 #include "wirefeed/record.h"
 #include "buf.h"
+#include "lifecycle.h"
 #include "mem.h"
 #include "hash64.h"
 #include "tsv.h"
@@ -139,6 +140,9 @@ struct index_entry {
 	size_t line_len;
 	struct wf_article *stub; /* id, sections, published, updated, edited,
 				    status */
+	/* withdrawn, embargoed or expiring: parsed by every load, since
+	 * its place in the feeds depends on the time (docs/lifecycle.md) */
+	bool always_parse;
 };
 
 struct index {
@@ -266,9 +270,10 @@ parse_fields(char *line, struct index_entry *e)
 		ok = parse_time_field(f[8], &a->edited);
 		a->has_edited = ok;
 	}
-	if (ok && (f[9][0] == 'p' || f[9][0] == 'w') && f[9][1] == '\0') {
+	if (ok && strchr("pwe", f[9][0]) && f[9][0] && f[9][1] == '\0') {
 		a->status = f[9][0] == 'w' ? WF_ARTICLE_WITHDRAWN
 					   : WF_ARTICLE_PUBLISHED;
+		e->always_parse = f[9][0] != 'p';
 	} else {
 		ok = false;
 	}
@@ -472,7 +477,9 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 					(long long)r->stamp.mtime_ns,
 					(unsigned long long)r->stamp.inode,
 					r->digest, a->id, pub, upd, ed,
-					a->status == WF_ARTICLE_WITHDRAWN ? 'w' : 'p');
+					a->status == WF_ARTICLE_WITHDRAWN ? 'w'
+					: a->has_embargo || a->has_expiry ? 'e'
+									 : 'p');
 		}
 		for (size_t s = 0; st == WF_OK && s < a->n_sections; s++) {
 			if (s) {
@@ -713,7 +720,8 @@ scan_one(struct scan *sc, size_t i)
 {
 	const char *name = sc->names[i];
 	struct index_entry *old = sc->match[i];
-	bool trusted = sc->trusted && sc->trusted[i] && old && old->stub;
+	bool trusted = sc->trusted && sc->trusted[i] && old && old->stub &&
+		       !old->always_parse;
 	struct stat st;
 	if (!trusted && (fstatat(sc->dir_fd, name, &st, 0) != 0 ||
 			 !S_ISREG(st.st_mode))) {
@@ -722,7 +730,8 @@ scan_one(struct scan *sc, size_t i)
 	}
 	char *path = join_path(sc->dir, name);
 	struct wf_record *r = &sc->recs[i];
-	if (trusted || (old && old->stub && stamp_equal(old->stamp, stamp_of(&st)))) {
+	if (trusted || (old && old->stub && !old->always_parse &&
+			stamp_equal(old->stamp, stamp_of(&st)))) {
 		/* unchanged since the last build: the index's stub */
 		r->path = path;
 		r->article = old->stub; /* moved out of the index */
@@ -738,6 +747,9 @@ scan_one(struct scan *sc, size_t i)
 	if (parse_record(path, &st, r, d)) {
 		sc->hand_edit[i] =
 			old && is_hand_edit(old->digest, old->stub, r);
+		/* parsed only for its lifecycle: not news to this build */
+		r->changed = !(old && old->always_parse &&
+			       strcmp(old->digest, r->digest) == 0);
 		sc->result[i] = SCAN_PARSED;
 		free(d);
 	} else {
@@ -923,7 +935,13 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 			recs[n++] = sc.recs[i];
 			break;
 		case SCAN_PARSED:
-			local.parsed++;
+			/* a lifecycle record read again, unchanged, counts as
+			 * reused: it is not news (and the index still holds) */
+			if (sc.recs[i].changed) {
+				local.parsed++;
+			} else {
+				local.reused++;
+			}
 			if (sc.hand_edit[i]) {
 				report_hand_edit(o, sc.recs[i].path);
 			}
@@ -962,6 +980,8 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	nw->records = recs;
 	nw->n_records = kept;
 	nw->priv_ = priv;
+	nw->now = wf_time_now().utc;
+	nw->next_change = INT64_MAX;
 	/* nothing new, changed, removed or refused: the index on disk is
 	 * already this one */
 	nw->index_current = local.index_used && local.parsed == 0 &&
@@ -1254,10 +1274,9 @@ wf_newswire_refresh(struct wf_newswire *nw, const char *const *names,
 }
 
 /* Parse the stub at @i; false (reported, and marked for removal) if it
- * no longer loads. @all is parallel to nw->records. */
+ * no longer loads. */
 static bool
-load_stub(struct wf_newswire *nw, const struct wf_article **all, size_t i,
-	  wf_report_fn error, void *ctx)
+load_stub(struct wf_newswire *nw, size_t i, wf_report_fn error, void *ctx)
 {
 	struct wf_record *r = &nw->records[i];
 	struct wf_article *a = NULL;
@@ -1279,22 +1298,21 @@ load_stub(struct wf_newswire *nw, const struct wf_article **all, size_t i,
 	}
 	wf_article_destroy(r->article);
 	r->article = a;
-	all[i] = a;
 	r->loaded = true;
 	return true;
 }
 
 void
 wf_newswire_select(const struct wf_newswire *nw,
-		   const struct wf_article *const *all, size_t **picked,
-		   size_t *counts)
+		   const struct wf_article *const *shown, size_t n,
+		   size_t **picked, size_t *counts)
 {
 	const struct wf_config *c = nw->config;
 	const char **slugs = xcalloc(1 + c->n_sections, sizeof(*slugs));
 	for (size_t s = 0; s < c->n_sections; s++) {
 		slugs[s + 1] = c->sections[s].slug;
 	}
-	wf_feed_select_many(all, nw->n_records, slugs, 1 + c->n_sections,
+	wf_feed_select_many(shown, n, slugs, 1 + c->n_sections,
 			    c->max_entries, picked, counts);
 	free(slugs);
 }
@@ -1302,36 +1320,35 @@ wf_newswire_select(const struct wf_newswire *nw,
 size_t
 wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 {
-	size_t n = nw->n_records;
-	const struct wf_article **all = xcalloc(n ? n : 1, sizeof(*all));
-	for (size_t i = 0; i < n; i++) {
-		all[i] = nw->records[i].article;
-	}
 	size_t n_feeds = 1 + nw->config->n_sections;
 	size_t **picked = xcalloc(n_feeds, sizeof(*picked));
 	size_t *n_picked = xcalloc(n_feeds, sizeof(*n_picked));
 	size_t failed = 0;
 	/* a stub that fails to load drops out, and the next story takes its
-	 * place: choose again until every chosen entry loaded */
+	 * place: choose again until every chosen entry loaded; the choice is
+	 * wf_render()'s, among the stories as the feeds show them now */
 	for (bool again = true; again;) {
 		again = false;
-		wf_newswire_select(nw, all, picked, n_picked);
+		struct wf_view view;
+		wf_view_make(nw, &view);
+		wf_newswire_select(nw, view.shown, view.n_shown, picked,
+				   n_picked);
 		for (size_t f = 0; f < n_feeds; f++) {
 			for (size_t k = 0; k < n_picked[f]; k++) {
-				size_t i = picked[f][k];
+				size_t i = view.record[picked[f][k]];
 				if (!nw->records[i].loaded &&
-				    all[i]->status == WF_ARTICLE_PUBLISHED &&
-				    !load_stub(nw, all, i, error, ctx)) {
+				    nw->records[i].article->status == WF_ARTICLE_PUBLISHED &&
+				    !load_stub(nw, i, error, ctx)) {
 					failed++;
 					again = true;
 				}
 			}
 			free(picked[f]);
 		}
+		wf_view_finish(&view);
 	}
 	free(picked);
 	free(n_picked);
-	free(all);
 	if (failed) {
 		/* remove the records that failed to load */
 		size_t kept = 0;

@@ -258,7 +258,7 @@ parse_entry(struct parse *p, const xmlNode *root, struct wf_article *a)
 	     seen_upd = false, seen_edited = false, seen_summary = false,
 	     seen_content = false, seen_link = false, seen_rights = false,
 	     seen_image = false, seen_status = false, seen_source = false,
-	     seen_dateline = false;
+	     seen_dateline = false, seen_embargo = false, seen_expires = false;
 	for (const xmlNode *c = root->children; c && p->status == WF_OK;
 	     c = c->next) {
 		if (c->type == XML_TEXT_NODE || c->type == XML_COMMENT_NODE) {
@@ -436,6 +436,20 @@ parse_entry(struct parse *p, const xmlNode *root, struct wf_article *a)
 					free(text);
 				}
 				free(when);
+			} else if (strcmp(name, "embargo") == 0 ||
+				   strcmp(name, "expires") == 0) {
+				bool embargo = name[1] == 'm';
+				if (!once(p, c, embargo ? &seen_embargo : &seen_expires,
+					  embargo ? "wf:embargo" : "wf:expires")) {
+					continue;
+				}
+				char *v = trimmed_text(c);
+				if (parse_time(p, c, embargo ? "embargo" : "expiry", v,
+					       embargo ? &a->embargo_until
+						       : &a->expires_at)) {
+					*(embargo ? &a->has_embargo : &a->has_expiry) = true;
+				}
+				free(v);
 			} else if (strcmp(name, "status") == 0) {
 				if (!once(p, c, &seen_status, "wf:status")) {
 					continue; /* keep the first status */
@@ -512,6 +526,8 @@ node_of_part(const xmlNode *root, struct wf_article_fault f)
 		{ WF_ARTICLE_PART_RIGHTS, ATOM_NS, "rights" },
 		{ WF_ARTICLE_PART_CORRECTION, WF_RECORD_NS, "correction" },
 		{ WF_ARTICLE_PART_STATUS, WF_RECORD_NS, "status" },
+		{ WF_ARTICLE_PART_EMBARGO, WF_RECORD_NS, "embargo" },
+		{ WF_ARTICLE_PART_EXPIRES, WF_RECORD_NS, "expires" },
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (map[i].part != f.part) {
@@ -811,6 +827,16 @@ wf_record_format(const struct wf_article *a, char **out, size_t *len,
 		err |= xmlTextWriterWriteString(
 			       w, (const xmlChar *)a->corrections[i].text) < 0;
 		err |= w_end(w);
+	}
+	if (a->has_embargo) {
+		char when[WF_TIME_RFC3339_MAX];
+		wf_time_format_rfc3339(a->embargo_until, when, sizeof(when));
+		err |= w_el(w, "wf", "embargo", when);
+	}
+	if (a->has_expiry) {
+		char when[WF_TIME_RFC3339_MAX];
+		wf_time_format_rfc3339(a->expires_at, when, sizeof(when));
+		err |= w_el(w, "wf", "expires", when);
 	}
 	err |= w_start(w, "wf", "status");
 	if (a->status == WF_ARTICLE_WITHDRAWN) {

@@ -10,6 +10,7 @@
 #include "wirefeed/feed.h"
 #include "buf.h"
 #include "html.h"
+#include "lifecycle.h"
 #include "mem.h"
 
 char *
@@ -174,21 +175,32 @@ render_index(const struct wf_config *c, const struct listing *l, size_t n,
 	return buf_take(&b, NULL);
 }
 
+static bool
+listed(const struct wf_article *const *list, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(list[i]->id, id) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 struct wf_feedset *
 wf_render(const struct wf_newswire *nw)
 {
 	const struct wf_config *c = nw->config;
-	const struct wf_article **all = xcalloc(nw->n_records ? nw->n_records : 1,
-						sizeof(*all));
+	/* the stories as the feeds show them at nw->now: no embargoed one,
+	 * notices for the killed ones (docs/lifecycle.md) */
+	struct wf_view view;
+	wf_view_make(nw, &view);
+	const struct wf_article *const *all = view.shown;
 	struct wf_time fallback = { 0, 0, 0 };
-	for (size_t i = 0; i < nw->n_records; i++) {
-		all[i] = nw->records[i].article;
-	}
 	/* An empty feed's updated: the newest change anywhere in the wire,
 	 * so it is stable between builds and never the build time. */
-	fallback = wf_feed_newest(all, nw->n_records, fallback);
+	fallback = wf_feed_newest(view.history, view.n_history, fallback);
 	struct wf_archive_plan plan;
-	wf_archive_plan_make(c, all, nw->n_records, &plan);
+	wf_archive_plan_make(c, view.history, view.n_history, &plan);
 	bool archived = wf_archive_plan_has_archives(&plan);
 
 	struct wf_feedset *set = wf_feedset_create();
@@ -200,7 +212,7 @@ wf_render(const struct wf_newswire *nw)
 	/* every feed's entries, chosen in one pass over the records */
 	size_t **picked = xcalloc(n_listings, sizeof(*picked));
 	size_t *n_picked = xcalloc(n_listings, sizeof(*n_picked));
-	wf_newswire_select(nw, all, picked, n_picked);
+	wf_newswire_select(nw, all, view.n_shown, picked, n_picked);
 
 	for (size_t s = 0; s < n_listings; s++) {
 		const struct wf_section_def *sec = s ? &c->sections[s - 1] : NULL;
@@ -223,7 +235,7 @@ wf_render(const struct wf_newswire *nw)
 			/* RFC 5005: the subscription document holds every
 			 * story changed since the newest closed archive */
 			n_chosen = wf_archive_current_entries(
-				&plan, all, nw->n_records,
+				&plan, all, view.n_shown,
 				sec ? sec->slug : NULL, picked[s], n_picked[s],
 				&chosen, &withdrawn, &n_withdrawn);
 		} else {
@@ -252,6 +264,34 @@ wf_render(const struct wf_newswire *nw)
 		}
 		free(chosen);
 		free(picked[s]);
+		/* the tombstones of the stories killed within the window that
+		 * were in this feed (the notices are among the entries) */
+		free(withdrawn);
+		withdrawn = xcalloc(view.n_killed ? view.n_killed : 1,
+				    sizeof(*withdrawn));
+		n_withdrawn = 0;
+		for (size_t k = 0; k < view.n_killed; k++) {
+			if (!sec || wf_article_in_section(view.killed[k], sec->slug)) {
+				withdrawn[n_withdrawn++] = view.killed[k];
+			}
+		}
+		if (plan.period != WF_ARCHIVE_OFF) {
+			/* RFC 5005: the open period's withdrawals stay until
+			 * it is archived, with their tombstones, whatever the
+			 * window */
+			withdrawn = xreallocarray(withdrawn, n_withdrawn + view.n_history + 1,
+						  sizeof(*withdrawn));
+			for (size_t k = 0; k < view.n_history; k++) {
+				const struct wf_article *a = view.history[k];
+				if (a->status == WF_ARTICLE_WITHDRAWN &&
+				    wf_archive_is_current(&plan, a) &&
+				    (!sec || wf_article_in_section(a, sec->slug)) &&
+				    !listed(withdrawn, n_withdrawn, a->id)) {
+					withdrawn[n_withdrawn++] = a;
+				}
+			}
+			wf_view_sort_killed(withdrawn, n_withdrawn);
+		}
 		spec.json_url = json_url;
 		spec.archive_prev = prev;
 		spec.withdrawn = withdrawn;
@@ -259,6 +299,12 @@ wf_render(const struct wf_newswire *nw)
 		spec.n_entries = kept;
 		spec.entries = entries;
 		spec.updated = wf_feed_newest(entries, spec.n_entries, fallback);
+		/* a tombstone is a change of the feed too */
+		for (size_t k = 0; k < n_withdrawn; k++) {
+			if (wf_time_compare(withdrawn[k]->withdrawn_at, spec.updated) > 0) {
+				spec.updated = withdrawn[k]->withdrawn_at;
+			}
+		}
 		spec.id = sec ? id : c->feed_id;
 		spec.title = sec ? title : c->title;
 		spec.subtitle = sec ? NULL : c->subtitle;
@@ -298,6 +344,6 @@ wf_render(const struct wf_newswire *nw)
 	free(listings);
 	free(picked);
 	free(n_picked);
-	free(all);
+	wf_view_finish(&view);
 	return set;
 }

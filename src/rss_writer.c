@@ -120,9 +120,13 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 		xmlw_attr(&x, "rel", "hub");
 		xmlw_end(&x);
 	}
+	size_t tombstone = 0;
 	for (size_t i = 0; i < spec->n_entries; i++) {
+		feed_history_tombstones_before(&x, spec, &tombstone,
+					       spec->entries[i]);
 		write_item(&x, spec, spec->entries[i]);
 	}
+	feed_history_tombstones_before(&x, spec, &tombstone, NULL);
 	xmlw_end(&x);
 	xmlw_end(&x);
 	return xmlw_finish(&x, out, len);

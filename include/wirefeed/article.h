@@ -67,6 +67,13 @@ struct wf_article {
 	enum wf_article_status status;
 	struct wf_time withdrawn_at;  /* when status == WITHDRAWN */
 	char *withdrawn_reason;       /* when status == WITHDRAWN */
+	/* The lifecycle (docs/lifecycle.md): held back from every feed until
+	 * the embargo lifts; leaves the feeds, as a withdrawal does, when it
+	 * expires. */
+	bool has_embargo;
+	struct wf_time embargo_until;
+	bool has_expiry;
+	struct wf_time expires_at;
 };
 
 /** A zeroed article; never NULL (aborts on OOM). */
@@ -132,6 +139,8 @@ enum wf_article_part {
 	WF_ARTICLE_PART_RIGHTS,
 	WF_ARTICLE_PART_CORRECTION, /* corrections[index] */
 	WF_ARTICLE_PART_STATUS,     /* the withdrawal */
+	WF_ARTICLE_PART_EMBARGO,
+	WF_ARTICLE_PART_EXPIRES,
 };
 
 struct wf_article_fault {
@@ -144,6 +153,45 @@ struct wf_article_fault {
 WF_MUST_CHECK enum wf_status
 wf_article_check_where(const struct wf_article *a,
 		       struct wf_article_fault *where, struct wf_diag *diag);
+
+/* Where a story is in its lifecycle at a given time (docs/lifecycle.md). */
+enum wf_article_phase {
+	WF_PHASE_EMBARGOED, /* before its embargo lifts: in no feed */
+	WF_PHASE_LIVE,      /* in the feeds */
+	WF_PHASE_KILLED,    /* withdrawn or expired, within the tombstone
+			       window: a tombstone and a notice in its place */
+	WF_PHASE_GONE,      /* killed longer ago than the window: in no feed */
+};
+
+/* A story's end: its withdrawal, or its expiry if that came first. */
+struct wf_article_end {
+	struct wf_time when;
+	const char *reason; /* borrowed from the article, or a static text */
+	bool expired;
+};
+
+/** Whether and when @a ends (withdrawn, or expires): false if never. */
+bool
+wf_article_end(const struct wf_article *a, struct wf_article_end *end);
+
+/**
+ * The phase of @a at @now (UTC seconds) with tombstones kept @window_s
+ * seconds after a story ends; *@end (may be NULL) gets the end when
+ * there is one.
+ */
+enum wf_article_phase
+wf_article_phase(const struct wf_article *a, int64_t now, int64_t window_s,
+		 struct wf_article_end *end);
+
+/** The first time after @now when wf_article_phase() of @a changes, or
+ * INT64_MAX if it never does. */
+int64_t
+wf_article_next_phase(const struct wf_article *a, int64_t now,
+		      int64_t window_s);
+
+/** A phase's name as `list` and `show` print it. */
+const char *
+wf_article_phase_name(enum wf_article_phase phase);
 
 /** Whether @id is "urn:uuid:" followed by a canonical lowercase UUID. */
 bool

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wirefeed/atomic_file.h" /* wf_write_file_atomic, once declared here */
 #include "wirefeed/feedset.h"
@@ -102,6 +103,9 @@ struct wf_build_options {
 	/* add the closed RFC 5005 archives to the returned set (a server
 	 * serves them; a one-off build only writes them) */
 	bool serve_archives;
+	/* the lifecycle clock, UTC seconds (0: now): render the feeds as
+	 * they are at this time (embargoes, expiry, tombstones) */
+	int64_t now;
 };
 
 /** The paths (relative to the set, as in wf_rendered_file) whose bytes a
@@ -122,6 +126,10 @@ struct wf_build_stats {
 	size_t files, written, unchanged;
 	bool journal_used; /* only journaled records were looked at */
 	bool up_to_date;   /* nothing changed: nothing rendered (*set NULL) */
+	/* when the feeds next change by themselves (an embargo lifts, a
+	 * story expires, a tombstone's window ends), UTC seconds; INT64_MAX
+	 * if never: a server rebuilds then */
+	int64_t next_change;
 };
 
 /**

@@ -40,12 +40,16 @@ struct wf_config {
 	size_t delta_history; /* feed versions kept for RFC 3229 deltas;
 				 default 8, 0 turns deltas off */
 	enum wf_archive_period archives; /* "archives = monthly|daily|off" */
+	unsigned tombstone_days; /* how long a withdrawn or expired story
+				    stays in the feeds as a tombstone and a
+				    notice; default 30 (docs/lifecycle.md) */
 };
 
 #define WF_CONFIG_DEFAULT_MAX_ENTRIES 50
 #define WF_CONFIG_DEFAULT_MAX_AGE_S 300
 #define WF_CONFIG_DEFAULT_DELTA_HISTORY 8
 #define WF_CONFIG_MAX_HUBS 16
+#define WF_CONFIG_DEFAULT_TOMBSTONE_DAYS 30
 
 /**
  * Load @path. On success *out is a new config the caller destroys with

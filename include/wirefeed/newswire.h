@@ -55,6 +55,13 @@ struct wf_newswire {
 	/* the store journal's cursor the index was current to (heap, ""
 	 * if none); set it to the cursor a build read up to before saving */
 	char *journal_cursor;
+	/* The lifecycle clock (UTC seconds) the feeds are rendered for:
+	 * embargoes, expiry and the tombstone window (docs/lifecycle.md).
+	 * Set by the build (0: wf_newswire_open's time). */
+	int64_t now;
+	/* After wf_render(): the first time after @now when a story changes
+	 * phase, so the feeds change without an edit (INT64_MAX: never). */
+	int64_t next_change;
 	struct wf_newswire_private *priv_; /* what wf_newswire_refresh needs */
 };
 
@@ -108,15 +115,15 @@ wf_newswire_load(const char *root, wf_report_fn report, void *ctx,
 		 struct wf_diag *diag);
 
 /**
- * Choose every feed's entries in one pass over @all (the records'
- * articles, parallel to nw->records): feed 0 is the whole wire, feed k the
- * config's section k-1. picked[k] gets positions in @all (free() each),
- * counts[k] how many; both arrays hold 1 + config->n_sections.
+ * Choose every feed's entries in one pass over the @n stories @shown (as
+ * the feeds show them: docs/lifecycle.md): feed 0 is the whole wire, feed
+ * k the config's section k-1. picked[k] gets positions in @shown (free()
+ * each), counts[k] how many; both arrays hold 1 + config->n_sections.
  */
 void
 wf_newswire_select(const struct wf_newswire *nw,
-		   const struct wf_article *const *all, size_t **picked,
-		   size_t *counts);
+		   const struct wf_article *const *shown, size_t n,
+		   size_t **picked, size_t *counts);
 
 /**
  * Parse the stub records that some feed will show (the newest
