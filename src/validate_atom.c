@@ -112,6 +112,7 @@ struct atom_state {
 	xmlDoc *meta_doc; /* feed root + copies of its metadata, for the schema */
 	size_t n_entries_with_id;
 	int first_entry_line;
+	struct tombstone_log tombstones;
 };
 
 static struct atom_state *
@@ -546,6 +547,69 @@ check_source(struct vctx *v, const xmlNode *node, bool *has_author)
 	link_keys_finish(&alternates);
 }
 
+void
+v_check_tombstone(struct vctx *v, const xmlNode *node,
+		  struct tombstone_log *log)
+{
+	v_check_common_attrs(v, node);
+	char *ref = v_attr(node, "ref");
+	char *when = v_attr(node, "when");
+	bool ref_ok = false, when_ok = false;
+	struct wf_time deleted = { 0 };
+	if (!ref) {
+		v_error(v, node, "missing-attribute",
+			"at:deleted-entry needs a ref attribute: the atom:id of the deleted entry (RFC 6721 §2)");
+	} else {
+		ref_ok = v_check_iri(v, node, "deleted-entry ref", ref,
+				     IRI_ABSOLUTE);
+	}
+	if (!when) {
+		v_error(v, node, "missing-attribute",
+			"at:deleted-entry needs a when attribute: the time of deletion (RFC 6721 §2)");
+	} else {
+		when_ok = v_check_rfc3339(v, node, "deleted-entry when", when,
+					  &deleted);
+	}
+	int n_by = 0, n_comment = 0, n_source = 0;
+	for (const xmlNode *c = node->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE) {
+			continue;
+		}
+		if (v_is(c, TOMBSTONE_NS, "by")) {
+			n_by++;
+			check_person(v, c, "at:by");
+		} else if (v_is(c, TOMBSTONE_NS, "comment")) {
+			n_comment++;
+			check_text_construct(v, c, "at:comment");
+		} else if (v_is(c, ATOM_NS, "link")) {
+			check_link(v, c, NULL, NULL);
+		} else if (v_is(c, ATOM_NS, "source")) {
+			n_source++;
+			bool source_author = false;
+			check_source(v, c, &source_author);
+		} else if (!c->ns || v_is_ns(c, TOMBSTONE_NS) ||
+			   v_is_ns(c, ATOM_NS)) {
+			v_error(v, c, "undefined-element",
+				"<%s> is not an element of at:deleted-entry (RFC 6721 §2)",
+				c->name);
+		}
+		/* elements of other namespaces are extensions */
+	}
+	if (n_by > 1 || n_comment > 1 || n_source > 1) {
+		v_error(v, node, "duplicate-element",
+			"at:deleted-entry has more than one at:by, at:comment or atom:source (RFC 6721 §2)");
+	}
+	if (v_has_text(node)) {
+		v_error(v, node, "unexpected-text",
+			"at:deleted-entry has text outside its elements");
+	}
+	if (ref_ok && when_ok) {
+		tombstone_log_add(v, log, node, ref, deleted);
+	}
+	xmlFree(ref);
+	xmlFree(when);
+}
+
 static void
 check_entry(struct vctx *v, const xmlNode *entry)
 {
@@ -663,6 +727,10 @@ check_entry(struct vctx *v, const xmlNode *entry)
 			"atom:updated is earlier than atom:published: the entry claims it changed before it was published");
 	}
 	if (id && n_id == 1) {
+		if (updated_ok) {
+			tombstone_log_entry(&s->tombstones, id, updated,
+					    v_line(entry));
+		}
 		if (s->n_entries_with_id++ == 0) {
 			s->first_entry_line = v_line(entry);
 		}
@@ -752,6 +820,11 @@ atom_child_node(struct vctx *v, const xmlNode *node)
 		s->seen_entry = true;
 		check_entry(v, node);
 		schema_check_entry(v, node);
+		return;
+	}
+	if (v_is(node, TOMBSTONE_NS, "deleted-entry")) {
+		/* RFC 6721 lets tombstones sit anywhere among the entries */
+		v_check_tombstone(v, node, &s->tombstones);
 		return;
 	}
 	xmlNode *root = s->meta_doc ? xmlDocGetRootElement(s->meta_doc) : NULL;
@@ -883,6 +956,7 @@ atom_finish(struct vctx *v)
 			}
 		}
 	}
+	tombstone_log_finish(v, &s->tombstones, "entry");
 	if (s->meta_doc) {
 		v_schema_check(v, s->meta_doc);
 		xmlFreeDoc(s->meta_doc);

@@ -603,3 +603,94 @@ v_check_common_attrs(struct vctx *v, const xmlNode *node)
 	xmlFree(base);
 }
 
+
+/* ---- RFC 6721 tombstones ---- */
+
+void
+tombstone_log_add(struct vctx *v, struct tombstone_log *log,
+		  const xmlNode *node, const char *ref, struct wf_time when)
+{
+	uint64_t key = v_hash(ref);
+	int first = hash_set_insert(&log->seen_refs, key, v_line(node));
+	if (first) {
+		v_warn(v, node, "duplicate-tombstone",
+		       "a tombstone for '%.80s' already appears on line %d; one per deleted entry is enough (RFC 6721 §2)",
+		       ref, first);
+	}
+	log->tombstones = xreallocarray(log->tombstones, log->n_tombstones + 1,
+					sizeof(*log->tombstones));
+	log->tombstones[log->n_tombstones++] = (struct tombstone){
+		.when = { .key = key, .t = when, .line = v_line(node) },
+		.ref = xstrdup(ref),
+	};
+}
+
+void
+tombstone_log_entry(struct tombstone_log *log, const char *id,
+		    struct wf_time updated, int line)
+{
+	log->entries = xreallocarray(log->entries, log->n_entries + 1,
+				     sizeof(*log->entries));
+	log->entries[log->n_entries++] =
+		(struct dated_id){ .key = v_hash(id), .t = updated, .line = line };
+}
+
+/* By key, then the latest deletion first. */
+static int
+compare_tombstones(const void *a, const void *b)
+{
+	const struct dated_id *x = &((const struct tombstone *)a)->when;
+	const struct dated_id *y = &((const struct tombstone *)b)->when;
+	if (x->key != y->key) {
+		return x->key < y->key ? -1 : 1;
+	}
+	return -wf_time_compare(x->t, y->t);
+}
+
+/* The latest tombstone for @key in the sorted @log, or NULL. */
+static const struct tombstone *
+latest_tombstone(const struct tombstone_log *log, uint64_t key)
+{
+	size_t lo = 0, hi = log->n_tombstones;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (log->tombstones[mid].when.key < key) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo < log->n_tombstones && log->tombstones[lo].when.key == key
+		       ? &log->tombstones[lo]
+		       : NULL;
+}
+
+void
+tombstone_log_finish(struct vctx *v, struct tombstone_log *log,
+		     const char *what)
+{
+	if (log->n_tombstones > 0) {
+		qsort(log->tombstones, log->n_tombstones,
+		      sizeof(*log->tombstones), compare_tombstones);
+	}
+	for (size_t i = 0; i < log->n_entries && log->n_tombstones > 0; i++) {
+		const struct dated_id *e = &log->entries[i];
+		const struct tombstone *t = latest_tombstone(log, e->key);
+		/* an entry as old as its deletion is a withdrawal notice */
+		if (t && wf_time_compare(e->t, t->when.t) > 0) {
+			char updated[WF_TIME_RFC3339_MAX], when[WF_TIME_RFC3339_MAX];
+			wf_time_format_rfc3339(e->t, updated, sizeof(updated));
+			wf_time_format_rfc3339(t->when.t, when, sizeof(when));
+			v_add(v, WF_SEVERITY_ERROR, e->line, 0, "deleted-entry-live",
+			      "%s '%.80s' (updated %s) is newer than its tombstone on line %d (deleted %s): the document both deletes and republishes it",
+			      what, t->ref, updated, t->when.line, when);
+		}
+	}
+	for (size_t i = 0; i < log->n_tombstones; i++) {
+		free(log->tombstones[i].ref);
+	}
+	free(log->tombstones);
+	free(log->entries);
+	hash_set_finish(&log->seen_refs);
+	memset(log, 0, sizeof(*log));
+}

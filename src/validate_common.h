@@ -17,6 +17,8 @@
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
 #define CONTENT_NS "http://purl.org/rss/1.0/modules/content/"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
+/* RFC 6721 tombstones (at:deleted-entry) */
+#define TOMBSTONE_NS "http://purl.org/atompub/tombstones/1.0"
 
 /* Findings beyond this many are counted, not stored (bounded memory). */
 #define VALIDATE_MAX_FINDINGS 1000
@@ -111,5 +113,42 @@ int
 hash_set_insert(struct hash_set *set, uint64_t key, int line);
 void
 hash_set_finish(struct hash_set *set);
+
+/* An id hash with a time and the line it was seen on. */
+struct dated_id {
+	uint64_t key;
+	struct wf_time t;
+	int line;
+};
+
+/* The RFC 6721 tombstones of one document and the entries (items) they
+ * may contradict; tombstones may come anywhere among the entries, so the
+ * two are matched when the document ends. */
+struct tombstone {
+	struct dated_id when;
+	char *ref;
+};
+struct tombstone_log {
+	struct tombstone *tombstones;
+	size_t n_tombstones;
+	struct dated_id *entries;
+	size_t n_entries;
+	struct hash_set seen_refs;
+};
+
+/* A tombstone for @ref deleted at @when (duplicate-tombstone if @ref has
+ * one already). */
+void
+tombstone_log_add(struct vctx *v, struct tombstone_log *log,
+		  const xmlNode *node, const char *ref, struct wf_time when);
+/* An entry (item) with id (guid) @id, updated at @updated. */
+void
+tombstone_log_entry(struct tombstone_log *log, const char *id,
+		    struct wf_time updated, int line);
+/* Report each @what ("entry", "item") updated after the latest tombstone
+ * for its id (deleted-entry-live), and free the log. */
+void
+tombstone_log_finish(struct vctx *v, struct tombstone_log *log,
+		     const char *what);
 
 #endif

@@ -56,6 +56,13 @@ struct validate_format {
 	void (*finish)(struct vctx *v);
 };
 
+/* RFC 6721 §2: check an at:deleted-entry (in an Atom feed or an RSS
+ * channel) and log it in @log (validate_atom.c: its children are Atom
+ * constructs). */
+void
+v_check_tombstone(struct vctx *v, const xmlNode *node,
+		  struct tombstone_log *log);
+
 /* The formats, tried in the order of the driver's table. */
 extern const struct validate_format validate_record_format;
 extern const struct validate_format validate_atom_format;

@@ -20,8 +20,6 @@
 #include "mem.h"
 #include "validate_common.h"
 
-/* RFC 6721 tombstones */
-#define TOMBSTONE_NS "http://purl.org/atompub/tombstones/1.0"
 /* Feeds per directory walk, and directory depth: named limits. */
 #define PREVIOUS_MAX_FILES 100000
 #define PREVIOUS_MAX_DEPTH 16

@@ -25,6 +25,7 @@ struct rss_state {
 	bool has_items;
 	struct wf_time newest_item;
 	struct hash_set guids;
+	struct tombstone_log tombstones;
 };
 
 static struct rss_state *
@@ -810,6 +811,7 @@ check_item(struct vctx *v, const xmlNode *item)
 		v_error(v, upd_node, "updated-before-published",
 			"atom:updated is earlier than pubDate: the item claims it changed before it was published");
 	}
+	struct wf_time latest = upd_ok ? upd : pub;
 	if (guid) {
 		if (!v_is_blank(guid)) {
 			int first = hash_set_insert(&s->guids, v_hash(guid),
@@ -819,10 +821,13 @@ check_item(struct vctx *v, const xmlNode *item)
 				       "guid '%.80s' already used by the item on line %d; clients will treat them as one item",
 				       guid, first);
 			}
+			if (upd_ok || pub_ok) {
+				tombstone_log_entry(&s->tombstones, guid,
+						    latest, v_line(item));
+			}
 		}
 		free(guid);
 	}
-	struct wf_time latest = upd_ok ? upd : pub;
 	if (upd_ok || pub_ok) {
 		if (!s->has_items || wf_time_compare(latest, s->newest_item) > 0) {
 			s->newest_item = latest;
@@ -865,6 +870,11 @@ rss_channel_child(struct vctx *v, const xmlNode *c)
 {
 	struct rss_state *s = state(v);
 	const char *n = (const char *)c->name;
+	if (v_is(c, TOMBSTONE_NS, "deleted-entry")) {
+		/* wirefeed's RSS carries RFC 6721 tombstones among the items */
+		v_check_tombstone(v, c, &s->tombstones);
+		return;
+	}
 	if (c->ns) {
 		const char *ns = (const char *)c->ns->href;
 		if (strcmp(ns, ATOM_NS) == 0 && !is_atom_in_rss(n, false)) {
@@ -993,6 +1003,7 @@ rss_finish(struct vctx *v)
 		      "last-build-mismatch",
 		      "lastBuildDate differs from the newest item update; readers use it to tell whether anything changed");
 	}
+	tombstone_log_finish(v, &s->tombstones, "item");
 	hash_set_finish(&s->guids);
 	free(s);
 	v->format_state = NULL;

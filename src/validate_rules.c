@@ -85,6 +85,9 @@ static const struct wf_validate_rule rules[] = {
 	{ "feed-updated-mismatch", W, "the feed's updated is later than every entry's", "RFC 4287 §4.2.15" },
 	{ "last-build-mismatch", W, "lastBuildDate differs from the newest item change", "RSS 2.0 <lastBuildDate>" },
 	{ "out-of-order", W, "a wirefeed feed not newest first", "wirefeed" },
+	/* RFC 6721 tombstones */
+	{ "deleted-entry-live", E, "an entry (item) updated after a tombstone for its id in the same document", "RFC 6721 §2" },
+	{ "duplicate-tombstone", W, "two tombstones with the same ref in one document", "RFC 6721 §2" },
 	/* JSON Feed 1.1 */
 	{ "not-json", E, "not well-formed JSON in UTF-8, or a key twice in one object", "RFC 8259 §2, §4, §8.1" },
 	{ "old-version", W, "JSON Feed 1.0, checked by 1.1's rules", "JSON Feed 1.1" },

@@ -667,6 +667,154 @@ START_TEST(future_dates_with_now)
 }
 END_TEST
 
+/* ---- RFC 6721 tombstones ---- */
+
+#define REF9 "tag:example.org,2024:9"
+
+START_TEST(atom_tombstone_valid)
+{
+	/* with every optional child, between entries and after them */
+	static const char full[] = FEED(
+		"",
+		ENTRY("1", "") TOMBSTONE(
+			"t1", "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+			"    <at:by><name>Ana Reyes</name><email>ana@example.org</email></at:by>\n"
+			"    <at:comment xml:lang=\"en\">Withdrawn: wrong figures</at:comment>\n"
+			"    <link rel=\"related\" href=\"https://example.org/note\"/>\n"
+			"    <x:why xmlns:x=\"urn:example:x\">legal</x:why>\n")
+			ENTRY("2", "")
+				TOMBSTONE_OF("t2", "tag:example.org,2024:8",
+		                             "2024-01-01T00:00:00+01:00"));
+	expect_clean(full);
+	/* a tombstone among the entries is not late metadata */
+	expect_lacks(full, "misplaced-metadata");
+	expect_lacks(full, "undefined-element");
+	/* and before the entries too */
+	expect_clean(FEED(TOMBSTONE_OF("t1", REF9, "2024-01-02T09:00:00Z"),
+	                  ENTRY("1", "")));
+}
+END_TEST
+
+START_TEST(atom_tombstone_attributes)
+{
+	expect_has(FEED("", ENTRY("1", "") TOMBSTONE(
+				    "t1", "when=\"2024-01-02T09:00:00Z\"", "")),
+	           "missing-attribute", ERR, "<!--t1-->");
+	expect_has(FEED("", ENTRY("1", "") TOMBSTONE("t1", "ref=\"" REF9 "\"",
+	                                              "")),
+	           "missing-attribute", ERR, "<!--t1-->");
+	expect_has(FEED("", TOMBSTONE_OF("t1", REF9, "2024-01-02 09:00")),
+	           "invalid-date", ERR, "<!--t1-->");
+	expect_has(FEED("", TOMBSTONE_OF("t1", REF9, "yesterday")),
+	           "invalid-date", ERR, "<!--t1-->");
+	/* ref is an atom:id: an absolute IRI */
+	expect_has(FEED("", TOMBSTONE_OF("t1", "/s/9", "2024-01-02T09:00:00Z")),
+	           "not-absolute-iri", ERR, "<!--t1-->");
+	expect_has(FEED("", TOMBSTONE_OF("t1", "tag:example.org,2024:a b",
+	                                 "2024-01-02T09:00:00Z")),
+	           "invalid-iri", ERR, "<!--t1-->");
+	expect_has(FEED("", TOMBSTONE_OF("t1", "", "2024-01-02T09:00:00Z")),
+	           "not-blank", ERR, "<!--t1-->");
+	/* a bad tombstone is reported once, not also as a live entry */
+	struct wf_validate_report *r = validate(
+		FEED("", TOMBSTONE("t1", "when=\"2024-01-02T09:00:00Z\"", "")),
+		NULL);
+	ck_assert_uint_eq(r->n_errors, 1);
+	wf_validate_report_destroy(r);
+}
+END_TEST
+
+START_TEST(atom_tombstone_children)
+{
+	/* at:by is a person construct */
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    <at:by><email>ana@example.org</email></at:by><!--by-->\n")),
+	           "missing-element", ERR, "<!--by-->");
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    <at:by><name>A</name><email>nope</email></at:by><!--by-->\n")),
+	           "invalid-email", ERR, "<!--by-->");
+	/* at:comment is text with an optional xml:lang */
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    <at:comment xml:lang=\"12\">x</at:comment><!--c-->\n")),
+	           "invalid-language", ERR, "<!--c-->");
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    <at:comment><b>x</b></at:comment><!--c-->\n")),
+	           "unexpected-element", ERR, "<!--c-->");
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    <at:comment>a</at:comment>\n"
+	                              "    <at:comment>b</at:comment>\n")),
+	           "duplicate-element", ERR, "<!--t1-->");
+	/* anything else of RFC 6721's or Atom's is undefined there */
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    <at:reason>x</at:reason><!--u-->\n")),
+	           "undefined-element", ERR, "<!--u-->");
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    <title>Story 9</title><!--u-->\n")),
+	           "undefined-element", ERR, "<!--u-->");
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    <link rel=\"related\"/><!--l-->\n")),
+	           "missing-attribute", ERR, "<!--l-->");
+	expect_has(FEED("", TOMBSTONE("t1",
+	                              "ref=\"" REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                              "    stray\n")),
+	           "unexpected-text", ERR, "<!--t1-->");
+}
+END_TEST
+
+START_TEST(atom_tombstone_and_live_entry)
+{
+	/* entry 9 updated after its deletion, tombstone before or after it:
+	 * an error on the entry's line, naming the tombstone's */
+	static const char after[] = FEED(
+		"", ENTRY_AT("9", "2024-01-02T10:00:00Z", "")
+			    TOMBSTONE_OF("t9", REF9, "2024-01-02T09:00:00Z"));
+	expect_has(after, "deleted-entry-live", ERR, "<!--e9-->");
+	struct wf_validate_report *r = validate(after, NULL);
+	char where[32];
+	snprintf(where, sizeof(where), "line %d", line_of(after, "<!--t9-->"));
+	ck_assert_ptr_nonnull(strstr(message_of(r, "deleted-entry-live"), where));
+	ck_assert_uint_eq(r->n_errors, 1);
+	wf_validate_report_destroy(r);
+	expect_has(FEED(TOMBSTONE_OF("t9", REF9, "2024-01-02T09:59:59Z"),
+	                ENTRY("1", "") ENTRY_AT("9", "2024-01-02T10:00:00Z", "")),
+	           "deleted-entry-live", ERR, "<!--e9-->");
+	/* updated at or before the deletion: a withdrawal notice, fine */
+	expect_clean(FEED("", ENTRY("1", "")
+	                              TOMBSTONE_OF("t9", REF9, "2024-01-02T10:00:00Z")
+	                                      ENTRY_AT("9", "2024-01-02T10:00:00Z", "")));
+	expect_clean(FEED("", ENTRY("1", "")
+	                              TOMBSTONE_OF("t9", REF9, "2024-01-02T11:00:00+01:00")
+	                                      ENTRY_AT("9", "2024-01-02T10:00:00Z", "")));
+	expect_clean(FEED("", ENTRY("1", "") ENTRY_AT("9", "2024-01-01T08:00:00Z", "")
+	                              TOMBSTONE_OF("t9", REF9, "2024-01-02T09:00:00Z")));
+	/* another entry's id is not affected */
+	expect_lacks(FEED("", ENTRY("1", "")
+	                              TOMBSTONE_OF("t9", REF9, "2024-01-01T00:00:00Z")),
+	             "deleted-entry-live");
+	/* two tombstones for one entry: a warning on the second; the latest
+	 * deletion is the one an entry is compared with */
+	static const char twice[] = FEED(
+		"", TOMBSTONE_OF("t1", REF9, "2024-01-01T09:00:00Z")
+			    ENTRY_AT("9", "2024-01-01T12:00:00Z", "")
+				    TOMBSTONE_OF("t2", REF9, "2024-01-02T09:00:00Z")
+					    ENTRY("1", ""));
+	expect_has(twice, "duplicate-tombstone", WARN, "<!--t2-->");
+	expect_lacks(twice, "deleted-entry-live");
+	expect_lacks(FEED("", TOMBSTONE_OF("t1", REF9, "2024-01-01T09:00:00Z")
+	                              TOMBSTONE_OF("t2", "tag:example.org,2024:8",
+	                                           "2024-01-01T09:00:00Z")),
+	             "duplicate-tombstone");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -692,6 +840,10 @@ main(void)
 	tcase_add_test(tc, atom_source_element);
 	tcase_add_test(tc, atom_generator_icon_logo);
 	tcase_add_test(tc, atom_self_link);
+	tcase_add_test(tc, atom_tombstone_valid);
+	tcase_add_test(tc, atom_tombstone_attributes);
+	tcase_add_test(tc, atom_tombstone_children);
+	tcase_add_test(tc, atom_tombstone_and_live_entry);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("updates");

@@ -695,6 +695,92 @@ START_TEST(rss_atom_elements)
 }
 END_TEST
 
+/* ---- RFC 6721 tombstones in the channel (wirefeed's writer puts them
+ * there) ---- */
+
+#define RSS_REF9 "https://example.org/s/9"
+
+START_TEST(rss_tombstone_valid)
+{
+	static const char xml[] = RSS(
+		"",
+		ITEM("1", "") TOMBSTONE(
+			"t1", "ref=\"" RSS_REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+			"    <at:by><atom:name>Ana Reyes</atom:name></at:by>\n"
+			"    <at:comment xml:lang=\"en\">Withdrawn: wrong figures</at:comment>\n")
+			ITEM("2", "")
+				TOMBSTONE_OF("t2", "urn:uuid:00000000-0000-4000-8000-000000000002",
+		                             "2024-01-01T00:00:00Z"));
+	expect_clean(xml);
+	expect_lacks(xml, "undefined-element");
+	expect_lacks(xml, "misplaced-element");
+}
+END_TEST
+
+START_TEST(rss_tombstone_attributes)
+{
+	expect_has(RSS("", ITEM("1", "") TOMBSTONE(
+				   "t1", "when=\"2024-01-02T09:00:00Z\"", "")),
+	           "missing-attribute", ERR, "<!--t1-->");
+	expect_has(RSS("", ITEM("1", "") TOMBSTONE("t1", "ref=\"" RSS_REF9 "\"",
+	                                             "")),
+	           "missing-attribute", ERR, "<!--t1-->");
+	/* when is RFC 3339, as in Atom, not RFC 822 */
+	expect_has(RSS("", TOMBSTONE_OF("t1", RSS_REF9, PUB1)), "invalid-date",
+	           ERR, "<!--t1-->");
+	expect_has(RSS("", TOMBSTONE_OF("t1", "s/9", "2024-01-02T09:00:00Z")),
+	           "not-absolute-iri", ERR, "<!--t1-->");
+	/* a person without a name; an element RFC 6721 does not define */
+	expect_has(RSS("", TOMBSTONE("t1",
+	                             "ref=\"" RSS_REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                             "    <at:by><name>Ana</name></at:by><!--by-->\n")),
+	           "missing-element", ERR, "<!--by-->");
+	expect_has(RSS("", TOMBSTONE("t1",
+	                             "ref=\"" RSS_REF9 "\" when=\"2024-01-02T09:00:00Z\"",
+	                             "    <reason>x</reason><!--u-->\n")),
+	           "undefined-element", ERR, "<!--u-->");
+}
+END_TEST
+
+START_TEST(rss_tombstone_and_live_item)
+{
+	/* the item's pubDate is after the deletion */
+	static const char live[] = RSS(
+		"", ITEM_AT("9", "Tue, 02 Jan 2024 10:00:00 +0000", "")
+			    TOMBSTONE_OF("t9", RSS_REF9, "2024-01-02T09:00:00Z"));
+	expect_has(live, "deleted-entry-live", ERR, "<!--i9-->");
+	struct wf_validate_report *r = validate(live, NULL);
+	char where[32];
+	snprintf(where, sizeof(where), "line %d", line_of(live, "<!--t9-->"));
+	ck_assert_ptr_nonnull(strstr(message_of(r, "deleted-entry-live"), where));
+	wf_validate_report_destroy(r);
+	/* atom:updated, when present, is the item's change time */
+	expect_has(RSS(TOMBSTONE_OF("t9", RSS_REF9, "2024-01-03T00:00:00Z"),
+	               ITEM_AT("9", PUB1,
+	                       "    <atom:updated>2024-01-04T00:00:00Z</atom:updated>\n")),
+	           "deleted-entry-live", ERR, "<!--i9-->");
+	expect_lacks(RSS(TOMBSTONE_OF("t9", RSS_REF9, "2024-01-04T00:00:00Z"),
+	                 ITEM_AT("9", PUB1,
+	                         "    <atom:updated>2024-01-04T00:00:00Z</atom:updated>\n")),
+	             "deleted-entry-live");
+	/* published at or before the deletion: a withdrawal notice, fine */
+	expect_clean(RSS("", ITEM_AT("9", "Tue, 02 Jan 2024 09:00:00 +0000", "")
+	                             TOMBSTONE_OF("t9", RSS_REF9, "2024-01-02T09:00:00Z")));
+	expect_clean(RSS("", TOMBSTONE_OF("t9", RSS_REF9, "2024-01-02T12:00:00Z")
+	                             ITEM_AT("9", "Tue, 02 Jan 2024 10:00:00 +0000", "")));
+	/* the guid is the id: an item with another guid is not affected */
+	expect_lacks(RSS("", ITEM_AT("1", "Wed, 03 Jan 2024 10:00:00 +0000", "")
+	                             TOMBSTONE_OF("t9", RSS_REF9, "2024-01-02T09:00:00Z")),
+	             "deleted-entry-live");
+	/* the same ref twice */
+	expect_has(RSS("", TOMBSTONE_OF("t1", RSS_REF9, "2024-01-02T09:00:00Z")
+	                           ITEM("1", "")
+	                                   TOMBSTONE_OF("t2", RSS_REF9,
+	                                                "2024-01-02T09:00:00Z")),
+	           "duplicate-tombstone", WARN, "<!--t2-->");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -704,6 +790,7 @@ main(void)
 	tcase_add_test(tc, rss_atom_updated_before_pubdate);
 	tcase_add_test(tc, rss_last_build_date);
 	tcase_add_test(tc, rss_duplicate_guids);
+	tcase_add_test(tc, rss_tombstone_and_live_item);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rss");
@@ -724,6 +811,8 @@ main(void)
 	tcase_add_test(tc, rss_language_and_docs);
 	tcase_add_test(tc, rss_links_and_sources);
 	tcase_add_test(tc, rss_text_and_markup);
+	tcase_add_test(tc, rss_tombstone_valid);
+	tcase_add_test(tc, rss_tombstone_attributes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("w3c");

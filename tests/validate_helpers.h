@@ -71,6 +71,14 @@
 	"    <pubDate>" pub "</pubDate>\n" extra "  </item>\n"
 #define ITEM(num, extra) ITEM_AT(num, PUB1, extra)
 
+/* An RFC 6721 tombstone with marker <!--N--> on its start tag line; @attrs
+ * are its attributes (ref, when), @body its children. */
+#define TOMBSTONE(marker, attrs, body)                                      \
+	"  <at:deleted-entry xmlns:at=\"http://purl.org/atompub/tombstones/1.0\" " \
+	attrs "><!--" marker "-->\n" body "  </at:deleted-entry>\n"
+#define TOMBSTONE_OF(marker, ref, when) \
+	TOMBSTONE(marker, "ref=\"" ref "\" when=\"" when "\"", "")
+
 /* A wirefeed article record (an Atom entry document in the record
  * namespace); lines: 1 decl, 2 root, 3 id, 4 title, ... */
 #define REC_HEAD                                        \
