@@ -29,12 +29,12 @@ _wirefeed()
 
     local cmd=${words[1]} opts=
     case $cmd in
-        build) opts='--root --out --keep-going --full --journal --notify --quiet --help' ;;
+        build) opts='--root --out --keep-going --full --journal --notify --at --quiet --help' ;;
         serve) opts='--root --out --listen --threads --max-connections --max-per-client --timeout --header-timeout --access-log --scan-interval --grace --quiet --help' ;;
         validate) opts='--format --strict --no-schema --previous --records --help' ;;
-        import) opts='--root --section --id --help' ;;
-        new) opts='--title --author --section --summary --content-file --link --source --dateline --at --root --help' ;;
-        update) opts='--minor --title --summary --content-file --link --source --dateline --section --author --at --root --help' ;;
+        import) opts='--root --section --id --embargo --expires --help' ;;
+        new) opts='--title --author --section --summary --content-file --link --source --dateline --at --embargo --expires --root --help' ;;
+        update) opts='--minor --title --summary --content-file --link --source --dateline --section --author --at --embargo --expires --root --help' ;;
         correct) opts='--at --root --help' ;;
         withdraw) opts='--reason --at --root --help' ;;
         show) opts='--root --help' ;;
@@ -63,7 +63,7 @@ _wirefeed()
             ;;
         --listen | --threads | --max-connections | --max-per-client | --timeout | --header-timeout | \
             --scan-interval | --grace | --title | --author | --summary | --link | \
-            --source | --dateline | --at | --reason | --id)
+            --source | --dateline | --at | --reason | --id | --embargo | --expires)
             return
             ;;
     esac

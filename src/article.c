@@ -387,13 +387,6 @@ wf_article_check_where(const struct wf_article *a,
 		if (!year_ok("embargo", a->embargo_until, diag)) {
 			return WF_ERR_INVALID;
 		}
-		/* published is when readers first saw it: not before the
-		 * embargo lifted */
-		if (wf_time_compare(a->published, a->embargo_until) < 0) {
-			wf_diag_set(diag, NULL, 0, 0,
-				    "published before the embargo lifts (published must be at or after wf:embargo)");
-			return WF_ERR_INVALID;
-		}
 	}
 	if (a->has_expiry) {
 		mark(where, WF_ARTICLE_PART_EXPIRES, 0);
@@ -403,6 +396,12 @@ wf_article_check_where(const struct wf_article *a,
 		if (wf_time_compare(a->expires_at, a->published) <= 0) {
 			wf_diag_set(diag, NULL, 0, 0,
 				    "expires before (or when) it is published");
+			return WF_ERR_INVALID;
+		}
+		if (a->has_embargo &&
+		    wf_time_compare(a->expires_at, a->embargo_until) <= 0) {
+			wf_diag_set(diag, NULL, 0, 0,
+				    "expires before (or when) its embargo lifts");
 			return WF_ERR_INVALID;
 		}
 	}

@@ -42,6 +42,7 @@ struct cli_build_options {
 	bool full; /* ignore the index: parse every record */
 	bool journal; /* trust the store's journal (no stat of every record) */
 	bool notify; /* ping the config's WebSub hubs for changed feeds */
+	int64_t now; /* the lifecycle clock, UTC seconds; 0: now */
 };
 
 /**

@@ -146,6 +146,7 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 		.out = opts->out,
 		.full = opts->full,
 		.journal = opts->journal,
+		.now = opts->now,
 		.keep_going = opts->keep_going,
 		.save_index = true,
 		.serve_archives = keep != NULL, /* serve's first build */

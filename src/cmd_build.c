@@ -14,7 +14,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 		"usage: wirefeed build [--root DIR] [--out DIR] [--keep-going] [--full]\n"
-		"                      [--journal] [--notify] [--quiet]\n"
+		"                      [--journal] [--notify] [--at TIME] [--quiet]\n"
 		"\n"
 		"Read the newswire in DIR (wirefeed.conf and articles/*.xml) and write\n"
 		"its feeds under the output directory: atom.xml, rss.xml,\n"
@@ -36,6 +36,9 @@ usage(FILE *out)
 		"                 since the last build into DIR, nothing is rendered.\n"
 		"  --notify       after writing, ping each 'hub' of wirefeed.conf\n"
 		"                 (WebSub) for every feed whose bytes changed\n"
+		"  --at TIME      build the feeds as they are at TIME (RFC 3339), not\n"
+		"                 now: embargoes, expiry and tombstones follow that\n"
+		"                 clock (docs/lifecycle.md)\n"
 		"  --quiet        print errors only\n"
 		"\n"
 		"Exit status: 0 built; 1 an invalid record (nothing written unless\n"
@@ -53,6 +56,7 @@ cmd_build(int argc, char **argv)
 		{ "full", no_argument, NULL, 'f' },
 		{ "journal", no_argument, NULL, 'j' },
 		{ "notify", no_argument, NULL, 'n' },
+		{ "at", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -72,6 +76,18 @@ cmd_build(int argc, char **argv)
 		case 'f': opts.full = true; break;
 		case 'j': opts.journal = true; break;
 		case 'n': opts.notify = true; break;
+		case 'T': {
+			struct wf_time t;
+			const char *why = NULL;
+			if (wf_time_parse_rfc3339(optarg, &t, &why) != WF_OK ||
+			    !wf_time_is_supported(t)) {
+				fprintf(stderr, "wirefeed build: --at '%s': %s\n",
+					optarg, why ? why : "the year is outside 1900 to 2999");
+				return 2;
+			}
+			opts.now = t.utc;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		default:
 			cli_bad_option(argv, c);

@@ -27,6 +27,8 @@ struct edit_options {
 	const char *source;
 	const char *dateline;
 	const char *reason;
+	const char *embargo; /* --embargo TIME: held back until then */
+	const char *expires; /* --expires TIME: leaves the feeds then */
 	const char *authors[MAX_LIST];
 	size_t n_authors;
 	const char *sections[MAX_LIST];
@@ -97,6 +99,8 @@ parse(int argc, char **argv, struct edit_options *o, const char *usage_text,
 		{ "author", required_argument, NULL, 'a' },
 		{ "section", required_argument, NULL, 'x' },
 		{ "minor", no_argument, NULL, 'm' },
+		{ "embargo", required_argument, NULL, 'E' },
+		{ "expires", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -116,6 +120,8 @@ parse(int argc, char **argv, struct edit_options *o, const char *usage_text,
 		case 'S': o->source = optarg; break;
 		case 'd': o->dateline = optarg; break;
 		case 'R': o->reason = optarg; break;
+		case 'E': o->embargo = optarg; break;
+		case 'X': o->expires = optarg; break;
 		case 'm': o->minor = true; break;
 		case 'a':
 		case 'x': {
@@ -163,6 +169,44 @@ edit_time(const struct edit_options *o, const char *cmd, struct wf_time *t)
 				: "the year is outside the years wirefeed accepts (1900 to 2999)");
 		return false;
 	}
+	return true;
+}
+
+/* --embargo and --expires: RFC 3339 times, in the future or not (a
+ * record's rules check them against the others). */
+static bool
+option_time(const char *cmd, const char *option, const char *value,
+	    struct wf_time *t)
+{
+	const char *why = NULL;
+	if (wf_time_parse_rfc3339(value, t, &why) != WF_OK) {
+		fprintf(stderr, "wirefeed %s: --%s '%s': %s\n", cmd, option,
+			value, why);
+		return false;
+	}
+	if (!wf_time_is_supported(*t)) {
+		fprintf(stderr, "wirefeed %s: --%s '%s': the year is outside the years wirefeed accepts (1900 to 2999)\n",
+			cmd, option, value);
+		return false;
+	}
+	return true;
+}
+
+/* Apply --embargo and --expires to @a. */
+static bool
+apply_lifecycle(const char *cmd, const struct edit_options *o,
+		struct wf_article *a)
+{
+	if (o->embargo &&
+	    !option_time(cmd, "embargo", o->embargo, &a->embargo_until)) {
+		return false;
+	}
+	if (o->expires &&
+	    !option_time(cmd, "expires", o->expires, &a->expires_at)) {
+		return false;
+	}
+	a->has_embargo = a->has_embargo || o->embargo;
+	a->has_expiry = a->has_expiry || o->expires;
 	return true;
 }
 
@@ -258,10 +302,14 @@ print_result(const struct wf_article *a, const char *what)
 static const char new_usage[] =
 	"usage: wirefeed new --title TITLE [--author NAME]... [--section SLUG]...\n"
 	"                    [--summary TEXT] [--content-file FILE|-] [--link URL]\n"
-	"                    [--source TEXT] [--dateline TEXT] [--at TIME] [--root DIR]\n"
+	"                    [--source TEXT] [--dateline TEXT] [--at TIME]\n"
+	"                    [--embargo TIME] [--expires TIME] [--root DIR]\n"
 	"\n"
 	"Create a record with a fresh urn:uuid id, published = updated = edited =\n"
-	"now (or --at, RFC 3339), in DIR/articles/<date>-<slug>.xml. Prints the id.\n";
+	"now (or --at, RFC 3339), in DIR/articles/<date>-<slug>.xml. Prints the id.\n"
+	"  --embargo TIME  hold the story back from every feed until TIME\n"
+	"  --expires TIME  take it out of the feeds at TIME, as a withdrawal does\n"
+	"                  (docs/lifecycle.md)\n";
 
 int
 cmd_new(int argc, char **argv)
@@ -286,7 +334,7 @@ cmd_new(int argc, char **argv)
 	a->id = wf_article_new_id();
 	a->published = a->updated = a->edited = now;
 	a->has_edited = true;
-	if (!apply_fields("new", &o, a)) {
+	if (!apply_lifecycle("new", &o, a) || !apply_fields("new", &o, a)) {
 		wf_article_destroy(a);
 		return 2;
 	}
@@ -334,6 +382,19 @@ apply_change(struct wf_article *a, void *ctx, struct wf_diag *diag)
 	if (a->status == WF_ARTICLE_WITHDRAWN && !ch->withdraw) {
 		wf_diag_set(diag, NULL, 0, 0,
 			    "%s is withdrawn; edits would not reach readers", a->id);
+		return WF_ERR_INVALID;
+	}
+	/* an embargo holds back a story nobody has seen yet: once out, it
+	 * cannot be recalled by one (withdraw it instead) */
+	if (ch->o->embargo &&
+	    (!a->has_embargo || a->embargo_until.utc <= wf_time_now().utc)) {
+		wf_diag_set(diag, NULL, 0, 0,
+			    "%s is already published; an embargo cannot take it back (use 'wirefeed withdraw')",
+			    a->id);
+		return WF_ERR_INVALID;
+	}
+	if (!apply_lifecycle(ch->cmd, ch->o, a)) {
+		wf_diag_set(diag, NULL, 0, 0, "bad --embargo or --expires");
 		return WF_ERR_INVALID;
 	}
 	if (!apply_fields(ch->cmd, ch->o, a)) {
@@ -418,11 +479,14 @@ run_change(int argc, char **argv, const char *usage_text, int n_args,
 static const char update_usage[] =
 	"usage: wirefeed update ID [--minor] [--title T] [--summary T]\n"
 	"                      [--content-file FILE|-] [--link URL] [--section SLUG]...\n"
-	"                      [--author NAME]... [--at TIME] [--root DIR]\n"
+	"                      [--author NAME]... [--at TIME] [--embargo TIME]\n"
+	"                      [--expires TIME] [--root DIR]\n"
 	"\n"
 	"Record an edit of story ID. A significant edit sets updated and edited to\n"
 	"now (readers are told: feeds show the new updated time); --minor (a typo\n"
-	"fix) sets edited only. published never changes; updated never goes back.\n";
+	"fix) sets edited only. published never changes; updated never goes back.\n"
+	"--embargo moves the release of a story still under embargo (one already\n"
+	"out cannot be recalled: withdraw it); --expires sets its expiry.\n";
 
 int
 cmd_update(int argc, char **argv)
@@ -457,6 +521,29 @@ cmd_withdraw(int argc, char **argv)
 
 /* ---- show, list --------------------------------------------------------- */
 
+/* Where the story is in its lifecycle now, as list and show print it:
+ * "published", "published, expires at T", "embargoed until T",
+ * "withdrawn at T", "expired at T". */
+static void
+state_of(const struct wf_article *a, char *out, size_t size)
+{
+	int64_t now = wf_time_now().utc;
+	char t[WF_TIME_RFC3339_MAX];
+	struct wf_article_end end;
+	if (wf_article_end(a, &end) && (!end.expired || end.when.utc <= now)) {
+		wf_time_format_rfc3339(end.when, t, sizeof(t));
+		snprintf(out, size, "%s at %s", end.expired ? "expired" : "withdrawn", t);
+	} else if (a->has_embargo && a->embargo_until.utc > now) {
+		wf_time_format_rfc3339(a->embargo_until, t, sizeof(t));
+		snprintf(out, size, "embargoed until %s", t);
+	} else if (a->has_expiry) {
+		wf_time_format_rfc3339(a->expires_at, t, sizeof(t));
+		snprintf(out, size, "published, expires at %s", t);
+	} else {
+		snprintf(out, size, "published");
+	}
+}
+
 static const char show_usage[] =
 	"usage: wirefeed show ID [--root DIR]\n\nPrint the record of story ID.\n";
 
@@ -486,7 +573,9 @@ cmd_show(int argc, char **argv)
 		char *text = NULL;
 		st = wf_record_format(a, &text, NULL, &d);
 		if (st == WF_OK) {
-			printf("<!-- %s -->\n%s", path, text);
+			char state[160];
+			state_of(a, state, sizeof(state));
+			printf("<!-- %s -->\n<!-- state: %s -->\n%s", path, state, text);
 		}
 		free(text);
 	}
@@ -502,7 +591,9 @@ static const char list_usage[] =
 	"usage: wirefeed list [--section SLUG] [--root DIR]\n"
 	"\n"
 	"One line per story, most recently updated first:\n"
-	"ID  UPDATED  STATUS  SECTIONS  TITLE\n";
+	"ID  UPDATED  STATE  SECTIONS  TITLE\n"
+	"STATE: published [, expires at T] | embargoed until T | withdrawn at T |\n"
+	"expired at T.\n";
 
 struct list_run {
 	const char *section; /* NULL: all */
@@ -527,8 +618,9 @@ list_one(void *ctx, const struct wf_article *a, const char *version)
 	}
 	char upd[WF_TIME_RFC3339_MAX];
 	wf_time_format_rfc3339(a->updated, upd, sizeof(upd));
-	printf("%s  %s  %-9s  ", a->id, upd,
-	       a->status == WF_ARTICLE_WITHDRAWN ? "withdrawn" : "published");
+	char state[160];
+	state_of(a, state, sizeof(state));
+	printf("%s  %s  %-9s  ", a->id, upd, state);
 	for (size_t s = 0; s < a->n_sections; s++) {
 		printf("%s%s", s ? "," : "", a->sections[s].term);
 	}

@@ -18,13 +18,17 @@
 #define MAX_SECTIONS 16
 
 static const char import_usage[] =
-	"usage: wirefeed import [--root DIR] [--section SLUG]... [--id ID] FILE...|-\n"
+	"usage: wirefeed import [--root DIR] [--section SLUG]... [--id ID]\n"
+	"                       [--embargo TIME] [--expires TIME] FILE...|-\n"
 	"\n"
 	"Turn wire copy (docs/editing.md) into article records. A story seen\n"
 	"before (same source, title and original time, or the record named by\n"
 	"--id) updates its record: id and published are kept, updated follows the\n"
 	"copy. New stories get a fresh urn:uuid id and the --section slugs.\n"
 	"All files are parsed first: if any is malformed, nothing is written.\n"
+	"--embargo TIME holds the stories back from every feed until TIME;\n"
+	"--expires TIME takes them out at TIME, as a withdrawal does\n"
+	"(docs/lifecycle.md).\n"
 	"Exit status: 0 imported, 1 malformed copy or a rejected update, 2 usage\n"
 	"or I/O error.\n";
 
@@ -102,6 +106,22 @@ merge_copy(struct wf_article *a, const struct wf_article *c, bool *changed,
 					  c->corrections[i].text);
 	}
 	a->updated = c->updated;
+	/* --expires applies to a story already out; --embargo only to one
+	 * still held back (an embargo cannot recall a published story) */
+	if (c->has_expiry) {
+		a->has_expiry = true;
+		a->expires_at = c->expires_at;
+	}
+	if (c->has_embargo) {
+		if (!a->has_embargo || a->embargo_until.utc <= wf_time_now().utc) {
+			wf_article_destroy(before);
+			wf_diag_set(diag, NULL, 0, 0,
+				    "%s is already published; an embargo cannot take it back (use 'wirefeed withdraw')",
+				    a->id);
+			return WF_ERR_INVALID;
+		}
+		a->embargo_until = c->embargo_until;
+	}
 	/* whether anything changed: compare the serialized records */
 	char *t1 = NULL, *t2 = NULL;
 	struct wf_diag ignored = { 0 };
@@ -169,19 +189,23 @@ cmd_import(int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "section", required_argument, NULL, 's' },
 		{ "id", required_argument, NULL, 'i' },
+		{ "embargo", required_argument, NULL, 'E' },
+		{ "expires", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *root = "feeds", *id = NULL;
+	const char *root = "feeds", *id = NULL, *embargo = NULL, *expires = NULL;
 	const char *sections[MAX_SECTIONS];
 	size_t n_sections = 0;
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":r:s:i:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:s:i:E:X:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'i': id = optarg; break;
+		case 'E': embargo = optarg; break;
+		case 'X': expires = optarg; break;
 		case 's':
 			if (n_sections == MAX_SECTIONS) {
 				fprintf(stderr, "wirefeed import: too many sections\n");
@@ -202,6 +226,22 @@ cmd_import(int argc, char **argv)
 			n == 0 ? "no files given" : "--id takes exactly one file");
 		fputs(import_usage, stderr);
 		return 2;
+	}
+	struct wf_time embargo_at = { 0 }, expires_at = { 0 };
+	const struct {
+		const char *name, *value;
+		struct wf_time *t;
+	} times[] = { { "embargo", embargo, &embargo_at },
+		      { "expires", expires, &expires_at } };
+	for (size_t k = 0; k < 2; k++) {
+		const char *why = NULL;
+		if (times[k].value &&
+		    (wf_time_parse_rfc3339(times[k].value, times[k].t, &why) != WF_OK ||
+		     !wf_time_is_supported(*times[k].t))) {
+			fprintf(stderr, "wirefeed import: --%s '%s': %s\n", times[k].name,
+				times[k].value, why ? why : "the year is outside 1900 to 2999");
+			return 2;
+		}
 	}
 
 	/* Phase 1: parse everything; any error and nothing is written. */
@@ -263,6 +303,10 @@ cmd_import(int argc, char **argv)
 		for (size_t s = 0; s < n_sections; s++) {
 			wf_article_add_section(a, sections[s], NULL);
 		}
+		a->has_embargo = embargo != NULL;
+		a->embargo_until = embargo_at;
+		a->has_expiry = expires != NULL;
+		a->expires_at = expires_at;
 	}
 	struct progress prog = { .shown = false };
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);

@@ -172,6 +172,21 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Milliseconds of the monotonic clock until the wall clock reaches
+ * @utc_s (UTC seconds): how long to sleep until an embargo lifts. */
+static int64_t
+ms_until_utc(int64_t utc_s)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t wall_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (utc_s > (INT64_MAX - 1000) / 1000) {
+		return INT64_MAX / 2;
+	}
+	int64_t d = utc_s * 1000 - wall_ms;
+	return d < 0 ? 0 : d;
+}
+
 /* ---- rebuilding -------------------------------------------------------- */
 
 static void
@@ -471,6 +486,10 @@ cmd_serve(int argc, char **argv)
 	struct watch *watch = watch_create(&wo, now_ms());
 	int inotify_fd = watch_fd(watch);
 	int64_t index_at = -1; /* when to save the index */
+	/* the lifecycle's timer (docs/lifecycle.md): an embargo lifts, a
+	 * story expires, a tombstone's window ends, at that second. The
+	 * change last tried, so a failed rebuild does not spin. */
+	int64_t clock_at = -1, clock_tried = INT64_MIN;
 	bool running = true;
 	while (running) {
 		int64_t now = now_ms();
@@ -478,7 +497,18 @@ cmd_serve(int argc, char **argv)
 		if (index_at >= 0 && (wake < 0 || index_at < wake)) {
 			wake = index_at;
 		}
-		int timeout = wake < 0 ? -1 : (int)(wake > now ? wake - now : 0);
+		clock_at = -1;
+		if (warm && warm->next_change != INT64_MAX &&
+		    warm->next_change != clock_tried) {
+			int64_t in = ms_until_utc(warm->next_change);
+			clock_at = in > INT64_MAX / 4 ? -1 : now + in;
+		}
+		if (clock_at >= 0 && (wake < 0 || clock_at < wake)) {
+			wake = clock_at;
+		}
+		int64_t wait = wake < 0 ? -1 : wake > now ? wake - now : 0;
+		/* a far timer (an embargo next week) is looked at again hourly */
+		int timeout = wait > 3600000 ? 3600000 : (int)wait;
 		struct pollfd fds[2] = {
 			{ .fd = sig_fd, .events = POLLIN },
 			{ .fd = inotify_fd, .events = POLLIN },
@@ -513,6 +543,15 @@ cmd_serve(int argc, char **argv)
 			save_index(&o, warm);
 		}
 		struct watch_batch batch;
+		if (running && clock_at >= 0 && now >= clock_at && warm &&
+		    ms_until_utc(warm->next_change) == 0) {
+			/* no file changed: the build renders for the clock */
+			struct watch_batch none = { 0 };
+			clock_tried = warm->next_change;
+			if (rebuild(&o, server, &warm, &current, &none, "clock")) {
+				index_at = now_ms() + INDEX_SAVE_DELAY_MS;
+			}
+		}
 		if (!running || !watch_take(watch, now, &batch)) {
 			continue;
 		}

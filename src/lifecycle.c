@@ -66,6 +66,15 @@ notice_of(const struct wf_article *a, struct wf_time when, const char *reason,
 	return n;
 }
 
+/* *t = max(*t, other) */
+static void
+later(struct wf_time *t, struct wf_time other)
+{
+	if (wf_time_compare(other, *t) > 0) {
+		*t = other;
+	}
+}
+
 static void
 own(struct wf_view *v, struct wf_article *a)
 {
@@ -101,6 +110,17 @@ wf_view_make(const struct wf_newswire *nw, struct wf_view *v)
 			wf_article_phase(a, nw->now, window, &end);
 		if (phase == WF_PHASE_EMBARGOED) {
 			continue;
+		}
+		if (a->has_embargo) {
+			/* readers first saw it when the embargo lifted: the
+			 * feeds date it from then (the record keeps its filing
+			 * time) */
+			struct wf_article *released = wf_article_clone(a);
+			later(&released->published, a->embargo_until);
+			later(&released->updated, a->embargo_until);
+			later(&released->edited, a->embargo_until);
+			own(v, released);
+			a = released;
 		}
 		if (phase == WF_PHASE_LIVE) {
 			v->history_record[v->n_history] = i;
