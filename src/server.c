@@ -1096,8 +1096,14 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 1;
 	}
+	/* poll(), not epoll: libmicrohttpd 0.9.75's MHD_quiesce_daemon()
+	 * races a pool worker that removes the listening socket from its
+	 * own epoll set first, and then aborts the process ("Failed to
+	 * remove listen FD from epoll set") on SIGTERM. With poll there is
+	 * no such set; a worker polls at most its share of the connection
+	 * limit. */
 	s->daemon = MHD_start_daemon(
-		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, handle, s,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,

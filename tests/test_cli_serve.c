@@ -552,6 +552,40 @@ START_TEST(sigterm_under_load_finishes_cleanly)
 }
 END_TEST
 
+/* SIGTERM while pool threads are busy, again and again: libmicrohttpd
+ * 0.9.75 with epoll aborted now and then in MHD_quiesce_daemon ("Failed
+ * to remove listen FD from epoll set"); every stop must exit 0. */
+START_TEST(sigterm_never_aborts_the_server)
+{
+	struct served s;
+	serve_prepare(&s);
+	for (int round = 0; round < 12; round++) {
+		unlink(s.log); /* a fresh log: "serving" names this round's port */
+		serve_launch(&s, "--access-log=off");
+		struct load l = { .s = &s };
+		pthread_t t[3];
+		for (int i = 0; i < 3; i++) {
+			pthread_create(&t[i], NULL, load_loop, &l);
+		}
+		nanosleep(&(struct timespec){ 0, 80 * 1000 * 1000 }, NULL);
+		kill(s.pid, SIGTERM);
+		int rc = helpers_wait_exit(s.pid, 15000);
+		atomic_store(&l.stop, 1);
+		for (int i = 0; i < 3; i++) {
+			pthread_join(t[i], NULL);
+		}
+		if (rc != 0) {
+			char *log = helpers_read_file(s.log, NULL);
+			ck_abort_msg("round %d: serve exited with %d:\n%s", round, rc,
+				     log ? log : "");
+		}
+		ck_assert_int_eq(atomic_load(&l.inconsistent), 0);
+	}
+	helpers_rmtree(s.tmp);
+	free(s.tmp);
+}
+END_TEST
+
 static int64_t
 last_modified_of(const struct served *s, const char *path)
 {
@@ -854,6 +888,7 @@ main(void)
 	tcase_add_test(tc, sighup_rebuilds);
 	tcase_add_test(tc, reload_under_load_never_mixes_versions);
 	tcase_add_test(tc, sigterm_under_load_finishes_cleanly);
+	tcase_add_test(tc, sigterm_never_aborts_the_server);
 	tcase_add_test(tc, sigterm_refuses_new_connections_at_once);
 	tcase_add_test(tc, last_modified_moves_forward_with_every_change);
 	tcase_add_test(tc, healthy_clients_are_served_during_slowloris);
