@@ -25,7 +25,7 @@ window_of(const struct wf_newswire *nw)
  * updates see a change, and newsboat replaces the text in place. */
 static struct wf_article *
 notice_of(const struct wf_article *a, struct wf_time when, const char *reason,
-	  bool expired, const char *wire)
+	  bool expired, const struct wf_config *c)
 {
 	struct wf_article *n = wf_article_create();
 	n->id = xstrdup(a->id);
@@ -34,7 +34,8 @@ notice_of(const struct wf_article *a, struct wf_time when, const char *reason,
 	n->updated = when;
 	n->edited = when;
 	n->has_edited = true;
-	n->link = xstrdup(a->link);
+	/* a story without a link of its own points at the site */
+	n->link = xstrdup(a->link ? a->link : c->site_url);
 	n->rights = xstrdup(a->rights);
 	for (size_t i = 0; i < a->n_sections; i++) {
 		wf_article_add_section(n, a->sections[i].term,
@@ -55,10 +56,8 @@ notice_of(const struct wf_article *a, struct wf_time when, const char *reason,
 	html_raw(&b, "\">");
 	html_raw(&b, iso);
 	html_raw(&b, "</time>)");
-	if (wire) {
-		html_raw(&b, " by ");
-		html_escape(&b, wire);
-	}
+	html_raw(&b, " by ");
+	html_escape(&b, c->title);
 	html_raw(&b, ".</p>\n<p>");
 	html_escape(&b, reason ? reason : "");
 	html_raw(&b, "</p>\n<p>Do not publish or republish its text.</p>");
@@ -154,7 +153,7 @@ wf_view_make(const struct wf_newswire *nw, struct wf_view *v)
 			v->killed[v->n_killed++] = ended;
 			struct wf_article *notice =
 				notice_of(a, when, end.reason, end.expired,
-					  nw->config->title);
+					  nw->config);
 			own(v, notice);
 			v->record[v->n_shown] = i;
 			v->shown[v->n_shown++] = notice;
