@@ -254,7 +254,6 @@ wf_write_file_atomic(const char *path, const void *data, size_t len,
 		st = WF_ERR_IO;
 		goto out;
 	}
-	wf_atomic_file_sweep_at(dirfd, wf_time_now().utc);
 	char *tmp = NULL;
 	st = wf_atomic_file_write_temp_at(dirfd, name, path, data, len, &tmp,
 					  diag);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wirefeed/atomic_file.h"
 #include "wirefeed/record.h"
 #include "wirefeed/text.h"
 #include "wirefeed/build.h"
@@ -309,6 +310,13 @@ recover_imports(struct file_store *fs)
 static enum wf_status
 full_scan(struct file_store *fs, const char *why, struct wf_diag *diag)
 {
+	/* the temporaries of killed writers (issue 17.8): a scan lists the
+	 * directories anyway, and a killed edit moved articles/' stamp, so
+	 * it brings one about; writes themselves do not sweep */
+	int64_t now = wf_time_now().utc;
+	wf_atomic_file_sweep(fs->articles, now);
+	wf_atomic_file_sweep(fs->meta, now);
+	wf_atomic_file_sweep(fs->ids.dir, now);
 	size_t n_names = 0;
 	char **names = list_names(fs, &n_names, diag);
 	if (!names) {

@@ -338,6 +338,8 @@ START_TEST(serve_releases_an_embargo_at_its_second)
 	}
 	ck_assert_msg(seen_at >= (double)release - 0.06,
 		      "released %.3f s early", (double)release - seen_at);
+	fprintf(stderr, "embargo: first fetch with the story %.3f s after its release second\n",
+		seen_at - (double)release);
 	free(first.data);
 	kill(pid, SIGTERM);
 	ck_assert_int_eq(helpers_wait_exit(pid, 15000), 0);

@@ -748,6 +748,44 @@ START_TEST(deleted_file_is_found_and_reported)
 }
 END_TEST
 
+/* The temporaries of killed writers: a write does not list articles/
+ * (an edit stays O(1)), but a killed writer moved the directory's stamp,
+ * so the next open scans, and the scan sweeps articles/, the store's
+ * directory and its id buckets (issue 17.8). */
+START_TEST(a_killed_writers_temporaries_go_at_the_next_scan)
+{
+	struct wf_store *s = open_store();
+	char *where = NULL;
+	char *id = create_at(s, "Kept", &where);
+	wf_store_close(s);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	const char *dirs[] = { "articles", ".wirefeed-store", ".wirefeed-store/ids" };
+	char paths[3][4400];
+	for (int i = 0; i < 3; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s/x.xml.tmp-%ld-zzzzzz", tmp,
+			 dirs[i], (long)pid);
+		helpers_write_file(paths[i], "half", 4);
+	}
+	reports[0] = '\0';
+	s = open_store();
+	for (int i = 0; i < 3; i++) {
+		ck_assert_msg(access(paths[i], F_OK) != 0, "%s is still there", paths[i]);
+	}
+	struct wf_article *got = NULL;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_store_get(s, id, &got, NULL, NULL, &d), WF_OK);
+	wf_article_destroy(got);
+	wf_store_close(s);
+	free(where);
+	free(id);
+}
+END_TEST
+
 START_TEST(renamed_file_is_found_under_its_new_name)
 {
 	struct wf_store *s = open_store();
@@ -862,6 +900,7 @@ main(void)
 	tcase_add_checked_fixture(repair, setup, teardown);
 	tcase_add_test(repair, hand_edit_in_place_is_found_and_the_index_updated);
 	tcase_add_test(repair, deleted_file_is_found_and_reported);
+	tcase_add_test(repair, a_killed_writers_temporaries_go_at_the_next_scan);
 	tcase_add_test(repair, renamed_file_is_found_under_its_new_name);
 	tcase_add_test(repair, copied_file_with_a_duplicate_id_is_refused_by_name);
 	tcase_add_test(repair, corrupt_index_is_rebuilt_and_reported);

@@ -28,8 +28,10 @@
 
 /**
  * Replace the file @path with @len bytes at @data atomically: temporary
- * file in the same directory, fsync, rename, fsync the directory. Stale
- * temporaries in that directory are swept first. On failure the old file
+ * file in the same directory, fsync, rename, fsync the directory. It does
+ * not sweep the directory (a listing of articles/ per edit is O(n) at
+ * 100,000 stories): whoever lists a directory anyway sweeps it
+ * (wf_newswire_open, wf_publish, the store's full scan). On failure the old file
  * is intact and no temporary is left. @path's directory is opened as given
  * (it may be a symbolic link the user made); the temporary is never created
  * through a link. Not thread-safe against other writers of the same path.
