@@ -488,6 +488,7 @@ render_period(struct walk *w, const struct period_stories *ps,
 		.archive_next = next_url,
 		.withdrawn = gone,
 		.n_withdrawn = n_gone,
+		.tombstone_by = c->tombstone_by,
 		.declare_media = has_image,
 	};
 	for (int f = 0; f < 3; f++) {

@@ -127,14 +127,14 @@ wf_atom_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	xmlw_attr(&x, "version", WF_VERSION);
 	xmlw_text(&x, WF_GENERATOR_NAME);
 	xmlw_end(&x);
-	feed_history_tombstones(&x, spec);
+	feed_history_tombstones(&x, spec, "");
 	size_t tombstone = 0;
 	for (size_t i = 0; i < spec->n_entries; i++) {
-		feed_history_tombstones_before(&x, spec, &tombstone,
+		feed_history_tombstones_before(&x, spec, "", &tombstone,
 					       spec->entries[i]);
 		write_entry(&x, spec, spec->entries[i]);
 	}
-	feed_history_tombstones_before(&x, spec, &tombstone, NULL);
+	feed_history_tombstones_before(&x, spec, "", &tombstone, NULL);
 	xmlw_end(&x);
 	return xmlw_finish(&x, out, len);
 }

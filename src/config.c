@@ -28,6 +28,7 @@ wf_config_destroy(struct wf_config *c)
 	free(c->default_author);
 	free(c->language);
 	free(c->rights);
+	free(c->tombstone_by);
 	for (size_t i = 0; i < c->n_sections; i++) {
 		free(c->sections[i].slug);
 		free(c->sections[i].title);
@@ -138,7 +139,7 @@ wf_config_parse(const char *text, size_t len, const char *source,
 		"title",	  "subtitle", "base_url", "site_url",
 		"feed_id",	  "default_author", "language", "rights",
 		"max_entries", "cache_max_age", "section", "archives",
-		"hub",	  "delta_history", "tombstone_days",
+		"hub",	  "delta_history", "tombstone_days", "tombstone_by",
 	};
 	int lineno = 0;
 	char *line = copy;
@@ -224,6 +225,8 @@ wf_config_parse(const char *text, size_t len, const char *source,
 			c->language = xstrdup(value);
 		} else if (strcmp(key, "rights") == 0) {
 			c->rights = xstrdup(value);
+		} else if (strcmp(key, "tombstone_by") == 0) {
+			c->tombstone_by = xstrdup(value);
 		} else if (strcmp(key, "max_entries") == 0) {
 			if (!parse_uint(value, 10000, &num) || num < 1) {
 				wf_diag_set(diag, src, lineno, 0,

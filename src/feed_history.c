@@ -58,8 +58,11 @@ feed_history_links(struct xmlw *x, const struct wf_feed_spec *spec,
 	link_to(x, link, "next-archive", spec->archive_next, file, type);
 }
 
+/* @atom: the prefix of Atom's elements in this document ("" in Atom,
+ * "atom:" in RSS), for at:by's name. */
 static void
-write_tombstone(struct xmlw *x, const struct wf_article *a)
+write_tombstone(struct xmlw *x, const struct wf_feed_spec *spec,
+		const struct wf_article *a, const char *atom)
 {
 	char when[WF_TIME_RFC3339_MAX];
 	wf_time_format_rfc3339(a->withdrawn_at, when, sizeof(when));
@@ -68,24 +71,34 @@ write_tombstone(struct xmlw *x, const struct wf_article *a)
 	xmlw_start(x, "at:deleted-entry");
 	xmlw_attr(x, "ref", a->id);
 	xmlw_attr(x, "when", when);
+	if (spec->tombstone_by) {
+		/* RFC 6721 §2: at:by is a person construct */
+		char *name = xasprintf("%sname", atom);
+		xmlw_start(x, "at:by");
+		xmlw_element(x, name, spec->tombstone_by);
+		xmlw_end(x);
+		free(name);
+	}
 	xmlw_element(x, "at:comment", a->withdrawn_reason);
 	xmlw_end(x);
 }
 
 void
-feed_history_tombstones(struct xmlw *x, const struct wf_feed_spec *spec)
+feed_history_tombstones(struct xmlw *x, const struct wf_feed_spec *spec,
+			const char *atom)
 {
 	if (!spec->is_archive) {
 		return; /* among the entries: feed_history_tombstones_before */
 	}
 	for (size_t i = 0; i < spec->n_withdrawn; i++) {
-		write_tombstone(x, spec->withdrawn[i]);
+		write_tombstone(x, spec, spec->withdrawn[i], atom);
 	}
 }
 
 void
 feed_history_tombstones_before(struct xmlw *x, const struct wf_feed_spec *spec,
-			       size_t *next, const struct wf_article *entry)
+			       const char *atom, size_t *next,
+			       const struct wf_article *entry)
 {
 	if (spec->is_archive) {
 		return;
@@ -93,6 +106,6 @@ feed_history_tombstones_before(struct xmlw *x, const struct wf_feed_spec *spec,
 	while (*next < spec->n_withdrawn &&
 	       (!entry || wf_time_compare(spec->withdrawn[*next]->withdrawn_at,
 					  entry->updated) >= 0)) {
-		write_tombstone(x, spec->withdrawn[(*next)++]);
+		write_tombstone(x, spec, spec->withdrawn[(*next)++], atom);
 	}
 }

@@ -27,10 +27,12 @@ void
 feed_history_links(struct xmlw *x, const struct wf_feed_spec *spec,
 		   const char *link, const char *file, const char *type);
 
-/** One <at:deleted-entry ref= when=> per withdrawn story, with the reason
- * as <at:comment>. */
+/** One <at:deleted-entry ref= when=> per withdrawn story, with
+ * spec->tombstone_by as <at:by> and the reason as <at:comment>. @atom is
+ * the prefix of Atom's elements in the document ("" or "atom:"). */
 void
-feed_history_tombstones(struct xmlw *x, const struct wf_feed_spec *spec);
+feed_history_tombstones(struct xmlw *x, const struct wf_feed_spec *spec,
+			const char *atom);
 
 /**
  * In a subscription document (not an archive), tombstones go among the
@@ -42,7 +44,8 @@ feed_history_tombstones(struct xmlw *x, const struct wf_feed_spec *spec);
  */
 void
 feed_history_tombstones_before(struct xmlw *x, const struct wf_feed_spec *spec,
-			       size_t *next, const struct wf_article *entry);
+			       const char *atom, size_t *next,
+			       const struct wf_article *entry);
 
 /**
  * Cut a rendered document down to what lies between the end of the first

@@ -166,6 +166,7 @@ feed_extension(const struct wf_feed_spec *spec)
 			put(w, "id", jstr(a->id));
 			put(w, "date_withdrawn", jtime(a->withdrawn_at));
 			put(w, "reason", jstr(a->withdrawn_reason));
+			put(w, "by", jstr(spec->tombstone_by));
 			json_array_append_new(list, w);
 		}
 		put(ext, "withdrawn", list);

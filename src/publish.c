@@ -222,6 +222,28 @@ wf_publish_open_dir(const char *out_dir, const char *rel,
 	return result;
 }
 
+/* Changed bytes get a later mtime than the file they replace, even within
+ * one second: a static server's Last-Modified is the mtime and nginx's
+ * ETag is mtime-size, so two versions of one size written in the same
+ * second would look the same to a revalidating client. Set on the
+ * temporary, before the rename, so the published file never changes
+ * its date afterwards (which would change nginx's ETag for unchanged
+ * bytes). The date may then run ahead of the clock by under a second. */
+static void
+later_than_before(int dirfd, const char *name, const char *tmp)
+{
+	struct stat before, fresh;
+	if (fstatat(dirfd, name, &before, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    fstatat(dirfd, tmp, &fresh, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    fresh.st_mtime > before.st_mtime) {
+		return;
+	}
+	struct timespec times[2] = { { 0, UTIME_OMIT },
+				     { before.st_mtime + 1, 0 } };
+	/* a date that stays put only costs a client a revalidation */
+	(void)utimensat(dirfd, tmp, times, AT_SYMLINK_NOFOLLOW);
+}
+
 enum wf_status
 wf_publish(const struct wf_feedset *set, const char *out_dir,
 	   struct wf_publish_stats *stats, struct wf_diag *diag)
@@ -278,6 +300,7 @@ wf_publish(const struct wf_feedset *set, const char *out_dir,
 		if (st != WF_OK) {
 			break;
 		}
+		later_than_before(fd, name, tmp);
 		todo[n++] = (struct pending){ .dirfd = fd, .path = f->path,
 					      .name = name, .tmp = tmp };
 	}

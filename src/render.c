@@ -295,6 +295,7 @@ wf_render(const struct wf_newswire *nw)
 		spec.json_url = json_url;
 		spec.archive_prev = prev;
 		spec.withdrawn = withdrawn;
+		spec.tombstone_by = c->tombstone_by;
 		spec.n_withdrawn = n_withdrawn;
 		spec.n_entries = kept;
 		spec.entries = entries;

@@ -113,7 +113,7 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	/* RFC 5005 appendix B: the same links as atom:link in the channel */
 	feed_history_links(&x, spec, "atom:link", "rss.xml",
 			   "application/rss+xml");
-	feed_history_tombstones(&x, spec);
+	feed_history_tombstones(&x, spec, "atom:");
 	for (size_t i = 0; i < spec->n_hubs; i++) {
 		xmlw_start(&x, "atom:link");
 		xmlw_attr(&x, "href", spec->hubs[i]);
@@ -122,11 +122,11 @@ wf_rss_write(const struct wf_feed_spec *spec, char **out, size_t *len)
 	}
 	size_t tombstone = 0;
 	for (size_t i = 0; i < spec->n_entries; i++) {
-		feed_history_tombstones_before(&x, spec, &tombstone,
+		feed_history_tombstones_before(&x, spec, "atom:", &tombstone,
 					       spec->entries[i]);
 		write_item(&x, spec, spec->entries[i]);
 	}
-	feed_history_tombstones_before(&x, spec, &tombstone, NULL);
+	feed_history_tombstones_before(&x, spec, "atom:", &tombstone, NULL);
 	xmlw_end(&x);
 	xmlw_end(&x);
 	return xmlw_finish(&x, out, len);

@@ -282,6 +282,51 @@ START_TEST(publish_sweeps_leftovers_of_killed_runs)
 }
 END_TEST
 
+/* Two versions of one size within a second: the second gets a later
+ * mtime (nginx's ETag is mtime-size, its Last-Modified the mtime), set
+ * before the rename; unchanged bytes keep theirs. */
+START_TEST(publish_gives_changed_bytes_a_later_mtime)
+{
+	char *out = helpers_make_tempdir();
+	const char *versions[] = { "version A", "version B", "version C" };
+	time_t seen[3];
+	for (int v = 0; v < 3; v++) {
+		struct wf_feedset *set = wf_feedset_create();
+		wf_feedset_add(set, "atom.xml", WF_FILE_ATOM, strdup(versions[v]),
+			       strlen(versions[v]), (struct wf_time){ 0, 0, 0 }, "t", 0);
+		struct wf_publish_stats stats;
+		struct wf_diag d = { 0 };
+		ck_assert_int_eq(wf_publish(set, out, &stats, &d), WF_OK);
+		ck_assert_uint_eq(stats.written, 1);
+		wf_feedset_unref(set);
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/atom.xml", out);
+		struct stat st;
+		ck_assert_int_eq(stat(path, &st), 0);
+		seen[v] = st.st_mtime;
+		if (v > 0) {
+			ck_assert_int_gt(seen[v], seen[v - 1]);
+		}
+	}
+	/* the same bytes again: not written, the date stays */
+	struct wf_feedset *set = wf_feedset_create();
+	wf_feedset_add(set, "atom.xml", WF_FILE_ATOM, strdup(versions[2]),
+		       strlen(versions[2]), (struct wf_time){ 0, 0, 0 }, "t", 0);
+	struct wf_publish_stats stats;
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_publish(set, out, &stats, &d), WF_OK);
+	ck_assert_uint_eq(stats.unchanged, 1);
+	wf_feedset_unref(set);
+	char path[4300];
+	snprintf(path, sizeof(path), "%s/atom.xml", out);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mtime, seen[2]);
+	helpers_rmtree(out);
+	free(out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -296,6 +341,7 @@ main(void)
 	tcase_add_test(tc, publish_refuses_symlinked_directory_inside_out);
 	tcase_add_test(tc, publish_replaces_a_symlinked_file_instead_of_writing_through);
 	tcase_add_test(tc, publish_sweeps_leftovers_of_killed_runs);
+	tcase_add_test(tc, publish_gives_changed_bytes_a_later_mtime);
 	suite_add_tcase(s, tc);
 	return helpers_run_suite(s);
 }

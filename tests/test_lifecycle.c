@@ -299,6 +299,13 @@ START_TEST(serve_releases_an_embargo_at_its_second)
 	ck_assert_int_eq(helpers_runf(&out, "'%s' new --root '%s' --title 'Held story' --section city --embargo %s",
 				      helpers_binary(), root, when), 0);
 	free(out);
+	/* and one that expires 2 s after that */
+	time_t expiry = release + 2;
+	char expires[64];
+	strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%SZ", gmtime(&expiry));
+	ck_assert_int_eq(helpers_runf(&out, "'%s' new --root '%s' --title 'Fading story' --section city --expires %s",
+				      helpers_binary(), root, expires), 0);
+	free(out);
 	char log[4200], public_dir[4200];
 	snprintf(log, sizeof(log), "%s/serve.log", tmp);
 	snprintf(public_dir, sizeof(public_dir), "%s/public", tmp);
@@ -340,6 +347,27 @@ START_TEST(serve_releases_an_embargo_at_its_second)
 		      "released %.3f s early", (double)release - seen_at);
 	fprintf(stderr, "embargo: first fetch with the story %.3f s after its release second\n",
 		seen_at - (double)release);
+	/* expiry likewise: the notice replaces the story at its second */
+	double gone_at = 0;
+	for (;;) {
+		struct body b;
+		double t = wall_now();
+		fetch(url, &b);
+		bool fading = strstr(b.data, "Fading story") != NULL;
+		bool notice = strstr(b.data, "Story expired") != NULL;
+		free(b.data);
+		ck_assert_int_eq(fading, !notice);
+		if (notice) {
+			gone_at = t;
+			break;
+		}
+		ck_assert_msg(t < (double)expiry + 1.0, "not expired within 1 s of %s", expires);
+		nanosleep(&(struct timespec){ 0, 50000000 }, NULL);
+	}
+	ck_assert_msg(gone_at >= (double)expiry - 0.06, "expired %.3f s early",
+		      (double)expiry - gone_at);
+	fprintf(stderr, "expiry: first fetch with the notice %.3f s after its expiry second\n",
+		gone_at - (double)expiry);
 	free(first.data);
 	kill(pid, SIGTERM);
 	ck_assert_int_eq(helpers_wait_exit(pid, 15000), 0);

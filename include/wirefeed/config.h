@@ -40,6 +40,7 @@ struct wf_config {
 	size_t delta_history; /* feed versions kept for RFC 3229 deltas;
 				 default 8, 0 turns deltas off */
 	enum wf_archive_period archives; /* "archives = monthly|daily|off" */
+	char *tombstone_by;      /* at:by of every tombstone; optional */
 	unsigned tombstone_days; /* how long a withdrawn or expired story
 				    stays in the feeds as a tombstone and a
 				    notice; default 30 (docs/lifecycle.md) */

@@ -46,6 +46,9 @@ struct wf_feed_spec {
 	 * in the _wirefeed extension (JSON); borrowed. */
 	const struct wf_article *const *withdrawn;
 	size_t n_withdrawn;
+	/* who withdraws stories (config tombstone_by): each tombstone's
+	 * at:by; NULL leaves it out */
+	const char *tombstone_by;
 	/* Declare the Media RSS prefix even if no entry here has an image:
 	 * set by wf_feed_frame() for the entries it will be given. */
 	bool declare_media;

@@ -79,6 +79,7 @@ def main():
                 "base_url = http://127.0.0.1/\n"
                 "feed_id = urn:uuid:0b7e8f1e-3c55-4e43-9a43-52b3e1a0d6b1\n"
                 "tombstone_days = 30\n"
+                "tombstone_by = Lifecycle Wire Desk\n"
                 "section = city | City\n"
                 "section = arts | Arts\n")
     w = functools.partial(run, wirefeed)
@@ -134,6 +135,12 @@ def main():
               mine[0].updated == "2026-01-11T08:00:00Z" and
               mine[0].link == "http://127.0.0.1/",  # no link: the site's
               "step 2: %s: the notice entry %r" % (path, mine))
+    # at:by, as a person construct in each format's Atom names
+    for path, name in (("atom.xml", "<name>"), ("rss.xml", "<atom:name>")):
+        with open(os.path.join(out, path)) as f:
+            text = f.read()
+        check("<at:by>%sLifecycle Wire Desk</%s</at:by>" % (name, name[1:]) in text,
+              "step 2: %s: no at:by" % path)
     d = parse("sections/arts/atom.xml")
     check("at_deleted-entry" not in d.feed,
           "step 2: the arts feed, which never showed A, has its tombstone")
