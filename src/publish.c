@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wirefeed/atomic_file.h"
@@ -196,6 +197,7 @@ struct pending {
 	const char *path; /* borrowed from the set */
 	const char *name; /* last component, inside path */
 	char *tmp;        /* name of the temporary in dirfd */
+	bool redate;      /* replaces a file of this second: date it later */
 };
 
 int
@@ -222,26 +224,38 @@ wf_publish_open_dir(const char *out_dir, const char *rel,
 	return result;
 }
 
-/* Changed bytes get a later mtime than the file they replace, even within
- * one second: a static server's Last-Modified is the mtime and nginx's
- * ETag is mtime-size, so two versions of one size written in the same
- * second would look the same to a revalidating client. Set on the
- * temporary, before the rename, so the published file never changes
- * its date afterwards (which would change nginx's ETag for unchanged
- * bytes). The date may then run ahead of the clock by under a second. */
-static void
-later_than_before(int dirfd, const char *name, const char *tmp)
+/* Changed bytes must get a later mtime than the file they replace, even
+ * within one second: a static server's Last-Modified is the mtime and
+ * nginx's ETag is mtime-size, so two versions of one size written in the
+ * same second would look the same to a revalidating client. The mtime of
+ * the file @tmp replaces, when that is not earlier than @tmp's own (the
+ * same second): the publish then waits for the next second and dates the
+ * temporary then, before the rename (never ahead of the clock, and a
+ * published file never changes its date afterwards). -1 if no wait. */
+static time_t
+mtime_to_pass(int dirfd, const char *name, const char *tmp)
 {
 	struct stat before, fresh;
 	if (fstatat(dirfd, name, &before, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    fstatat(dirfd, tmp, &fresh, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    fresh.st_mtime > before.st_mtime) {
-		return;
+		return -1;
 	}
-	struct timespec times[2] = { { 0, UTIME_OMIT },
-				     { before.st_mtime + 1, 0 } };
-	/* a date that stays put only costs a client a revalidation */
-	(void)utimensat(dirfd, tmp, times, AT_SYMLINK_NOFOLLOW);
+	return before.st_mtime;
+}
+
+/* Sleep until the wall clock's second is past @t. */
+static void
+wait_past(time_t t)
+{
+	for (;;) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec > t) {
+			return;
+		}
+		nanosleep(&(struct timespec){ 0, 1000000000L - now.tv_nsec }, NULL);
+	}
 }
 
 enum wf_status
@@ -251,6 +265,7 @@ wf_publish(const struct wf_feedset *set, const char *out_dir,
 	struct wf_publish_stats local = { 0 };
 	struct pending *todo = xcalloc(set->n_files + 1, sizeof(*todo));
 	size_t n = 0;
+	time_t latest_pass = -1; /* see mtime_to_pass() */
 	struct dirs dirs = { .out_fd = -1, .out_dir = out_dir };
 	enum wf_status st = make_dirs(out_dir, diag);
 	if (st == WF_OK) {
@@ -300,9 +315,29 @@ wf_publish(const struct wf_feedset *set, const char *out_dir,
 		if (st != WF_OK) {
 			break;
 		}
-		later_than_before(fd, name, tmp);
+		time_t pass = mtime_to_pass(fd, name, tmp);
+		if (pass > latest_pass) {
+			latest_pass = pass;
+		}
 		todo[n++] = (struct pending){ .dirfd = fd, .path = f->path,
-					      .name = name, .tmp = tmp };
+					      .name = name, .tmp = tmp,
+					      .redate = pass >= 0 };
+	}
+	/* a file replaced twice within one second: wait for the next one
+	 * (mtime_to_pass) and date the temporaries then */
+	if (st == WF_OK && latest_pass >= 0) {
+		wait_past(latest_pass);
+		/* the clock as read, not UTIME_NOW: the kernel's coarse
+		 * file time can still be in the second just waited out */
+		struct timespec dated;
+		clock_gettime(CLOCK_REALTIME, &dated);
+		for (size_t i = 0; i < n; i++) {
+			struct timespec times[2] = { { 0, UTIME_OMIT }, dated };
+			if (todo[i].redate) {
+				(void)utimensat(todo[i].dirfd, todo[i].tmp, times,
+						AT_SYMLINK_NOFOLLOW);
+			}
+		}
 	}
 	/* Phase 2: rename them all, in rank order, then make the renames
 	 * durable. */
