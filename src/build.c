@@ -133,7 +133,7 @@ is_up_to_date(const struct wf_build_options *o, const char *cursor,
 static void
 report_notes(const struct wf_newswire *nw, const struct wf_build_callbacks *cb)
 {
-	int64_t window = (int64_t)nw->config->tombstone_days * 86400;
+	int64_t window = wf_view_window(nw->config);
 	for (size_t i = 0; i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
 		const struct wf_article *a = r->article;

@@ -56,6 +56,13 @@ int
 cli_build(const struct cli_build_options *opts, struct wf_feedset **set,
 	  struct wf_newswire **keep);
 
+/** Parse the RFC 3339 @value of --@option into *@t; false after
+ * "wirefeed CMD: --OPTION 'VALUE': why" on stderr. Any supported year
+ * (1900 to 2999): the caller bounds it further if it must. */
+bool
+cli_parse_time(const char *cmd, const char *option, const char *value,
+	       struct wf_time *t);
+
 /** Print "wirefeed CMD: ..." for a getopt_long failure code. */
 void
 cli_bad_option(char **argv, int code);

@@ -26,6 +26,24 @@ cli_bad_option(char **argv, int code)
 	}
 }
 
+bool
+cli_parse_time(const char *cmd, const char *option, const char *value,
+	       struct wf_time *t)
+{
+	const char *why = NULL;
+	if (wf_time_parse_rfc3339(value, t, &why) != WF_OK) {
+		fprintf(stderr, "wirefeed %s: --%s '%s': %s\n", cmd, option, value,
+			why);
+		return false;
+	}
+	if (!wf_time_is_supported(*t)) {
+		fprintf(stderr, "wirefeed %s: --%s '%s': the year is outside the years wirefeed accepts (1900 to 2999)\n",
+			cmd, option, value);
+		return false;
+	}
+	return true;
+}
+
 static void
 print_error(void *ctx, const struct wf_diag *d)
 {

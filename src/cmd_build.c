@@ -78,11 +78,7 @@ cmd_build(int argc, char **argv)
 		case 'n': opts.notify = true; break;
 		case 'T': {
 			struct wf_time t;
-			const char *why = NULL;
-			if (wf_time_parse_rfc3339(optarg, &t, &why) != WF_OK ||
-			    !wf_time_is_supported(t)) {
-				fprintf(stderr, "wirefeed build: --at '%s': %s\n",
-					optarg, why ? why : "the year is outside 1900 to 2999");
+			if (!cli_parse_time("build", "at", optarg, &t)) {
 				return 2;
 			}
 			opts.now = t.utc;

@@ -153,40 +153,14 @@ edit_time(const struct edit_options *o, const char *cmd, struct wf_time *t)
 		*t = wf_time_now_local();
 		return true;
 	}
-	const char *why = NULL;
-	if (wf_time_parse_rfc3339(o->at, t, &why) != WF_OK) {
-		fprintf(stderr, "wirefeed %s: --at '%s': %s\n", cmd, o->at, why);
+	if (!cli_parse_time(cmd, "at", o->at, t)) {
 		return false;
 	}
 	/* issue 17.7: a far-future --at pinned a story to the top of every
 	 * feed and made every later edit "go back"; a day of slack */
-	if (!wf_time_is_supported(*t) ||
-	    t->utc > wf_time_now().utc + 86400) {
-		fprintf(stderr,
-			"wirefeed %s: --at '%s': %s\n", cmd, o->at,
-			wf_time_is_supported(*t)
-				? "is in the future (more than a day from now)"
-				: "the year is outside the years wirefeed accepts (1900 to 2999)");
-		return false;
-	}
-	return true;
-}
-
-/* --embargo and --expires: RFC 3339 times, in the future or not (a
- * record's rules check them against the others). */
-static bool
-option_time(const char *cmd, const char *option, const char *value,
-	    struct wf_time *t)
-{
-	const char *why = NULL;
-	if (wf_time_parse_rfc3339(value, t, &why) != WF_OK) {
-		fprintf(stderr, "wirefeed %s: --%s '%s': %s\n", cmd, option,
-			value, why);
-		return false;
-	}
-	if (!wf_time_is_supported(*t)) {
-		fprintf(stderr, "wirefeed %s: --%s '%s': the year is outside the years wirefeed accepts (1900 to 2999)\n",
-			cmd, option, value);
+	if (t->utc > wf_time_now().utc + 86400) {
+		fprintf(stderr, "wirefeed %s: --at '%s': is in the future (more than a day from now)\n",
+			cmd, o->at);
 		return false;
 	}
 	return true;
@@ -198,11 +172,11 @@ apply_lifecycle(const char *cmd, const struct edit_options *o,
 		struct wf_article *a)
 {
 	if (o->embargo &&
-	    !option_time(cmd, "embargo", o->embargo, &a->embargo_until)) {
+	    !cli_parse_time(cmd, "embargo", o->embargo, &a->embargo_until)) {
 		return false;
 	}
 	if (o->expires &&
-	    !option_time(cmd, "expires", o->expires, &a->expires_at)) {
+	    !cli_parse_time(cmd, "expires", o->expires, &a->expires_at)) {
 		return false;
 	}
 	a->has_embargo = a->has_embargo || o->embargo;
@@ -387,7 +361,8 @@ apply_change(struct wf_article *a, void *ctx, struct wf_diag *diag)
 	/* an embargo holds back a story nobody has seen yet: once out, it
 	 * cannot be recalled by one (withdraw it instead) */
 	if (ch->o->embargo &&
-	    (!a->has_embargo || a->embargo_until.utc <= wf_time_now().utc)) {
+	    wf_article_phase(a, wf_time_now().utc, INT64_MAX, NULL) !=
+		    WF_PHASE_EMBARGOED) {
 		wf_diag_set(diag, NULL, 0, 0,
 			    "%s is already published; an embargo cannot take it back (use 'wirefeed withdraw')",
 			    a->id);
@@ -527,13 +502,15 @@ cmd_withdraw(int argc, char **argv)
 static void
 state_of(const struct wf_article *a, char *out, size_t size)
 {
-	int64_t now = wf_time_now().utc;
 	char t[WF_TIME_RFC3339_MAX];
 	struct wf_article_end end;
-	if (wf_article_end(a, &end) && (!end.expired || end.when.utc <= now)) {
+	/* no tombstone window here: a story stays "withdrawn" for good */
+	enum wf_article_phase phase =
+		wf_article_phase(a, wf_time_now().utc, INT64_MAX, &end);
+	if (phase == WF_PHASE_KILLED || phase == WF_PHASE_GONE) {
 		wf_time_format_rfc3339(end.when, t, sizeof(t));
 		snprintf(out, size, "%s at %s", end.expired ? "expired" : "withdrawn", t);
-	} else if (a->has_embargo && a->embargo_until.utc > now) {
+	} else if (phase == WF_PHASE_EMBARGOED) {
 		wf_time_format_rfc3339(a->embargo_until, t, sizeof(t));
 		snprintf(out, size, "embargoed until %s", t);
 	} else if (a->has_expiry) {

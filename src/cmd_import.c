@@ -113,7 +113,8 @@ merge_copy(struct wf_article *a, const struct wf_article *c, bool *changed,
 		a->expires_at = c->expires_at;
 	}
 	if (c->has_embargo) {
-		if (!a->has_embargo || a->embargo_until.utc <= wf_time_now().utc) {
+		if (wf_article_phase(a, wf_time_now().utc, INT64_MAX, NULL) !=
+		    WF_PHASE_EMBARGOED) {
 			wf_article_destroy(before);
 			wf_diag_set(diag, NULL, 0, 0,
 				    "%s is already published; an embargo cannot take it back (use 'wirefeed withdraw')",
@@ -228,20 +229,9 @@ cmd_import(int argc, char **argv)
 		return 2;
 	}
 	struct wf_time embargo_at = { 0 }, expires_at = { 0 };
-	const struct {
-		const char *name, *value;
-		struct wf_time *t;
-	} times[] = { { "embargo", embargo, &embargo_at },
-		      { "expires", expires, &expires_at } };
-	for (size_t k = 0; k < 2; k++) {
-		const char *why = NULL;
-		if (times[k].value &&
-		    (wf_time_parse_rfc3339(times[k].value, times[k].t, &why) != WF_OK ||
-		     !wf_time_is_supported(*times[k].t))) {
-			fprintf(stderr, "wirefeed import: --%s '%s': %s\n", times[k].name,
-				times[k].value, why ? why : "the year is outside 1900 to 2999");
-			return 2;
-		}
+	if ((embargo && !cli_parse_time("import", "embargo", embargo, &embargo_at)) ||
+	    (expires && !cli_parse_time("import", "expires", expires, &expires_at))) {
+		return 2;
 	}
 
 	/* Phase 1: parse everything; any error and nothing is written. */

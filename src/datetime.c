@@ -543,3 +543,16 @@ wf_time_now(void)
 	struct wf_time t = { .utc = ts.tv_sec, .nsec = 0, .offset_s = 0 };
 	return t;
 }
+
+void
+wf_time_sleep_past(int64_t utc_s)
+{
+	for (;;) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if ((int64_t)now.tv_sec > utc_s) {
+			return;
+		}
+		nanosleep(&(struct timespec){ 0, 1000000000L - now.tv_nsec }, NULL);
+	}
+}

@@ -12,10 +12,10 @@
 
 #define SECONDS_PER_DAY 86400
 
-static int64_t
-window_of(const struct wf_newswire *nw)
+int64_t
+wf_view_window(const struct wf_config *c)
 {
-	return (int64_t)nw->config->tombstone_days * SECONDS_PER_DAY;
+	return (int64_t)c->tombstone_days * SECONDS_PER_DAY;
 }
 
 /* Readers that ignore tombstones (most: newsboat keeps an item's last
@@ -101,13 +101,16 @@ wf_view_make(const struct wf_newswire *nw, struct wf_view *v)
 	v->history = xcalloc(n, sizeof(*v->history));
 	v->history_record = xcalloc(n, sizeof(*v->history_record));
 	v->killed = xcalloc(n, sizeof(*v->killed));
-	int64_t window = window_of(nw);
+	int64_t window = wf_view_window(nw->config);
 	for (size_t i = 0; i < nw->n_records; i++) {
 		const struct wf_article *a = nw->records[i].article;
 		struct wf_article_end end;
 		enum wf_article_phase phase =
 			wf_article_phase(a, nw->now, window, &end);
-		if (phase == WF_PHASE_EMBARGOED) {
+		/* held back, or withdrawn before release: never seen */
+		if (phase == WF_PHASE_EMBARGOED ||
+		    (phase == WF_PHASE_GONE && a->has_embargo &&
+		     wf_time_compare(end.when, a->embargo_until) < 0)) {
 			continue;
 		}
 		if (a->has_embargo) {
@@ -127,10 +130,6 @@ wf_view_make(const struct wf_newswire *nw, struct wf_view *v)
 			v->record[v->n_shown] = i;
 			v->shown[v->n_shown++] = a;
 			continue;
-		}
-		if (phase == WF_PHASE_GONE && a->has_embargo &&
-		    wf_time_compare(end.when, a->embargo_until) < 0) {
-			continue; /* withdrawn before release: never seen */
 		}
 		/* the end as feeds date it: never before the last update,
 		 * so that the notice's updated does not go backwards */
@@ -186,7 +185,7 @@ wf_view_finish(struct wf_view *v)
 int64_t
 wf_view_next_change(const struct wf_newswire *nw)
 {
-	int64_t next = INT64_MAX, window = window_of(nw);
+	int64_t next = INT64_MAX, window = wf_view_window(nw->config);
 	for (size_t i = 0; i < nw->n_records; i++) {
 		int64_t t = wf_article_next_phase(nw->records[i].article,
 						  nw->now, window);

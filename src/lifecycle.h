@@ -38,6 +38,11 @@ struct wf_view {
 void
 wf_view_make(const struct wf_newswire *nw, struct wf_view *view);
 
+/** How long a killed story keeps its tombstone and notice, in seconds
+ * (config tombstone_days). */
+int64_t
+wf_view_window(const struct wf_config *c);
+
 void
 wf_view_finish(struct wf_view *view);
 

@@ -244,20 +244,6 @@ mtime_to_pass(int dirfd, const char *name, const char *tmp)
 	return before.st_mtime;
 }
 
-/* Sleep until the wall clock's second is past @t. */
-static void
-wait_past(time_t t)
-{
-	for (;;) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		if (now.tv_sec > t) {
-			return;
-		}
-		nanosleep(&(struct timespec){ 0, 1000000000L - now.tv_nsec }, NULL);
-	}
-}
-
 enum wf_status
 wf_publish(const struct wf_feedset *set, const char *out_dir,
 	   struct wf_publish_stats *stats, struct wf_diag *diag)
@@ -326,7 +312,7 @@ wf_publish(const struct wf_feedset *set, const char *out_dir,
 	/* a file replaced twice within one second: wait for the next one
 	 * (mtime_to_pass) and date the temporaries then */
 	if (st == WF_OK && latest_pass >= 0) {
-		wait_past(latest_pass);
+		wf_time_sleep_past(latest_pass);
 		/* the clock as read, not UTIME_NOW: the kernel's coarse
 		 * file time can still be in the second just waited out */
 		struct timespec dated;

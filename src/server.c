@@ -504,24 +504,20 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 static int64_t
 settled_now(const struct wf_feedset *set, const struct version *previous)
 {
-	for (;;) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		bool wait = false;
-		for (size_t i = 0; previous && i < set->n_files && !wait; i++) {
-			const struct wf_rendered_file *f = &set->files[i];
-			const struct wf_rendered_file *old =
-				wf_feedset_find(previous->set, f->path);
-			wait = old && strcmp(old->etag, f->etag) != 0 &&
-			       previous->files[old - previous->set->files]
-						       .last_modified == ts.tv_sec;
+	int64_t latest = -1;
+	for (size_t i = 0; previous && i < set->n_files; i++) {
+		const struct wf_rendered_file *f = &set->files[i];
+		const struct wf_rendered_file *old =
+			wf_feedset_find(previous->set, f->path);
+		int64_t before = old ? previous->files[old - previous->set->files]
+						.last_modified
+				     : -1;
+		if (old && strcmp(old->etag, f->etag) != 0 && before > latest) {
+			latest = before;
 		}
-		if (!wait) {
-			return (int64_t)ts.tv_sec;
-		}
-		nanosleep(&(struct timespec){ 0, 1000000000L - ts.tv_nsec },
-			  NULL);
 	}
+	wf_time_sleep_past(latest);
+	return wf_time_now().utc;
 }
 
 /* Every response for @set; @previous (may be NULL) lends the gzip bodies

@@ -141,6 +141,27 @@ START_TEST(bad_hubs_and_delta_history)
 }
 END_TEST
 
+/* The lifecycle's keys (docs/lifecycle.md). */
+START_TEST(tombstone_keys)
+{
+	struct wf_config *c;
+	struct wf_diag d;
+	ck_assert_int_eq(parse(REQUIRED, &c, &d), WF_OK);
+	ck_assert_uint_eq(c->tombstone_days, WF_CONFIG_DEFAULT_TOMBSTONE_DAYS);
+	ck_assert_ptr_null(c->tombstone_by);
+	wf_config_destroy(c);
+	ck_assert_int_eq(parse(REQUIRED "tombstone_days = 0\n"
+				       "tombstone_by = The Desk\n", &c, &d), WF_OK);
+	ck_assert_uint_eq(c->tombstone_days, 0);
+	ck_assert_str_eq(c->tombstone_by, "The Desk");
+	wf_config_destroy(c);
+	expect_error(REQUIRED "tombstone_days = 3651\n", 4,
+		     "tombstone_days must be a number of days (0 to 3650)");
+	expect_error(REQUIRED "tombstone_days = soon\n", 4, "tombstone_days");
+	expect_error(REQUIRED "tombstone_by =\n", 4, "empty value for 'tombstone_by'");
+}
+END_TEST
+
 START_TEST(missing_required_keys)
 {
 	expect_error("title = T\nbase_url = https://e.org/\n", 0,
@@ -211,6 +232,7 @@ main(void)
 	tcase_add_test(tc, bad_characters_name_line_and_column);
 	tcase_add_test(tc, hubs_and_delta_history);
 	tcase_add_test(tc, bad_hubs_and_delta_history);
+	tcase_add_test(tc, tombstone_keys);
 	tcase_add_test(tc, load_from_file);
 	tcase_add_test(tc, bundled_sample_config_loads);
 	suite_add_tcase(s, tc);

@@ -115,8 +115,14 @@ wf_time_is_supported(struct wf_time t);
 int
 wf_time_expand_two_digit_year(int yy, struct wf_time now);
 
-/** The current time, offset 0. The only function here that reads a clock. */
+/** The current time, offset 0. With wf_time_sleep_past(), the only
+ * functions here that read a clock. */
 struct wf_time
 wf_time_now(void);
+
+/** Sleep until the wall clock's second is past @utc_s (at once if it
+ * already is): for a date that must be later than one already given. */
+void
+wf_time_sleep_past(int64_t utc_s);
 
 #endif
