@@ -21,6 +21,7 @@
 #include "wirefeed/record.h"
 #include "buf.h"
 #include "lifecycle.h"
+#include "selection.h"
 #include "mem.h"
 
 /* An archive document is read back for serving; none is near this big
@@ -220,12 +221,20 @@ load_record(const struct wf_record *r, struct wf_diag *diag)
 size_t
 wf_archive_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 {
-	size_t n = nw->n_records;
 	struct wf_view view;
 	wf_view_make(nw, &view);
-	struct wf_archive_plan plan;
-	wf_archive_plan_make(nw->config, view.history, view.n_history, &plan);
+	size_t failed = wf_archive_prepare_view(nw, &view, error, ctx);
 	wf_view_finish(&view);
+	return failed;
+}
+
+size_t
+wf_archive_prepare_view(struct wf_newswire *nw, const struct wf_view *view,
+			wf_report_fn error, void *ctx)
+{
+	size_t n = nw->n_records;
+	struct wf_archive_plan plan;
+	wf_archive_plan_make(nw->config, view->history, view->n_history, &plan);
 	size_t failed = 0;
 	for (size_t i = 0; plan.period != WF_ARCHIVE_OFF && i < n; i++) {
 		struct wf_record *r = &nw->records[i];
@@ -245,8 +254,7 @@ wf_archive_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 			failed++;
 			continue;
 		}
-		wf_article_destroy(r->article);
-		r->article = a;
+		wf_article_move_into(r->article, a); /* views stay valid */
 		r->loaded = true;
 	}
 	return failed;
@@ -576,6 +584,17 @@ write_all(int fd, struct iovec *iov, int n)
 	return true;
 }
 
+/* The first of an archive's three files that is not on disk yet. */
+static int
+first_missing(const bool have[3])
+{
+	int f = 0;
+	while (f < 3 && have[f]) {
+		f++;
+	}
+	return f;
+}
+
 /* The document to @name in the directory @dirfd, atomically as
  * wf_write_file_atomic() does (temporary in the same directory, fsync,
  * rename, fsync the directory; never through a link), but straight from
@@ -698,6 +717,13 @@ one_archive(struct walk *w, struct period_stories *ps, bool *loaded,
 			char *dir = xstrndup(rel, strlen(rel) - 1);
 			int dfd = wf_publish_open_dir(w->out_dir, dir, w->diag);
 			free(dir);
+			if (dfd >= 0 && f == first_missing(have)) {
+				/* a build killed while writing this archive
+				 * left its temporaries here, and only here
+				 * (the directory of a whole archive is never
+				 * opened again) */
+				wf_atomic_file_sweep_at(dfd, wf_time_now().utc);
+			}
 			st = dfd < 0 ? WF_ERR_IO
 				     : write_parts_at(dfd, FILES[f], abs,
 						      &parts[f], w->diag);

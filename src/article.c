@@ -63,6 +63,15 @@ wf_article_destroy(struct wf_article *a)
 	free(a);
 }
 
+void
+wf_article_move_into(struct wf_article *dst, struct wf_article *src)
+{
+	struct wf_article old = *dst;
+	*dst = *src;
+	*src = old;
+	wf_article_destroy(src);
+}
+
 struct wf_article *
 wf_article_clone(const struct wf_article *src)
 {

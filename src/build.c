@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "lifecycle.h"
 #include "mem.h"
+#include "selection.h"
 
 #define LAST_BUILD_MAGIC "wirefeed-last-build 2"
 
@@ -294,17 +295,26 @@ render_and_publish(const struct wf_build_options *o,
 		   struct wf_diag *diag)
 {
 	report_notes(nw, cb);
-	if (stats->invalid == 0 || o->keep_going) {
-		stats->invalid += wf_newswire_prepare(nw, cb->error, cb->ctx);
-		stats->invalid += wf_archive_prepare(nw, cb->error, cb->ctx);
-	}
-	stats->records = nw->n_records;
 	if (stats->invalid > 0 && !o->keep_going) {
+		stats->records = nw->n_records;
 		wf_diag_set(diag, NULL, 0, 0, "%zu invalid record%s", stats->invalid,
 			    stats->invalid == 1 ? "" : "s");
 		return WF_ERR_INVALID;
 	}
-	struct wf_feedset *set = wf_render(nw);
+	/* one selection, from choosing the entries to rendering them */
+	struct wf_selection sel;
+	stats->invalid += wf_selection_make(nw, &sel, cb->error, cb->ctx);
+	stats->invalid += wf_archive_prepare_view(nw, &sel.view, cb->error,
+						  cb->ctx);
+	stats->records = nw->n_records;
+	if (stats->invalid > 0 && !o->keep_going) {
+		wf_selection_finish(&sel);
+		wf_diag_set(diag, NULL, 0, 0, "%zu invalid record%s", stats->invalid,
+			    stats->invalid == 1 ? "" : "s");
+		return WF_ERR_INVALID;
+	}
+	struct wf_feedset *set = wf_render_selection(nw, &sel);
+	wf_selection_finish(&sel);
 	nw->next_change = wf_view_next_change(nw);
 	stats->next_change = nw->next_change;
 	stats->files = set->n_files;

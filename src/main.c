@@ -5,8 +5,8 @@
 
 #include <libxml/parser.h>
 #include <libxml/xmlversion.h>
-#include <microhttpd.h>
 
+#include "mhd.h"
 #include "cli.h"
 
 static const struct command {
@@ -38,7 +38,10 @@ print_version(void)
 	       v / 100 % 100, v % 100, LIBXML_DOTTED_VERSION);
 	/* MHD_VERSION is 0x00097500 for 0.9.75: its hex digits read as
 	 * decimal ones */
-	printf("libmicrohttpd %s (built with %x.%x.%x)\n", MHD_get_version(),
+	char why[256];
+	printf("libmicrohttpd %s (built with %x.%x.%x)\n",
+	       wf_mhd_open(why, sizeof(why)) ? wf_mhd.get_version()
+					     : "not loadable",
 	       (unsigned)(MHD_VERSION >> 24) & 0xffu,
 	       (unsigned)(MHD_VERSION >> 16) & 0xffu,
 	       (unsigned)(MHD_VERSION >> 8) & 0xffu);

@@ -18,6 +18,7 @@
 #include "wirefeed/record.h"
 #include "buf.h"
 #include "lifecycle.h"
+#include "selection.h"
 #include "mem.h"
 #include "hash64.h"
 #include "tsv.h"
@@ -1296,8 +1297,7 @@ load_stub(struct wf_newswire *nw, size_t i, wf_report_fn error, void *ctx)
 		r->article->status = WF_ARTICLE_WITHDRAWN;
 		return false;
 	}
-	wf_article_destroy(r->article);
-	r->article = a;
+	wf_article_move_into(r->article, a); /* in place: views stay valid */
 	r->loaded = true;
 	return true;
 }
@@ -1318,39 +1318,41 @@ wf_newswire_select(const struct wf_newswire *nw,
 }
 
 size_t
-wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
+wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
+		  wf_report_fn error, void *ctx)
 {
 	size_t n_feeds = 1 + nw->config->n_sections;
-	size_t **picked = xcalloc(n_feeds, sizeof(*picked));
-	size_t *n_picked = xcalloc(n_feeds, sizeof(*n_picked));
+	sel->n_feeds = n_feeds;
+	sel->picked = xcalloc(n_feeds, sizeof(*sel->picked));
+	sel->n_picked = xcalloc(n_feeds, sizeof(*sel->n_picked));
 	size_t failed = 0;
-	/* a stub that fails to load drops out, and the next story takes its
-	 * place: choose again until every chosen entry loaded; the choice is
-	 * wf_render()'s, among the stories as the feeds show them now */
-	for (bool again = true; again;) {
-		again = false;
-		struct wf_view view;
-		wf_view_make(nw, &view);
-		wf_newswire_select(nw, view.shown, view.n_shown, picked,
-				   n_picked);
+	for (;;) {
+		wf_view_make(nw, &sel->view);
+		wf_newswire_select(nw, sel->view.shown, sel->view.n_shown,
+				   sel->picked, sel->n_picked);
+		size_t failed_now = 0;
 		for (size_t f = 0; f < n_feeds; f++) {
-			for (size_t k = 0; k < n_picked[f]; k++) {
-				size_t i = view.record[picked[f][k]];
+			for (size_t k = 0; k < sel->n_picked[f]; k++) {
+				size_t i = sel->view.record[sel->picked[f][k]];
 				if (!nw->records[i].loaded &&
 				    nw->records[i].article->status == WF_ARTICLE_PUBLISHED &&
 				    !load_stub(nw, i, error, ctx)) {
-					failed++;
-					again = true;
+					failed_now++;
 				}
 			}
-			free(picked[f]);
 		}
-		wf_view_finish(&view);
-	}
-	free(picked);
-	free(n_picked);
-	if (failed) {
-		/* remove the records that failed to load */
+		if (failed_now == 0) {
+			break;
+		}
+		/* a stub that fails to load drops out and the next story
+		 * takes its place: remove it, then choose again (rare: a
+		 * record broken since the index) */
+		failed += failed_now;
+		for (size_t f = 0; f < n_feeds; f++) {
+			free(sel->picked[f]);
+			sel->picked[f] = NULL;
+		}
+		wf_view_finish(&sel->view);
 		size_t kept = 0;
 		for (size_t i = 0; i < nw->n_records; i++) {
 			struct wf_record *r = &nw->records[i];
@@ -1362,6 +1364,27 @@ wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
 		}
 		nw->n_records = kept;
 	}
+	return failed;
+}
+
+void
+wf_selection_finish(struct wf_selection *sel)
+{
+	for (size_t f = 0; f < sel->n_feeds; f++) {
+		free(sel->picked[f]);
+	}
+	free(sel->picked);
+	free(sel->n_picked);
+	wf_view_finish(&sel->view);
+	memset(sel, 0, sizeof(*sel));
+}
+
+size_t
+wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
+{
+	struct wf_selection sel;
+	size_t failed = wf_selection_make(nw, &sel, error, ctx);
+	wf_selection_finish(&sel);
 	return failed;
 }
 

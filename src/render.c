@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "html.h"
 #include "lifecycle.h"
+#include "selection.h"
 #include "mem.h"
 
 char *
@@ -189,18 +190,33 @@ listed(const struct wf_article *const *list, size_t n, const char *id)
 struct wf_feedset *
 wf_render(const struct wf_newswire *nw)
 {
+	struct wf_selection sel = { 0 };
+	sel.n_feeds = 1 + nw->config->n_sections;
+	sel.picked = xcalloc(sel.n_feeds, sizeof(*sel.picked));
+	sel.n_picked = xcalloc(sel.n_feeds, sizeof(*sel.n_picked));
+	wf_view_make(nw, &sel.view);
+	wf_newswire_select(nw, sel.view.shown, sel.view.n_shown, sel.picked,
+			   sel.n_picked);
+	struct wf_feedset *set = wf_render_selection(nw, &sel);
+	wf_selection_finish(&sel);
+	return set;
+}
+
+struct wf_feedset *
+wf_render_selection(const struct wf_newswire *nw,
+		    const struct wf_selection *sel)
+{
 	const struct wf_config *c = nw->config;
 	/* the stories as the feeds show them at nw->now: no embargoed one,
 	 * notices for the killed ones (docs/lifecycle.md) */
-	struct wf_view view;
-	wf_view_make(nw, &view);
-	const struct wf_article *const *all = view.shown;
+	const struct wf_view *view = &sel->view;
+	const struct wf_article *const *all = view->shown;
 	struct wf_time fallback = { 0, 0, 0 };
 	/* An empty feed's updated: the newest change anywhere in the wire,
 	 * so it is stable between builds and never the build time. */
-	fallback = wf_feed_newest(view.history, view.n_history, fallback);
+	fallback = wf_feed_newest(view->history, view->n_history, fallback);
 	struct wf_archive_plan plan;
-	wf_archive_plan_make(c, view.history, view.n_history, &plan);
+	wf_archive_plan_make(c, view->history, view->n_history, &plan);
 	bool archived = wf_archive_plan_has_archives(&plan);
 
 	struct wf_feedset *set = wf_feedset_create();
@@ -209,10 +225,9 @@ wf_render(const struct wf_newswire *nw)
 	const char *default_author = c->default_author ? c->default_author
 						       : c->title;
 	unsigned ttl = c->cache_max_age_s ? (c->cache_max_age_s + 59) / 60 : 0;
-	/* every feed's entries, chosen in one pass over the records */
-	size_t **picked = xcalloc(n_listings, sizeof(*picked));
-	size_t *n_picked = xcalloc(n_listings, sizeof(*n_picked));
-	wf_newswire_select(nw, all, view.n_shown, picked, n_picked);
+	/* every feed's entries, chosen once, before the stubs were parsed */
+	size_t *const *picked = sel->picked;
+	const size_t *n_picked = sel->n_picked;
 
 	for (size_t s = 0; s < n_listings; s++) {
 		const struct wf_section_def *sec = s ? &c->sections[s - 1] : NULL;
@@ -235,7 +250,7 @@ wf_render(const struct wf_newswire *nw)
 			/* RFC 5005: the subscription document holds every
 			 * story changed since the newest closed archive */
 			n_chosen = wf_archive_current_entries(
-				&plan, all, view.n_shown,
+				&plan, all, view->n_shown,
 				sec ? sec->slug : NULL, picked[s], n_picked[s],
 				&chosen, &withdrawn, &n_withdrawn);
 		} else {
@@ -263,26 +278,25 @@ wf_render(const struct wf_newswire *nw)
 			}
 		}
 		free(chosen);
-		free(picked[s]);
 		/* the tombstones of the stories killed within the window that
 		 * were in this feed (the notices are among the entries) */
 		free(withdrawn);
-		withdrawn = xcalloc(view.n_killed ? view.n_killed : 1,
+		withdrawn = xcalloc(view->n_killed ? view->n_killed : 1,
 				    sizeof(*withdrawn));
 		n_withdrawn = 0;
-		for (size_t k = 0; k < view.n_killed; k++) {
-			if (!sec || wf_article_in_section(view.killed[k], sec->slug)) {
-				withdrawn[n_withdrawn++] = view.killed[k];
+		for (size_t k = 0; k < view->n_killed; k++) {
+			if (!sec || wf_article_in_section(view->killed[k], sec->slug)) {
+				withdrawn[n_withdrawn++] = view->killed[k];
 			}
 		}
 		if (plan.period != WF_ARCHIVE_OFF) {
 			/* RFC 5005: the open period's withdrawals stay until
 			 * it is archived, with their tombstones, whatever the
 			 * window */
-			withdrawn = xreallocarray(withdrawn, n_withdrawn + view.n_history + 1,
+			withdrawn = xreallocarray(withdrawn, n_withdrawn + view->n_history + 1,
 						  sizeof(*withdrawn));
-			for (size_t k = 0; k < view.n_history; k++) {
-				const struct wf_article *a = view.history[k];
+			for (size_t k = 0; k < view->n_history; k++) {
+				const struct wf_article *a = view->history[k];
 				if (a->status == WF_ARTICLE_WITHDRAWN &&
 				    wf_archive_is_current(&plan, a) &&
 				    (!sec || wf_article_in_section(a, sec->slug)) &&
@@ -343,8 +357,5 @@ wf_render(const struct wf_newswire *nw)
 		free(listings[s].newest_archive);
 	}
 	free(listings);
-	free(picked);
-	free(n_picked);
-	wf_view_finish(&view);
 	return set;
 }

@@ -13,7 +13,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -34,6 +33,7 @@
 #include "http_cond.h"
 #include "log.h"
 #include "mem.h"
+#include "mhd.h"
 
 #define MAX_URI_BYTES 2048
 #define DEFAULT_MAX_CONNECTIONS 1024
@@ -78,6 +78,10 @@ struct served_file {
 	size_t gzip_len;
 	char etag_gzip[80];
 	int64_t last_modified; /* seconds: when these bytes were first served */
+	/* other bytes were served with this Last-Modified too (changed twice
+	 * within that second): If-Modified-Since of exactly that second
+	 * cannot tell which a client has, so it is not a match */
+	bool date_shared;
 	struct feed_deltas *deltas; /* RFC 3229; NULL: never a delta */
 };
 
@@ -85,6 +89,9 @@ struct version {
 	struct wf_feedset *set;
 	struct served_file *files; /* parallel to set->files */
 	size_t n_files;
+	/* a file's date is shared (above): once this second has passed the
+	 * server re-dates it (redate_if_due); -1 if none is */
+	int64_t redate_after;
 	atomic_long refs;
 };
 
@@ -119,6 +126,7 @@ struct wf_server {
 	char *out_dir; /* the published copy, for Last-Modified; NULL: none */
 	pthread_mutex_t lock; /* guards current */
 	struct version *current;
+	pthread_mutex_t swap_lock; /* one swap at a time: rebuild or re-date */
 	struct MHD_Response *errors[E_COUNT];
 	atomic_long in_flight;
 	bool quiesced;
@@ -182,7 +190,7 @@ notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	struct wf_server *s = cls;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+			wf_mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		struct conn *k = xzalloc(sizeof(*k));
 		k->fd = ci ? ci->connect_fd : -1;
 		atomic_init(&k->phase, PHASE_HEADER);
@@ -237,6 +245,9 @@ past_deadline(const struct wf_server *s, const struct conn *k, int64_t now,
 	return false;
 }
 
+static void
+redate_if_due(struct wf_server *s);
+
 /* Cut connections past their deadline: shutdown() makes MHD see the end
  * of the stream and close the connection in its own thread. */
 static void *
@@ -261,6 +272,11 @@ reaper_main(void *cls)
 			until.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&s->reaper_wake, &s->conns_lock, &until);
+		if (!s->reaper_stop) {
+			pthread_mutex_unlock(&s->conns_lock);
+			redate_if_due(s);
+			pthread_mutex_lock(&s->conns_lock);
+		}
 	}
 	pthread_mutex_unlock(&s->conns_lock);
 	return NULL;
@@ -328,7 +344,7 @@ add_links(struct wf_server *s, struct MHD_Response *r,
 				s->n_hubs ? ", " : "", s->base_url, f->path);
 	}
 	char *links = buf_take(&b, NULL);
-	MHD_add_response_header(r, "Link", links);
+	wf_mhd.add_response_header(r, "Link", links);
 	free(links);
 }
 
@@ -343,16 +359,16 @@ add_common_headers(struct wf_server *s, struct MHD_Response *r,
 	}
 	wf_time_format_http((struct wf_time){ .utc = sf->last_modified }, date,
 			    sizeof(date));
-	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 }
 
 static struct MHD_Response *
 empty_response(void)
 {
-	return MHD_create_response_from_buffer(0, (void *)(uintptr_t)"",
+	return wf_mhd.create_response_from_buffer(0, (void *)(uintptr_t)"",
 					       MHD_RESPMEM_PERSISTENT);
 }
 
@@ -429,19 +445,32 @@ published_mtime(const struct wf_server *s, const struct wf_rendered_file *f)
  * §8.8.2.1). */
 static int64_t
 last_modified_for(const struct wf_server *s, const struct wf_rendered_file *f,
-		  const struct version *previous, int64_t now)
+		  const struct version *previous, int64_t now, bool *shared)
 {
 	const struct wf_rendered_file *old =
 		previous ? wf_feedset_find(previous->set, f->path) : NULL;
 	const struct served_file *before =
 		old ? &previous->files[old - previous->set->files] : NULL;
+	*shared = false;
 	if (before && strcmp(old->etag, f->etag) == 0) {
+		if (before->date_shared && now > before->last_modified) {
+			return now; /* re-dated: a date of these bytes alone */
+		}
+		*shared = before->date_shared;
 		return before->last_modified;
 	}
 	int64_t published = published_mtime(s, f);
 	int64_t t = published < 0 || published > now ? now : published;
 	if (before && t <= before->last_modified) {
 		t = before->last_modified + 1;
+	}
+	if (t > now) {
+		/* changed again within the second these bytes' predecessor
+		 * was dated: the next second would be a date in the future
+		 * (RFC 9110 §8.8.2.1), so share this one, without 304s on
+		 * it, until it has passed. No wait before serving. */
+		t = now;
+		*shared = true;
 	}
 	if (published >= 0 && t != published) {
 		/* so that a restart reads back the date we serve */
@@ -462,12 +491,13 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 {
 	const struct wf_rendered_file *f = &set->files[i];
 	sf->file = f;
-	sf->last_modified = last_modified_for(s, f, previous, now);
+	sf->last_modified = last_modified_for(s, f, previous, now,
+					      &sf->date_shared);
 
 	/* identity: the set's own bytes, kept alive by a set reference */
-	sf->full = MHD_create_response_from_buffer_with_free_callback_cls(
+	sf->full = wf_mhd.create_response_from_buffer_with_free_callback_cls(
 		f->len, f->data, release_set, wf_feedset_ref(set));
-	MHD_add_response_header(sf->full, MHD_HTTP_HEADER_CONTENT_TYPE,
+	wf_mhd.add_response_header(sf->full, MHD_HTTP_HEADER_CONTENT_TYPE,
 				f->content_type);
 	add_common_headers(s, sf->full, sf, f->etag);
 	add_links(s, sf->full, f);
@@ -479,13 +509,13 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	if (sf->gzip) {
 		/* the response owns one reference to the body */
 		sf->gzip_len = sf->gzip->len;
-		sf->full_gzip = MHD_create_response_from_buffer_with_free_callback_cls(
+		sf->full_gzip = wf_mhd.create_response_from_buffer_with_free_callback_cls(
 			sf->gzip->len, sf->gzip->data, gzip_body_release,
 			sf->gzip);
-		MHD_add_response_header(sf->full_gzip,
+		wf_mhd.add_response_header(sf->full_gzip,
 					MHD_HTTP_HEADER_CONTENT_TYPE,
 					f->content_type);
-		MHD_add_response_header(sf->full_gzip,
+		wf_mhd.add_response_header(sf->full_gzip,
 					MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 		add_common_headers(s, sf->full_gzip, sf, sf->etag_gzip);
 		add_links(s, sf->full_gzip, f);
@@ -495,29 +525,6 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	sf->not_modified = empty_response();
 	add_common_headers(s, sf->not_modified, sf, f->etag);
 	sf->deltas = s->history ? feed_history_add(s->history, f) : NULL;
-}
-
-/* The current time in seconds, once no file that changes between
- * @previous and @set was first served in this very second: waits for the
- * next second if one was (at most one second, and only when a file
- * changes twice within a second). */
-static int64_t
-settled_now(const struct wf_feedset *set, const struct version *previous)
-{
-	int64_t latest = -1;
-	for (size_t i = 0; previous && i < set->n_files; i++) {
-		const struct wf_rendered_file *f = &set->files[i];
-		const struct wf_rendered_file *old =
-			wf_feedset_find(previous->set, f->path);
-		int64_t before = old ? previous->files[old - previous->set->files]
-						.last_modified
-				     : -1;
-		if (old && strcmp(old->etag, f->etag) != 0 && before > latest) {
-			latest = before;
-		}
-	}
-	wf_time_sleep_past(latest);
-	return wf_time_now().utc;
 }
 
 /* Every response for @set; @previous (may be NULL) lends the gzip bodies
@@ -530,9 +537,13 @@ version_create(struct wf_server *s, struct wf_feedset *set,
 	v->set = wf_feedset_ref(set);
 	v->n_files = set->n_files;
 	v->files = xcalloc(set->n_files ? set->n_files : 1, sizeof(*v->files));
-	int64_t now = settled_now(set, previous);
+	int64_t now = wf_time_now().utc;
+	v->redate_after = -1;
 	for (size_t i = 0; i < set->n_files; i++) {
 		build_file(s, set, i, previous, now, &v->files[i]);
+		if (v->files[i].date_shared) {
+			v->redate_after = now;
+		}
 	}
 	atomic_init(&v->refs, 1);
 	return v;
@@ -547,12 +558,12 @@ version_unref(struct version *v)
 	/* MHD frees each response once the last connection using it is done */
 	for (size_t i = 0; i < v->n_files; i++) {
 		struct served_file *sf = &v->files[i];
-		MHD_destroy_response(sf->full);
+		wf_mhd.destroy_response(sf->full);
 		if (sf->full_gzip) {
-			MHD_destroy_response(sf->full_gzip);
-			MHD_destroy_response(sf->not_modified_gzip);
+			wf_mhd.destroy_response(sf->full_gzip);
+			wf_mhd.destroy_response(sf->not_modified_gzip);
 		}
-		MHD_destroy_response(sf->not_modified);
+		wf_mhd.destroy_response(sf->not_modified);
 		feed_deltas_destroy(sf->deltas);
 	}
 	free(v->files);
@@ -570,8 +581,9 @@ version_acquire(struct wf_server *s)
 	return v;
 }
 
-void
-wf_server_swap(struct wf_server *s, struct wf_feedset *set)
+/* Caller holds swap_lock. */
+static void
+swap_locked(struct wf_server *s, struct wf_feedset *set)
 {
 	struct version *previous = version_acquire(s);
 	struct version *next = version_create(s, set, previous);
@@ -581,6 +593,28 @@ wf_server_swap(struct wf_server *s, struct wf_feedset *set)
 	s->current = next;
 	pthread_mutex_unlock(&s->lock);
 	version_unref(old);
+}
+
+void
+wf_server_swap(struct wf_server *s, struct wf_feedset *set)
+{
+	pthread_mutex_lock(&s->swap_lock);
+	swap_locked(s, set);
+	pthread_mutex_unlock(&s->swap_lock);
+}
+
+/* The same bytes again, with dates of their own once the shared second
+ * has passed (last_modified_for), so If-Modified-Since matches again. */
+static void
+redate_if_due(struct wf_server *s)
+{
+	pthread_mutex_lock(&s->swap_lock);
+	struct version *v = version_acquire(s);
+	if (v->redate_after >= 0 && wf_time_now().utc > v->redate_after) {
+		swap_locked(s, v->set);
+	}
+	version_unref(v);
+	pthread_mutex_unlock(&s->swap_lock);
 }
 
 static const struct served_file *
@@ -599,7 +633,7 @@ queue(struct wf_server *s, struct MHD_Connection *c, struct request *req,
 		req->bytes = req->head ? 0 : body_len;
 		conn_enter(s, req->conn, PHASE_RESPONSE);
 	}
-	return MHD_queue_response(c, status, r);
+	return wf_mhd.queue_response(c, status, r);
 }
 
 static enum MHD_Result
@@ -623,7 +657,7 @@ serve_delta(struct wf_server *s, struct MHD_Connection *c,
 	    struct request *req, const struct served_file *sf,
 	    const char *inm, bool gzip, enum MHD_Result *rc)
 {
-	const char *aim = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "A-IM");
+	const char *aim = wf_mhd.lookup_connection_value(c, MHD_HEADER_KIND, "A-IM");
 	struct feed_delta_body *b = NULL;
 	if (!feed_delta_is_requested(aim) ||
 	    !feed_deltas_answer(sf->deltas, inm, gzip,
@@ -634,22 +668,22 @@ serve_delta(struct wf_server *s, struct MHD_Connection *c,
 	char date[40];
 	wf_time_format_http((struct wf_time){ .utc = sf->last_modified }, date,
 			    sizeof(date));
-	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+	struct MHD_Response *r = wf_mhd.create_response_from_buffer_with_free_callback_cls(
 		b->len, b->data, feed_delta_body_release, b);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->content_type);
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->content_type);
 	if (gzip) {
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+		wf_mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	}
-	MHD_add_response_header(r, "IM", "feed");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG,
+	wf_mhd.add_response_header(r, "IM", "feed");
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_ETAG,
 				gzip ? sf->etag_gzip : f->etag);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	wf_mhd.add_response_header(r, MHD_HTTP_HEADER_VARY,
 				"Accept-Encoding, A-IM, If-None-Match");
 	add_links(s, r, f);
 	*rc = queue(s, c, req, MHD_HTTP_IM_USED, r, b->len);
-	MHD_destroy_response(r);
+	wf_mhd.destroy_response(r);
 	return true;
 }
 
@@ -658,11 +692,11 @@ static enum MHD_Result
 serve_file(struct wf_server *s, struct MHD_Connection *c, struct request *req,
 	   const struct served_file *sf)
 {
-	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *inm = wf_mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 						      MHD_HTTP_HEADER_IF_NONE_MATCH);
-	const char *ims = MHD_lookup_connection_value(
+	const char *ims = wf_mhd.lookup_connection_value(
 		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	const char *ae = MHD_lookup_connection_value(
+	const char *ae = wf_mhd.lookup_connection_value(
 		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	bool gzip = sf->full_gzip && http_accepts_gzip(ae);
 	const char *etag = gzip ? sf->etag_gzip : sf->file->etag;
@@ -675,7 +709,8 @@ serve_file(struct wf_server *s, struct MHD_Connection *c, struct request *req,
 	} else {
 		int64_t since;
 		fresh = ims && http_parse_date(ims, &since) &&
-			sf->last_modified <= since;
+			(sf->date_shared ? sf->last_modified < since
+					 : sf->last_modified <= since);
 	}
 	if (fresh) {
 		return queue(s, c, req, MHD_HTTP_NOT_MODIFIED,
@@ -767,7 +802,7 @@ framing_is_sound(struct MHD_Connection *c, const struct request *req,
 		return false;
 	}
 	struct framing f = { 0 };
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_field, &f);
+	wf_mhd.get_connection_values_n(c, MHD_HEADER_KIND, count_field, &f);
 	if (f.bad_field || f.hosts > 1 || f.lengths_differ ||
 	    (f.lengths > 0 && f.transfer_encoding)) {
 		return false; /* §3.2, §6.1, §6.3 */
@@ -855,7 +890,7 @@ request_begin(void *cls, const char *uri, struct MHD_Connection *c)
 	struct request *req = xzalloc(sizeof(*req));
 	req->target_end = uri + strlen(uri);
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		wf_mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	req->conn = ci ? ci->socket_context : NULL;
 	return req;
 }
@@ -891,7 +926,7 @@ log_access(struct wf_server *s, struct MHD_Connection *c,
 	   const struct request *req)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		wf_mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char host[INET6_ADDRSTRLEN] = "-";
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -905,9 +940,9 @@ log_access(struct wf_server *s, struct MHD_Connection *c,
 				  host, sizeof(host));
 		}
 	}
-	const char *referer = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *referer = wf_mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 							  MHD_HTTP_HEADER_REFERER);
-	const char *agent = MHD_lookup_connection_value(
+	const char *agent = wf_mhd.lookup_connection_value(
 		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT);
 	time_t now = time(NULL);
 	struct tm tm;
@@ -1011,14 +1046,14 @@ open_listener(const char *address, uint16_t port, uint16_t *bound,
 static struct MHD_Response *
 text_response(const char *body, const char *allow)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = wf_mhd.create_response_from_buffer(
 		strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
 	if (*body) {
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		wf_mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 					"text/plain; charset=utf-8");
 	}
 	if (allow) {
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+		wf_mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
 	}
 	return r;
 }
@@ -1034,6 +1069,7 @@ server_free(struct wf_server *s)
 	free(s->base_url);
 	free(s->out_dir);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->swap_lock);
 	pthread_mutex_destroy(&s->conns_lock);
 	pthread_cond_destroy(&s->reaper_wake);
 	free(s);
@@ -1043,6 +1079,11 @@ enum wf_status
 wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		struct wf_server **out, struct wf_diag *diag)
 {
+	char why[256];
+	if (!wf_mhd_open(why, sizeof(why))) {
+		wf_diag_set(diag, NULL, 0, 0, "cannot load libmicrohttpd: %s", why);
+		return WF_ERR_IO;
+	}
 	struct wf_server *s = xzalloc(sizeof(*s));
 	s->listen_fd = open_listener(o->address, o->port, &s->port, diag);
 	if (s->listen_fd < 0) {
@@ -1061,6 +1102,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 	s->history = o->delta_history ? feed_history_create(o->delta_history)
 				      : NULL;
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->swap_lock, NULL);
 	atomic_init(&s->in_flight, 0);
 	pthread_mutex_init(&s->conns_lock, NULL);
 	pthread_condattr_t ca;
@@ -1078,7 +1120,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 	/* for requests whose framing is in doubt: whatever follows on the
 	 * connection cannot be trusted to start a request */
 	s->errors[E400_CLOSE] = text_response("400 Bad Request\n", NULL);
-	MHD_add_response_header(s->errors[E400_CLOSE],
+	wf_mhd.add_response_header(s->errors[E400_CLOSE],
 				MHD_HTTP_HEADER_CONNECTION, "close");
 	s->errors[E404] = text_response("404 Not Found\n", NULL);
 	s->errors[E405] = text_response("405 Method Not Allowed\n",
@@ -1092,13 +1134,13 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 1;
 	}
-	/* poll(), not epoll: libmicrohttpd 0.9.75's MHD_quiesce_daemon()
+	/* poll(), not epoll: libmicrohttpd 0.9.75's wf_mhd.quiesce_daemon()
 	 * races a pool worker that removes the listening socket from its
 	 * own epoll set first, and then aborts the process ("Failed to
 	 * remove listen FD from epoll set") on SIGTERM. With poll there is
 	 * no such set; a worker polls at most its share of the connection
 	 * limit. */
-	s->daemon = MHD_start_daemon(
+	s->daemon = wf_mhd.start_daemon(
 		MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, handle, s,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
@@ -1120,7 +1162,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 			    s->port);
 		version_unref(s->current);
 		for (int i = 0; i < E_COUNT; i++) {
-			MHD_destroy_response(s->errors[i]);
+			wf_mhd.destroy_response(s->errors[i]);
 		}
 		close(s->listen_fd);
 		server_free(s);
@@ -1150,7 +1192,7 @@ wf_server_quiesce(struct wf_server *s)
 		return;
 	}
 	s->quiesced = true;
-	MHD_quiesce_daemon(s->daemon);
+	wf_mhd.quiesce_daemon(s->daemon);
 	/* MHD no longer accepts, but the kernel would still complete
 	 * handshakes into the backlog, where clients wait for the whole
 	 * grace period. Shutting the socket down stops listening at once
@@ -1175,11 +1217,11 @@ wf_server_stop(struct wf_server *s, unsigned grace_ms)
 	pthread_cond_signal(&s->reaper_wake);
 	pthread_mutex_unlock(&s->conns_lock);
 	pthread_join(s->reaper, NULL);
-	MHD_stop_daemon(s->daemon);
+	wf_mhd.stop_daemon(s->daemon);
 	close(s->listen_fd);
 	version_unref(s->current);
 	for (int i = 0; i < E_COUNT; i++) {
-		MHD_destroy_response(s->errors[i]);
+		wf_mhd.destroy_response(s->errors[i]);
 	}
 	server_free(s);
 }

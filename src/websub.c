@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "dynlib.h"
 #include "log.h"
 #include "mem.h"
 
@@ -68,6 +69,52 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* ---- libcurl, opened on first use (dynlib.h: why) ---------------------- */
+
+static struct {
+	__typeof__(&curl_global_init) global_init;
+	__typeof__(&curl_easy_init) easy_init;
+	__typeof__(&curl_easy_escape) easy_escape;
+	__typeof__(&curl_free) free;
+	__typeof__(&curl_easy_setopt) easy_setopt;
+	__typeof__(&curl_easy_perform) easy_perform;
+	__typeof__(&curl_easy_getinfo) easy_getinfo;
+	__typeof__(&curl_easy_strerror) easy_strerror;
+	__typeof__(&curl_easy_cleanup) easy_cleanup;
+} lc;
+static bool lc_ready;
+static char lc_why[256];
+
+static void
+libcurl_open(void)
+{
+	const struct wf_dynlib_symbol symbols[] = {
+		{ "curl_global_init", (void **)&lc.global_init },
+		{ "curl_easy_init", (void **)&lc.easy_init },
+		{ "curl_easy_escape", (void **)&lc.easy_escape },
+		{ "curl_free", (void **)&lc.free },
+		{ "curl_easy_setopt", (void **)&lc.easy_setopt },
+		{ "curl_easy_perform", (void **)&lc.easy_perform },
+		{ "curl_easy_getinfo", (void **)&lc.easy_getinfo },
+		{ "curl_easy_strerror", (void **)&lc.easy_strerror },
+		{ "curl_easy_cleanup", (void **)&lc.easy_cleanup },
+	};
+	if (!wf_dynlib_open("libcurl.so.4", symbols,
+			    sizeof(symbols) / sizeof(symbols[0]), lc_why,
+			    sizeof(lc_why))) {
+		wf_log_error("websub: cannot load libcurl, hubs will not be pinged: %s",
+			     lc_why);
+		return;
+	}
+	/* not thread-safe in libcurl before 7.84: run once */
+	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(lc_why, sizeof(lc_why), "curl_global_init failed");
+		wf_log_error("websub: libcurl failed to initialize");
+		return;
+	}
+	lc_ready = true;
+}
+
 /* ---- one ping ---------------------------------------------------------- */
 
 static size_t
@@ -96,36 +143,41 @@ static long
 post_ping(struct websub *n, const char *hub, const char *topic,
 	  char err[CURL_ERROR_SIZE])
 {
-	CURL *c = curl_easy_init();
+	if (!lc_ready) {
+		snprintf(err, CURL_ERROR_SIZE, "libcurl is not available: %.200s",
+			 lc_why);
+		return 0;
+	}
+	CURL *c = lc.easy_init();
 	if (!c) {
 		snprintf(err, CURL_ERROR_SIZE, "cannot create a libcurl handle");
 		return 0;
 	}
-	char *escaped = curl_easy_escape(c, topic, 0);
+	char *escaped = lc.easy_escape(c, topic, 0);
 	char *body = xasprintf("hub.mode=publish&hub.url=%s&hub.topic=%s",
 			       escaped, escaped);
-	curl_free(escaped);
+	lc.free(escaped);
 	err[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_URL, hub);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "wirefeed/" WF_VERSION);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)n->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)n->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abort_if_stopping);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, n);
-	CURLcode rc = curl_easy_perform(c);
+	lc.easy_setopt(c, CURLOPT_URL, hub);
+	lc.easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	lc.easy_setopt(c, CURLOPT_USERAGENT, "wirefeed/" WF_VERSION);
+	lc.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lc.easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)n->timeout_ms);
+	lc.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)n->timeout_ms);
+	lc.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	lc.easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+	lc.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	lc.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abort_if_stopping);
+	lc.easy_setopt(c, CURLOPT_XFERINFODATA, n);
+	CURLcode rc = lc.easy_perform(c);
 	long status = 0;
 	if (rc == CURLE_OK) {
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		lc.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	} else if (!err[0]) {
-		snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+		snprintf(err, CURL_ERROR_SIZE, "%s", lc.easy_strerror(rc));
 	}
-	curl_easy_cleanup(c);
+	lc.easy_cleanup(c);
 	free(body);
 	return status;
 }
@@ -274,19 +326,10 @@ hub_thread(void *arg)
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
-static void
-curl_setup(void)
-{
-	/* not thread-safe in libcurl before 7.84: run once */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		wf_log_error("websub: libcurl failed to initialize");
-	}
-}
-
 struct websub *
 websub_create(const struct websub_options *o)
 {
-	pthread_once(&curl_once, curl_setup);
+	pthread_once(&curl_once, libcurl_open);
 	struct websub *n = xzalloc(sizeof(*n));
 	n->base_url = xstrdup(o->base_url ? o->base_url : "");
 	n->max_attempts = o->max_attempts ? o->max_attempts : DEFAULT_MAX_ATTEMPTS;

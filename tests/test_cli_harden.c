@@ -257,6 +257,14 @@ START_TEST(next_run_removes_temporaries_of_killed_runs)
 	snprintf(path, sizeof(path), "%s/sections/local/rss.xml.tmp-%ld-bbbbbb",
 		 w.out, gone);
 	helpers_write_file(path, "torn", 4);
+	/* a build killed while closing an archive: its temporary, and the
+	 * archive's files not all there */
+	snprintf(path, sizeof(path), "%s/sections/business/archives/2026-10/rss.xml.tmp-%ld-eeeeee",
+		 w.out, gone);
+	helpers_write_file(path, "torn", 4);
+	snprintf(path, sizeof(path), "%s/sections/business/archives/2026-10/rss.xml",
+		 w.out);
+	ck_assert_int_eq(unlink(path), 0);
 	snprintf(path, sizeof(path), "%s/articles/2026-x.xml.tmp-%ld-cccccc",
 		 w.root, gone);
 	helpers_write_file(path, "torn", 4);

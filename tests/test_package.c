@@ -552,13 +552,18 @@ START_TEST(completion_completes_in_bash)
 		{ "wirefeed show --root {root} urn:uuid:e8d1", "urn:uuid:e8d1017f-fed7-4659-b56e-bfb788a3d1f7" },
 	};
 	char *tmp = helpers_make_tempdir();
+	/* a copy: list and show keep the store's id index, and the source
+	 * tree is not theirs to write */
+	ck_assert_int_eq(helpers_runf(NULL, "mkdir '%s/wire' && cp -R '%s/feeds/wirefeed.conf' '%s/feeds/articles' '%s/wire/'",
+				      tmp, helpers_source_root(),
+				      helpers_source_root(), tmp), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char line[512];
 		const char *root = strstr(cases[i].line, "{root}");
 		if (root) {
-			snprintf(line, sizeof(line), "%.*s%s/feeds%s",
+			snprintf(line, sizeof(line), "%.*s%s/wire%s",
 				 (int)(root - cases[i].line), cases[i].line,
-				 helpers_source_root(), root + 6);
+				 tmp, root + 6);
 		} else {
 			snprintf(line, sizeof(line), "%s", cases[i].line);
 		}

@@ -84,6 +84,11 @@ wf_article_create(void);
 void
 wf_article_destroy(struct wf_article *article);
 
+/** Replace what @dst holds with @src's contents and free @src: @dst keeps
+ * its address, so pointers to it stay valid (a stub parsed in place). */
+void
+wf_article_move_into(struct wf_article *dst, struct wf_article *src);
+
 /** Deep copy; never NULL. */
 struct wf_article *
 wf_article_clone(const struct wf_article *article);

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SELECTION_H
+#define SELECTION_H
+
+#include <stddef.h>
+
+#include "wirefeed/newswire.h"
+#include "lifecycle.h"
+
+/*
+ * What one build shows, chosen once and handed from selection to render:
+ * the lifecycle view at nw->now and every feed's entries in it (feed 0 the
+ * wire, feed k the config's section k-1), with the records behind those
+ * entries parsed. A record is parsed in place (its wf_article keeps its
+ * address), so the view stays valid while archives load more records.
+ */
+struct wf_selection {
+	struct wf_view view;
+	size_t n_feeds;
+	size_t **picked;  /* per feed: positions in view.shown, feed order */
+	size_t *n_picked;
+};
+
+/**
+ * Choose, and parse the chosen stubs. A stub that no longer parses is
+ * reported through @error, dropped from @nw, and the choice made again
+ * without it. Returns how many were dropped. Finish @sel either way.
+ */
+size_t
+wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
+		  wf_report_fn error, void *ctx);
+
+void
+wf_selection_finish(struct wf_selection *sel);
+
+/** wf_render() of a selection made on @nw (and nothing changed since). */
+struct wf_feedset *
+wf_render_selection(const struct wf_newswire *nw,
+		    const struct wf_selection *sel);
+
+/** wf_archive_prepare() with the view already made. */
+size_t
+wf_archive_prepare_view(struct wf_newswire *nw, const struct wf_view *view,
+			wf_report_fn error, void *ctx);
+
+#endif
