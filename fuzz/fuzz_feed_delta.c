@@ -64,8 +64,8 @@ check_kind(const char *doc, size_t len, enum wf_file_kind kind,
 	char *whole = malloc(len + 1);
 	memcpy(whole, doc, len);
 	wf_feedset_add(cur, "f", kind, whole, len, (struct wf_time){ 0 }, "t", 0);
-	feed_deltas_destroy(feed_history_add(h, &old->files[0]));
-	struct feed_deltas *d = feed_history_add(h, &cur->files[0]);
+	feed_deltas_destroy(feed_history_add(h, &old->files[0], NULL));
+	struct feed_deltas *d = feed_history_add(h, &cur->files[0], NULL);
 	struct feed_delta_body *b = NULL;
 	if (d && feed_deltas_answer(d, inm, false, len, &b)) {
 		FUZZ_ASSERT(b->len < len);

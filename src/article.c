@@ -8,6 +8,7 @@
 
 #include "wirefeed/iri.h"
 #include "wirefeed/text.h"
+#include "digest.h"
 #include "mem.h"
 
 struct wf_article *
@@ -61,6 +62,59 @@ wf_article_destroy(struct wf_article *a)
 	free(a->corrections);
 	free(a->withdrawn_reason);
 	free(a);
+}
+
+uint64_t
+wf_article_digest(const struct wf_article *a)
+{
+	/* every field: a field left out here would let a feed keep stale
+	 * text (tests/test_article.c changes each one) */
+	struct digest d;
+	digest_init(&d);
+	digest_str(&d, a->id);
+	digest_str(&d, a->title);
+	digest_u64(&d, a->n_authors);
+	for (size_t i = 0; i < a->n_authors; i++) {
+		digest_str(&d, a->authors[i].name);
+		digest_str(&d, a->authors[i].uri);
+		digest_str(&d, a->authors[i].email);
+	}
+	digest_str(&d, a->source);
+	digest_str(&d, a->dateline);
+	digest_u64(&d, a->n_sections);
+	for (size_t i = 0; i < a->n_sections; i++) {
+		digest_str(&d, a->sections[i].term);
+		digest_str(&d, a->sections[i].label);
+	}
+	digest_time(&d, a->published);
+	digest_time(&d, a->updated);
+	digest_time(&d, a->edited);
+	digest_u64(&d, a->has_edited);
+	digest_str(&d, a->summary);
+	digest_str(&d, a->content_html);
+	digest_str(&d, a->link);
+	digest_u64(&d, a->image != NULL);
+	if (a->image) {
+		digest_str(&d, a->image->url);
+		digest_str(&d, a->image->type);
+		digest_u64(&d, (uint64_t)a->image->length);
+		digest_str(&d, a->image->caption);
+		digest_str(&d, a->image->credit);
+	}
+	digest_str(&d, a->rights);
+	digest_u64(&d, a->n_corrections);
+	for (size_t i = 0; i < a->n_corrections; i++) {
+		digest_time(&d, a->corrections[i].time);
+		digest_str(&d, a->corrections[i].text);
+	}
+	digest_u64(&d, (uint64_t)a->status);
+	digest_time(&d, a->withdrawn_at);
+	digest_str(&d, a->withdrawn_reason);
+	digest_u64(&d, a->has_embargo);
+	digest_time(&d, a->embargo_until);
+	digest_u64(&d, a->has_expiry);
+	digest_time(&d, a->expires_at);
+	return d.h;
 }
 
 void

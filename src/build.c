@@ -313,6 +313,7 @@ render_and_publish(const struct wf_build_options *o,
 			    stats->invalid == 1 ? "" : "s");
 		return WF_ERR_INVALID;
 	}
+	sel.previous = o->previous;
 	struct wf_feedset *set = wf_render_selection(nw, &sel);
 	wf_selection_finish(&sel);
 	nw->next_change = wf_view_next_change(nw);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "digest.h"
 #include "html.h"
 #include "mem.h"
 
@@ -101,11 +102,32 @@ wf_feed_select_many(const struct wf_article *const *articles, size_t n,
 			articles, xcalloc(cap ? cap : 1, sizeof(size_t)), 0
 		};
 	}
-	for (size_t i = 0; i < n && cap > 0; i++) {
+	/* Once every heap is full, a story no newer than the oldest entry
+	 * any feed keeps goes nowhere: one comparison rejects it. Records
+	 * come sorted by file name, which starts with the date for most
+	 * newsrooms, so walking them backwards fills the heaps with new
+	 * stories first and rejects nearly all the rest that way. The
+	 * result does not depend on the order (a strict total order). */
+	const struct wf_article *floor = NULL; /* oldest root of a full heap */
+	for (size_t i = n; i-- > 0 && cap > 0;) {
 		const struct wf_article *a = articles[i];
 		if (a->status != WF_ARTICLE_PUBLISHED) {
 			continue;
 		}
+		if (floor && compare_entries(&a, &floor) >= 0) {
+			/* too old for every full feed: only a feed that is
+			 * not full yet (a small section) may still take it */
+			bool wanted = false;
+			for (size_t k = 0; k < n_feeds && !wanted; k++) {
+				wanted = sel[k].count < cap &&
+					 (!sections[k] ||
+					  wf_article_in_section(a, sections[k]));
+			}
+			if (!wanted) {
+				continue;
+			}
+		}
+		bool changed = false;
 		for (size_t k = 0; k < n_feeds; k++) {
 			struct selection *f = &sel[k];
 			/* the cheap test first: once a heap is full, most
@@ -125,6 +147,19 @@ wf_feed_select_many(const struct wf_article *const *articles, size_t n,
 			} else {
 				f->heap[0] = i; /* better than the worst kept */
 				sift_down(f, 0);
+			}
+			changed = true;
+		}
+		if (changed) {
+			floor = NULL;
+			for (size_t k = 0; k < n_feeds; k++) {
+				if (sel[k].count < cap) {
+					continue;
+				}
+				const struct wf_article *root = articles[sel[k].heap[0]];
+				if (!floor || compare_entries(&root, &floor) > 0) {
+					floor = root;
+				}
 			}
 		}
 	}
@@ -154,6 +189,46 @@ wf_feed_select(const struct wf_article *const *articles, size_t n,
 	free(pos);
 	*out = picked;
 	return count;
+}
+
+uint64_t
+wf_feed_spec_digest(const struct wf_feed_spec *s)
+{
+	struct digest d;
+	digest_init(&d);
+	digest_str(&d, "wirefeed " WF_VERSION); /* another writer, other bytes */
+	digest_str(&d, s->id);
+	digest_str(&d, s->title);
+	digest_str(&d, s->subtitle);
+	digest_str(&d, s->site_url);
+	digest_str(&d, s->atom_url);
+	digest_str(&d, s->rss_url);
+	digest_str(&d, s->language);
+	digest_str(&d, s->rights);
+	digest_str(&d, s->default_author);
+	digest_u64(&d, s->ttl_minutes);
+	digest_u64(&d, s->n_hubs);
+	for (size_t i = 0; i < s->n_hubs; i++) {
+		digest_str(&d, s->hubs[i]);
+	}
+	digest_u64(&d, s->n_entries);
+	for (size_t i = 0; i < s->n_entries; i++) {
+		digest_u64(&d, wf_article_digest(s->entries[i]));
+	}
+	digest_time(&d, s->updated);
+	digest_str(&d, s->json_url);
+	digest_u64(&d, s->is_archive);
+	digest_str(&d, s->archive_current);
+	digest_str(&d, s->archive_prev);
+	digest_str(&d, s->archive_next);
+	digest_u64(&d, s->n_withdrawn);
+	for (size_t i = 0; i < s->n_withdrawn; i++) {
+		digest_u64(&d, wf_article_digest(s->withdrawn[i]));
+	}
+	digest_str(&d, s->tombstone_by);
+	digest_u64(&d, s->declare_media);
+	/* 0 is "unknown" to the callers */
+	return d.h ? d.h : 1;
 }
 
 struct wf_time

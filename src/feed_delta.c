@@ -396,10 +396,18 @@ path_history(struct feed_history *h, const char *path)
 }
 
 struct feed_deltas *
-feed_history_add(struct feed_history *h, const struct wf_rendered_file *f)
+feed_history_add(struct feed_history *h, const struct wf_rendered_file *f,
+		 const struct feed_deltas *same)
 {
 	struct feed_delta_index ix;
-	if (!feed_delta_index_parse(f->data, f->len, f->kind, &ix)) {
+	if (same && same->len == f->len) {
+		/* the same bytes: the same offsets, no parse */
+		ix = same->index;
+		ix.entries = xcalloc(ix.n_entries ? ix.n_entries : 1,
+				     sizeof(*ix.entries));
+		memcpy(ix.entries, same->index.entries,
+		       ix.n_entries * sizeof(*ix.entries));
+	} else if (!feed_delta_index_parse(f->data, f->len, f->kind, &ix)) {
 		return NULL;
 	}
 	struct path_history *ph = path_history(h, f->path);

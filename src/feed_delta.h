@@ -127,11 +127,14 @@ feed_history_destroy(struct feed_history *history);
  * newest version of its path, and return what answering delta requests
  * against it needs; NULL when it is not a feed or cannot be indexed.
  * @file's bytes are borrowed: keep its set alive as long as the result.
- * Destroy with feed_deltas_destroy().
+ * Destroy with feed_deltas_destroy(). @same (may be NULL): the result
+ * for the previous version of the path when it had exactly these bytes,
+ * whose index is copied instead of parsing @file again.
  */
 struct feed_deltas *
 feed_history_add(struct feed_history *history,
-		 const struct wf_rendered_file *file);
+		 const struct wf_rendered_file *file,
+		 const struct feed_deltas *same);
 
 /** NULL-safe. */
 void

@@ -1322,6 +1322,7 @@ wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
 		  wf_report_fn error, void *ctx)
 {
 	size_t n_feeds = 1 + nw->config->n_sections;
+	sel->previous = NULL;
 	sel->n_feeds = n_feeds;
 	sel->picked = xcalloc(n_feeds, sizeof(*sel->picked));
 	sel->n_picked = xcalloc(n_feeds, sizeof(*sel->n_picked));

@@ -42,30 +42,55 @@ struct listing {
 	char *newest_archive; /* "<dir>archives/<period>/", or NULL */
 };
 
+/* The bytes set->previous has at @path if they were rendered from
+ * @source (a copy), or NULL. */
+static char *
+rendered_before(const struct wf_feedset *set, const char *path,
+		uint64_t source, size_t *len)
+{
+	const struct wf_rendered_file *f =
+		set->previous ? wf_feedset_find(set->previous, path) : NULL;
+	if (!f || f->source_digest != source) {
+		return NULL;
+	}
+	char *copy = xmalloc(f->len + 1);
+	memcpy(copy, f->data, f->len);
+	copy[f->len] = '\0';
+	*len = f->len;
+	return copy;
+}
+
 static void
 add_feed_pair(struct wf_feedset *set, struct wf_feed_spec *spec,
 	      const char *dir)
 {
-	char *atom = NULL, *rss = NULL, *json = NULL;
-	size_t atom_len = 0, rss_len = 0, json_len = 0;
-	/* The writers only fail if libxml2 cannot allocate: treat like OOM. */
-	if (wf_atom_write(spec, &atom, &atom_len) != WF_OK ||
-	    wf_rss_write(spec, &rss, &rss_len) != WF_OK ||
-	    wf_json_write(spec, &json, &json_len) != WF_OK) {
-		abort();
+	static const struct {
+		const char *name;
+		enum wf_file_kind kind;
+		enum wf_status (*write)(const struct wf_feed_spec *, char **,
+					size_t *);
+	} formats[] = {
+		{ "feed.json", WF_FILE_JSON, wf_json_write },
+		{ "atom.xml", WF_FILE_ATOM, wf_atom_write },
+		{ "rss.xml", WF_FILE_RSS, wf_rss_write },
+	};
+	/* a server's rebuild renders only the feeds whose stories, times or
+	 * settings changed: the others are what they were */
+	uint64_t source = wf_feed_spec_digest(spec);
+	for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
+		char *path = xasprintf("%s%s", dir, formats[k].name);
+		size_t len = 0;
+		char *data = rendered_before(set, path, source, &len);
+		/* The writers only fail if libxml2 cannot allocate: treat
+		 * like OOM. */
+		if (!data && formats[k].write(spec, &data, &len) != WF_OK) {
+			abort();
+		}
+		wf_feedset_add(set, path, formats[k].kind, data, len,
+			       spec->updated, spec->title, spec->n_entries)
+			->source_digest = source;
+		free(path);
 	}
-	char *json_path = xasprintf("%sfeed.json", dir);
-	wf_feedset_add(set, json_path, WF_FILE_JSON, json, json_len,
-		       spec->updated, spec->title, spec->n_entries);
-	free(json_path);
-	char *atom_path = xasprintf("%satom.xml", dir);
-	char *rss_path = xasprintf("%srss.xml", dir);
-	wf_feedset_add(set, atom_path, WF_FILE_ATOM, atom, atom_len,
-		       spec->updated, spec->title, spec->n_entries);
-	wf_feedset_add(set, rss_path, WF_FILE_RSS, rss, rss_len, spec->updated,
-		       spec->title, spec->n_entries);
-	free(atom_path);
-	free(rss_path);
 }
 
 /* Every archive of the whole wire, newest first (RFC 5005 §4: the chain
@@ -220,6 +245,7 @@ wf_render_selection(const struct wf_newswire *nw,
 	bool archived = wf_archive_plan_has_archives(&plan);
 
 	struct wf_feedset *set = wf_feedset_create();
+	set->previous = sel->previous;
 	size_t n_listings = 1 + c->n_sections;
 	struct listing *listings = xcalloc(n_listings, sizeof(*listings));
 	const char *default_author = c->default_author ? c->default_author
@@ -357,5 +383,6 @@ wf_render_selection(const struct wf_newswire *nw,
 		free(listings[s].newest_archive);
 	}
 	free(listings);
+	set->previous = NULL;
 	return set;
 }

@@ -19,6 +19,9 @@ struct wf_selection {
 	size_t n_feeds;
 	size_t **picked;  /* per feed: positions in view.shown, feed order */
 	size_t *n_picked;
+	/* the set served until now, if any (borrowed): unchanged files keep
+	 * its ETags without hashing (wf_feedset.previous) */
+	const struct wf_feedset *previous;
 };
 
 /**

@@ -92,6 +92,7 @@ struct version {
 	/* a file's date is shared (above): once this second has passed the
 	 * server re-dates it (redate_if_due); -1 if none is */
 	int64_t redate_after;
+	bool gzip_pending; /* a changed file is not compressed yet */
 	atomic_long refs;
 };
 
@@ -372,22 +373,32 @@ empty_response(void)
 					       MHD_RESPMEM_PERSISTENT);
 }
 
-/* @f's gzip body: @previous's if it served the same bytes, else new. */
-static struct gzip_body *
-gzip_body_for(const struct wf_rendered_file *f, const struct version *previous)
+/* What @previous served at @f's path if it had the same bytes, or NULL. */
+static const struct served_file *
+served_before(const struct wf_rendered_file *f, const struct version *previous)
 {
 	const struct wf_rendered_file *old =
 		previous ? wf_feedset_find(previous->set, f->path) : NULL;
-	if (old) {
-		struct gzip_body *g = previous->files[old - previous->set->files].gzip;
-		if (g && strcmp(old->etag, f->etag) == 0) {
-			atomic_fetch_add(&g->refs, 1);
-			return g;
-		}
+	if (!old || strcmp(old->etag, f->etag) != 0) {
+		return NULL;
+	}
+	return &previous->files[old - previous->set->files];
+}
+
+/* @f's gzip body: @previous's if it served the same bytes, else new, or
+ * (!@compress) NULL for now. */
+static struct gzip_body *
+gzip_body_for(const struct wf_rendered_file *f, const struct version *previous,
+	      bool compress)
+{
+	const struct served_file *before = served_before(f, previous);
+	if (before && before->gzip) {
+		atomic_fetch_add(&before->gzip->refs, 1);
+		return before->gzip;
 	}
 	char *gz = NULL;
 	size_t gz_len = 0;
-	if (gzip_compress(f->data, f->len, &gz, &gz_len) != WF_OK) {
+	if (!compress || gzip_compress(f->data, f->len, &gz, &gz_len) != WF_OK) {
 		return NULL;
 	}
 	struct gzip_body *g = xzalloc(sizeof(*g));
@@ -487,7 +498,8 @@ last_modified_for(const struct wf_server *s, const struct wf_rendered_file *f,
 
 static void
 build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
-	   const struct version *previous, int64_t now, struct served_file *sf)
+	   const struct version *previous, int64_t now, bool compress,
+	   struct served_file *sf)
 {
 	const struct wf_rendered_file *f = &set->files[i];
 	sf->file = f;
@@ -505,7 +517,7 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	/* gzip: its own strong ETag (the identity tag + "-gzip") */
 	snprintf(sf->etag_gzip, sizeof(sf->etag_gzip), "%.*s-gzip\"",
 		 (int)strlen(f->etag) - 1, f->etag);
-	sf->gzip = gzip_body_for(f, previous);
+	sf->gzip = gzip_body_for(f, previous, compress);
 	if (sf->gzip) {
 		/* the response owns one reference to the body */
 		sf->gzip_len = sf->gzip->len;
@@ -524,14 +536,19 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	}
 	sf->not_modified = empty_response();
 	add_common_headers(s, sf->not_modified, sf, f->etag);
-	sf->deltas = s->history ? feed_history_add(s->history, f) : NULL;
+	const struct served_file *before = served_before(f, previous);
+	sf->deltas = s->history
+			     ? feed_history_add(s->history, f,
+						before ? before->deltas : NULL)
+			     : NULL;
 }
 
 /* Every response for @set; @previous (may be NULL) lends the gzip bodies
- * and Last-Modified dates of files that did not change. */
+ * and Last-Modified dates of files that did not change. Without
+ * @compress, changed files have no gzip body yet (v->gzip_pending). */
 static struct version *
 version_create(struct wf_server *s, struct wf_feedset *set,
-	       const struct version *previous)
+	       const struct version *previous, bool compress)
 {
 	struct version *v = xzalloc(sizeof(*v));
 	v->set = wf_feedset_ref(set);
@@ -540,10 +557,11 @@ version_create(struct wf_server *s, struct wf_feedset *set,
 	int64_t now = wf_time_now().utc;
 	v->redate_after = -1;
 	for (size_t i = 0; i < set->n_files; i++) {
-		build_file(s, set, i, previous, now, &v->files[i]);
+		build_file(s, set, i, previous, now, compress, &v->files[i]);
 		if (v->files[i].date_shared) {
 			v->redate_after = now;
 		}
+		v->gzip_pending = v->gzip_pending || !v->files[i].gzip;
 	}
 	atomic_init(&v->refs, 1);
 	return v;
@@ -583,10 +601,10 @@ version_acquire(struct wf_server *s)
 
 /* Caller holds swap_lock. */
 static void
-swap_locked(struct wf_server *s, struct wf_feedset *set)
+swap_locked(struct wf_server *s, struct wf_feedset *set, bool compress)
 {
 	struct version *previous = version_acquire(s);
-	struct version *next = version_create(s, set, previous);
+	struct version *next = version_create(s, set, previous, compress);
 	version_unref(previous);
 	pthread_mutex_lock(&s->lock);
 	struct version *old = s->current;
@@ -599,7 +617,14 @@ void
 wf_server_swap(struct wf_server *s, struct wf_feedset *set)
 {
 	pthread_mutex_lock(&s->swap_lock);
-	swap_locked(s, set);
+	/* the new bytes first, uncompressed where they changed (gzip of a
+	 * changed feed costs more than the rest of a rebuild); then the
+	 * same files with gzip bodies: a client is sent identity meanwhile,
+	 * which Accept-Encoding allows */
+	swap_locked(s, set, false);
+	if (s->current->gzip_pending) {
+		swap_locked(s, set, true);
+	}
 	pthread_mutex_unlock(&s->swap_lock);
 }
 
@@ -611,7 +636,7 @@ redate_if_due(struct wf_server *s)
 	pthread_mutex_lock(&s->swap_lock);
 	struct version *v = version_acquire(s);
 	if (v->redate_after >= 0 && wf_time_now().utc > v->redate_after) {
-		swap_locked(s, v->set);
+		swap_locked(s, v->set, true);
 	}
 	version_unref(v);
 	pthread_mutex_unlock(&s->swap_lock);
@@ -1127,7 +1152,7 @@ wf_server_start(const struct wf_server_options *o, struct wf_feedset *set,
 					"GET, HEAD, OPTIONS");
 	s->errors[E414] = text_response("414 URI Too Long\n", NULL);
 	s->errors[E_OPTIONS] = text_response("", "GET, HEAD, OPTIONS");
-	s->current = version_create(s, set, NULL);
+	s->current = version_create(s, set, NULL, true);
 
 	unsigned threads = o->threads;
 	if (threads == 0) {

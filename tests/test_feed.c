@@ -278,6 +278,65 @@ START_TEST(select_equals_sort_and_take)
 }
 END_TEST
 
+/* Several feeds in one pass equal each feed sorted on its own, with the
+ * wire in date order (as dated file names give it, where the selection
+ * rejects most stories with one comparison) and with a section too small
+ * to fill its feed (which must still get its stories). */
+START_TEST(select_many_equals_sort_and_take_per_feed)
+{
+	enum { N = 3000, MAX = 20 };
+	static const char *sections[] = { NULL, "politics", "science", "rare" };
+	struct wf_article *a[N];
+	unsigned seed = 777;
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		a[i] = wf_article_create();
+		char id[64];
+		snprintf(id, sizeof(id), "urn:uuid:00000000-0000-4000-8000-%012zu",
+			 i * 7919 % 5000);
+		wf_article_set_string(&a[i]->id, id);
+		/* mostly ascending, with ties and some stories out of order */
+		a[i]->updated.utc = 1640887920 + (int64_t)(i / 3) * 60 -
+				    ((seed >> 8) % 7 == 0 ? 86400 : 0);
+		a[i]->published = a[i]->updated;
+		a[i]->status = (seed >> 3) % 13 == 0 ? WF_ARTICLE_WITHDRAWN
+						     : WF_ARTICLE_PUBLISHED;
+		wf_article_add_section(a[i], (seed >> 5) % 2 ? "politics" : "science",
+				       NULL);
+		if (i == 5 || i == 1500 || i == 2990) {
+			wf_article_add_section(a[i], "rare", NULL);
+		}
+	}
+	size_t *picked[4] = { NULL };
+	size_t counts[4] = { 0 };
+	wf_feed_select_many((const struct wf_article *const *)a, N, sections, 4,
+			    MAX, picked, counts);
+	for (size_t k = 0; k < 4; k++) {
+		const struct wf_article *want[N];
+		size_t n_want = 0;
+		for (size_t i = 0; i < N; i++) {
+			if (a[i]->status == WF_ARTICLE_PUBLISHED &&
+			    (!sections[k] || wf_article_in_section(a[i], sections[k]))) {
+				want[n_want++] = a[i];
+			}
+		}
+		qsort(want, n_want, sizeof(*want), by_feed_order);
+		if (n_want > MAX) {
+			n_want = MAX;
+		}
+		ck_assert_uint_eq(counts[k], n_want);
+		for (size_t i = 0; i < n_want; i++) {
+			ck_assert_ptr_eq(a[picked[k][i]], want[i]);
+		}
+		free(picked[k]);
+	}
+	ck_assert_uint_eq(counts[3], 3);
+	for (size_t i = 0; i < N; i++) {
+		wf_article_destroy(a[i]);
+	}
+}
+END_TEST
+
 START_TEST(atom_has_update_semantics)
 {
 	struct fixture f;
@@ -530,6 +589,7 @@ main(void)
 	tcase_add_test(sel, select_orders_by_updated_then_id_and_drops_withdrawn);
 	tcase_add_test(sel, select_limits_to_newest_n_and_filters_sections);
 	tcase_add_test(sel, select_equals_sort_and_take);
+	tcase_add_test(sel, select_many_equals_sort_and_take_per_feed);
 	suite_add_tcase(s, sel);
 	TCase *w = tcase_create("writers");
 	tcase_add_test(w, atom_has_update_semantics);

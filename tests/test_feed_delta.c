@@ -189,8 +189,8 @@ delta_of(enum wf_file_kind kind, const struct story *before, size_t n_before,
 	struct feed_history *h = feed_history_create(4);
 	struct wf_feedset *old = render(kind, before, n_before);
 	struct wf_feedset *cur = render(kind, now, n_now);
-	feed_deltas_destroy(feed_history_add(h, &old->files[0]));
-	struct feed_deltas *d = feed_history_add(h, &cur->files[0]);
+	feed_deltas_destroy(feed_history_add(h, &old->files[0], NULL));
+	struct feed_deltas *d = feed_history_add(h, &cur->files[0], NULL);
 	ck_assert_ptr_nonnull(d);
 	const struct wf_rendered_file *f = &cur->files[0];
 	struct feed_delta_index ix;
@@ -361,7 +361,7 @@ START_TEST(answers_for_the_last_k_versions_only)
 	struct feed_deltas *d[4];
 	for (int i = 0; i < 4; i++) {
 		v[i] = nth_version(i);
-		d[i] = feed_history_add(h, &v[i]->files[0]);
+		d[i] = feed_history_add(h, &v[i]->files[0], NULL);
 		ck_assert_ptr_nonnull(d[i]);
 	}
 	const struct wf_rendered_file *cur = &v[3]->files[0];
@@ -399,12 +399,43 @@ START_TEST(answers_for_the_last_k_versions_only)
 }
 END_TEST
 
+/* Serving the same bytes again (a rebuild that left a feed alone) copies
+ * the previous index instead of parsing: the deltas are the same bytes. */
+START_TEST(same_bytes_reuse_the_index)
+{
+	struct feed_history *h = feed_history_create(4);
+	struct wf_feedset *v0 = nth_version(0), *v1 = nth_version(1);
+	feed_deltas_destroy(feed_history_add(h, &v0->files[0], NULL));
+	struct feed_deltas *parsed = feed_history_add(h, &v1->files[0], NULL);
+	/* v1 again, as a new set would hold it: another buffer */
+	struct wf_feedset *again = nth_version(1);
+	ck_assert_str_eq(again->files[0].etag, v1->files[0].etag);
+	struct feed_deltas *copied =
+		feed_history_add(h, &again->files[0], parsed);
+	ck_assert_ptr_nonnull(copied);
+	const char *etag = v0->files[0].etag;
+	struct feed_delta_body *a = NULL, *b = NULL;
+	ck_assert(feed_deltas_answer(parsed, etag, false, v1->files[0].len, &a));
+	ck_assert(feed_deltas_answer(copied, etag, false, again->files[0].len, &b));
+	ck_assert_uint_eq(a->len, b->len);
+	ck_assert_mem_eq(a->data, b->data, a->len);
+	feed_delta_body_release(a);
+	feed_delta_body_release(b);
+	feed_deltas_destroy(parsed);
+	feed_deltas_destroy(copied);
+	wf_feedset_unref(v0);
+	wf_feedset_unref(v1);
+	wf_feedset_unref(again);
+	feed_history_destroy(h);
+}
+END_TEST
+
 START_TEST(if_none_match_forms_name_a_version)
 {
 	struct feed_history *h = feed_history_create(4);
 	struct wf_feedset *v0 = nth_version(0), *v1 = nth_version(1);
-	feed_deltas_destroy(feed_history_add(h, &v0->files[0]));
-	struct feed_deltas *d = feed_history_add(h, &v1->files[0]);
+	feed_deltas_destroy(feed_history_add(h, &v0->files[0], NULL));
+	struct feed_deltas *d = feed_history_add(h, &v1->files[0], NULL);
 	const char *etag = v0->files[0].etag; /* "\"<32 hex>\"" */
 	char field[256];
 	const char *const forms[][2] = { { "", "" },
@@ -440,8 +471,8 @@ START_TEST(if_none_match_forms_name_a_version)
 	/* a delta no smaller than what the full answer would send (here a
 	 * pretend 10-byte feed): none */
 	struct feed_history *h2 = feed_history_create(4);
-	feed_deltas_destroy(feed_history_add(h2, &v0->files[0]));
-	d = feed_history_add(h2, &v1->files[0]);
+	feed_deltas_destroy(feed_history_add(h2, &v0->files[0], NULL));
+	d = feed_history_add(h2, &v1->files[0], NULL);
 	ck_assert(!feed_deltas_answer(d, etag, true, 10, &b));
 	ck_assert(!feed_deltas_answer(d, etag, false, 10, &b));
 	feed_deltas_destroy(d);
@@ -457,9 +488,9 @@ START_TEST(reverted_edit_is_the_current_version)
 	struct feed_history *h = feed_history_create(4);
 	struct wf_feedset *a = nth_version(0), *b = nth_version(1),
 			  *again = nth_version(0);
-	feed_deltas_destroy(feed_history_add(h, &a->files[0]));
-	feed_deltas_destroy(feed_history_add(h, &b->files[0]));
-	struct feed_deltas *d = feed_history_add(h, &again->files[0]);
+	feed_deltas_destroy(feed_history_add(h, &a->files[0], NULL));
+	feed_deltas_destroy(feed_history_add(h, &b->files[0], NULL));
+	struct feed_deltas *d = feed_history_add(h, &again->files[0], NULL);
 	struct feed_delta_body *body = NULL;
 	/* a's tag is the current one: never a delta against itself */
 	ck_assert(!feed_deltas_answer(d, a->files[0].etag, false,
@@ -483,7 +514,7 @@ START_TEST(html_files_get_no_deltas)
 	char *html = strdup("<!DOCTYPE html><p>hi</p>");
 	wf_feedset_add(set, "index.html", WF_FILE_HTML, html, strlen(html),
 		       (struct wf_time){ 0 }, "t", 0);
-	ck_assert_ptr_null(feed_history_add(h, &set->files[0]));
+	ck_assert_ptr_null(feed_history_add(h, &set->files[0], NULL));
 	wf_feedset_unref(set);
 	feed_history_destroy(h);
 }
@@ -512,6 +543,7 @@ feed_delta_suite(void)
 	tc = tcase_create("history");
 	tcase_add_test(tc, answers_for_the_last_k_versions_only);
 	tcase_add_test(tc, if_none_match_forms_name_a_version);
+	tcase_add_test(tc, same_bytes_reuse_the_index);
 	tcase_add_test(tc, reverted_edit_is_the_current_version);
 	tcase_add_test(tc, html_files_get_no_deltas);
 	suite_add_tcase(s, tc);

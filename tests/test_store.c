@@ -897,6 +897,8 @@ main(void)
 	}
 	backend = &backends[0];
 	TCase *repair = tcase_create("file_index_repair");
+	/* creates and fsyncs dozens of records: slow on a loaded CI disk */
+	tcase_set_timeout(repair, 120);
 	tcase_add_checked_fixture(repair, setup, teardown);
 	tcase_add_test(repair, hand_edit_in_place_is_found_and_the_index_updated);
 	tcase_add_test(repair, deleted_file_is_found_and_reported);

@@ -74,6 +74,7 @@ struct wf_article {
 	struct wf_time embargo_until;
 	bool has_expiry;
 	struct wf_time expires_at;
+	/* a field added here goes into wf_article_digest() too */
 };
 
 /** A zeroed article; never NULL (aborts on OOM). */
@@ -83,6 +84,11 @@ wf_article_create(void);
 /** Free @article and everything it owns. NULL is a no-op. */
 void
 wf_article_destroy(struct wf_article *article);
+
+/** A 64-bit digest of every field (change detection: two articles with
+ * one digest render the same bytes). */
+uint64_t
+wf_article_digest(const struct wf_article *article);
 
 /** Replace what @dst holds with @src's contents and free @src: @dst keeps
  * its address, so pointers to it stay valid (a stub parsed in place). */

@@ -54,6 +54,11 @@ struct wf_feed_spec {
 	bool declare_media;
 };
 
+/** A 64-bit digest of everything the writers read from @spec, entries and
+ * tombstones included: equal digests, equal documents (never 0). */
+uint64_t
+wf_feed_spec_digest(const struct wf_feed_spec *spec);
+
 /**
  * Pick the entries of a feed from @articles: published (not withdrawn),
  * in @section (NULL: all), sorted by updated descending with ties broken

@@ -36,12 +36,18 @@ struct wf_rendered_file {
 	size_t n_entries;
 	bool immutable; /* a closed RFC 5005 archive: its bytes never change,
 			   so it may be cached for a year */
+	/* what it was rendered from (wf_feed_spec_digest()); 0: unknown */
+	uint64_t source_digest;
 };
 
 struct wf_feedset {
 	struct wf_rendered_file *files; /* sorted by path */
 	size_t n_files;
 	struct wf_time updated; /* newest of the files' updated */
+	/* A set served before this one (borrowed, may be NULL) while this
+	 * one is built: a file added with exactly the bytes it had there
+	 * takes its ETag instead of hashing them again. */
+	const struct wf_feedset *previous;
 	/* private */
 	long refcount_;
 };
@@ -55,8 +61,9 @@ wf_feedset_create(void);
  * @path and @title are copied; @data (@len bytes, heap) is taken over.
  * Computes the strong ETag (from SHA-256 of the bytes) and content type.
  * Files are kept sorted by path; adding an existing path replaces it.
+ * Returns the file added (valid until the next add).
  */
-void
+struct wf_rendered_file *
 wf_feedset_add(struct wf_feedset *set, const char *path,
 	       enum wf_file_kind kind, char *data, size_t len,
 	       struct wf_time updated, const char *title, size_t n_entries);
