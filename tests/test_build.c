@@ -14,6 +14,7 @@
 #include "wirefeed/build.h"
 #include "wirefeed/newswire.h"
 #include "helpers.h"
+#include "selection.h"
 
 #define CONF "title = Test Wire\n" \
 	"base_url = https://feeds.example.org/\n" \
@@ -456,6 +457,86 @@ START_TEST(render_sample_newswire)
 }
 END_TEST
 
+/* Bytes equal to a fresh render's, ETags from those bytes. */
+static void
+assert_same_sets(const struct wf_feedset *a, const struct wf_feedset *b)
+{
+	ck_assert_uint_eq(a->n_files, b->n_files);
+	for (size_t i = 0; i < a->n_files; i++) {
+		ck_assert_str_eq(a->files[i].path, b->files[i].path);
+		ck_assert_uint_eq(a->files[i].len, b->files[i].len);
+		ck_assert_mem_eq(a->files[i].data, b->files[i].data, a->files[i].len);
+		ck_assert_str_eq(a->files[i].etag, b->files[i].etag);
+	}
+}
+
+/* A rebuild that takes unchanged feeds from the set it replaces (serve)
+ * gives exactly what rendering everything gives, after edits of a story's
+ * text, of a section, a withdrawal and a clock past the tombstone window;
+ * and it does reuse: a feed the edit did not touch is not rendered. */
+START_TEST(render_reusing_the_previous_set_equals_a_fresh_render)
+{
+	struct wf_newswire *nw = load_sample();
+	struct wf_feedset *previous = wf_render(nw);
+	struct wf_article *a = NULL;
+	for (size_t i = 0; i < nw->n_records && !a; i++) {
+		struct wf_article *c = nw->records[i].article;
+		if (c->status == WF_ARTICLE_PUBLISHED &&
+		    wf_article_in_section(c, "sports")) {
+			a = c;
+		}
+	}
+	ck_assert_ptr_nonnull(a);
+	for (int step = 0; step < 5; step++) {
+		switch (step) {
+		case 0: /* nothing */
+			break;
+		case 1: /* a minor text edit: same times */
+			wf_article_set_string(&a->summary, "A changed summary.");
+			break;
+		case 2: /* a correction */
+			wf_article_add_correction(a, a->updated, "A correction.");
+			break;
+		case 3: /* withdrawn */
+			a->status = WF_ARTICLE_WITHDRAWN;
+			a->withdrawn_at = a->updated;
+			a->withdrawn_at.utc += 60;
+			wf_article_set_string(&a->withdrawn_reason, "Legal.");
+			break;
+		case 4: /* the tombstone window has passed */
+			nw->now = a->withdrawn_at.utc + 400 * 86400;
+			break;
+		}
+		struct wf_selection sel;
+		ck_assert_uint_eq(wf_selection_make(nw, &sel, NULL, NULL), 0);
+		sel.previous = previous;
+		struct wf_feedset *reused = wf_render_selection(nw, &sel);
+		wf_selection_finish(&sel);
+		struct wf_feedset *fresh = wf_render(nw);
+		assert_same_sets(reused, fresh);
+		/* the politics feed never held the story: taken, not rendered */
+		const struct wf_rendered_file *p =
+			wf_feedset_find(reused, "sections/politics/atom.xml");
+		const struct wf_rendered_file *q =
+			wf_feedset_find(previous, "sections/politics/atom.xml");
+		ck_assert_uint_eq(p->source_digest, q->source_digest);
+		/* the story's edits changed the sports feed */
+		p = wf_feedset_find(reused, "sections/sports/atom.xml");
+		q = wf_feedset_find(previous, "sections/sports/atom.xml");
+		if (step == 0) {
+			ck_assert_str_eq(p->etag, q->etag);
+		} else if (step < 4) {
+			ck_assert_msg(strcmp(p->etag, q->etag) != 0, "step %d", step);
+		}
+		wf_feedset_unref(fresh);
+		wf_feedset_unref(previous);
+		previous = reused;
+	}
+	wf_feedset_unref(previous);
+	wf_newswire_destroy(nw);
+}
+END_TEST
+
 START_TEST(section_feed_ids_are_stable_name_based_uuids)
 {
 	char *a = wf_section_feed_id("urn:uuid:5f0c9a52-8a7e-4c1e-9d2b-6b1f3e4a7c10", "politics");
@@ -592,6 +673,7 @@ main(void)
 	suite_add_tcase(s, load);
 	TCase *render = tcase_create("render");
 	tcase_add_test(render, render_sample_newswire);
+	tcase_add_test(render, render_reusing_the_previous_set_equals_a_fresh_render);
 	tcase_add_test(render, section_feed_ids_are_stable_name_based_uuids);
 	suite_add_tcase(s, render);
 	TCase *publish = tcase_create("publish");
