@@ -10,17 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "wirefeed/archive.h"
+#include "wirefeed/feed.h"
 #include "wirefeed/store.h"
 #include "buf.h"
 #include "lifecycle.h"
 #include "mem.h"
 #include "selection.h"
 
-#define LAST_BUILD_MAGIC "wirefeed-last-build 2"
+#define LAST_BUILD_MAGIC "wirefeed-last-build 3"
+/* How many stories may leave a feed's top max_entries, through edits or
+ * the clock, before a journal build needs the whole index again: each
+ * feed's state keeps this many stories beyond what it shows. */
+#define FEED_STATE_MARGIN 200
 
 static void
 report(wf_report_fn fn, void *ctx, const struct wf_diag *d)
@@ -30,15 +37,50 @@ report(wf_report_fn fn, void *ctx, const struct wf_diag *d)
 	}
 }
 
+/* A file the last build published: what it was rendered from, and how
+ * it was left on disk (a file changed since is rendered again). */
+struct built_file {
+	char *path;
+	unsigned long long source; /* wf_rendered_file.source_digest */
+	long long size, mtime_ns;
+	char etag[72];
+};
+
 /* What the last build published, so that a journal-trusting build with
- * nothing new can stop at once: <root>/.wirefeed-store/last-build. */
+ * nothing new can stop at once, and one with a few edits can read just
+ * them and the stories near the top of the feeds (the feed state,
+ * docs/store.md): <root>/.wirefeed-store/last-build. */
 struct last_build {
 	char cursor[WF_STORE_CURSOR_MAX];
 	long long conf_size, conf_mtime, conf_inode;
 	size_t records, files;
 	long long next_change; /* the feeds' next change by the clock */
+	long long now;         /* the clock it rendered for */
+	/* how many more stories may leave the feeds before the subset index
+	 * (.wirefeed-store/feeds-index) stops holding every story a feed
+	 * can show; -1: no feed state */
+	long long margin;
 	char out[4096];
+	struct built_file *built;
+	size_t n_built;
 };
+
+static void
+last_build_finish(struct last_build *lb)
+{
+	for (size_t i = 0; i < lb->n_built; i++) {
+		free(lb->built[i].path);
+	}
+	free(lb->built);
+	lb->built = NULL;
+	lb->n_built = 0;
+}
+
+static char *
+feed_state_index_path(const char *root)
+{
+	return xasprintf("%s/.wirefeed-store/feeds-index", root);
+}
 
 static char *
 last_build_path(const char *root)
@@ -66,6 +108,7 @@ conf_stamp(const char *root, long long *size, long long *mtime,
 static bool
 read_last_build(const char *root, struct last_build *lb)
 {
+	memset(lb, 0, sizeof(*lb));
 	char *path = last_build_path(root);
 	FILE *f = fopen(path, "re");
 	free(path);
@@ -75,51 +118,144 @@ read_last_build(const char *root, struct last_build *lb)
 	char magic[64];
 	bool ok = fgets(magic, sizeof(magic), f) &&
 		  strncmp(magic, LAST_BUILD_MAGIC "\n", sizeof(magic)) == 0 &&
-		  fscanf(f, "%47s %lld %lld %lld %zu %zu %lld ", lb->cursor,
+		  fscanf(f, "%47s %lld %lld %lld %zu %zu %lld %lld %lld", lb->cursor,
 			 &lb->conf_size, &lb->conf_mtime, &lb->conf_inode,
-			 &lb->records, &lb->files, &lb->next_change) == 7 &&
-		  fgets(lb->out, sizeof(lb->out), f);
-	fclose(f);
+			 &lb->records, &lb->files, &lb->next_change, &lb->now,
+			 &lb->margin) == 9 &&
+		  fgetc(f) == '\n' && fgets(lb->out, sizeof(lb->out), f);
 	if (ok) {
 		lb->out[strcspn(lb->out, "\n")] = '\0';
+	}
+	/* file KEY SIZE MTIME ETAG PATH, one per published file */
+	char line[8192];
+	while (ok && fgets(line, sizeof(line), f)) {
+		struct built_file b = { 0 };
+		int at = 0;
+		if (sscanf(line, "file %16llx %lld %lld %71s %n", &b.source,
+			   &b.size, &b.mtime_ns, b.etag, &at) != 4 || at == 0) {
+			ok = false;
+			break;
+		}
+		line[strcspn(line, "\n")] = '\0';
+		b.path = xstrdup(line + at);
+		lb->built = xreallocarray(lb->built, lb->n_built + 1,
+					  sizeof(*lb->built));
+		lb->built[lb->n_built++] = b;
+	}
+	fclose(f);
+	if (!ok) {
+		last_build_finish(lb);
 	}
 	return ok;
 }
 
 static void
 write_last_build(const char *root, const char *cursor, const char *out,
-		 size_t records, size_t files, int64_t next_change)
+		 const struct wf_build_stats *stats, int64_t now,
+		 long long margin, const struct wf_feedset *set)
 {
 	long long size, mtime, inode;
 	if (!*cursor || !conf_stamp(root, &size, &mtime, &inode)) {
 		return;
 	}
 	char *path = last_build_path(root);
-	char *text = xasprintf(LAST_BUILD_MAGIC "\n%s %lld %lld %lld %zu %zu %lld\n%s\n",
-			       cursor, size, mtime, inode, records, files,
-			       (long long)next_change, out);
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	enum wf_status st = buf_printf(&b, LAST_BUILD_MAGIC "\n%s %lld %lld %lld %zu %zu %lld %lld %lld\n%s\n",
+				       cursor, size, mtime, inode, stats->records,
+				       stats->files, (long long)stats->next_change,
+				       (long long)now, margin, out);
+	for (size_t i = 0; st == WF_OK && set && i < set->n_files; i++) {
+		const struct wf_rendered_file *f = &set->files[i];
+		char *file = xasprintf("%s/%s", out, f->path);
+		struct stat fs;
+		if (f->source_digest && !strchr(f->path, '\n') &&
+		    lstat(file, &fs) == 0 && S_ISREG(fs.st_mode) &&
+		    (size_t)fs.st_size == f->len) {
+			st = buf_printf(&b, "file %016llx %lld %lld %s %s\n",
+					(unsigned long long)f->source_digest,
+					(long long)fs.st_size,
+					(long long)fs.st_mtim.tv_sec * 1000000000 +
+						fs.st_mtim.tv_nsec,
+					f->etag, f->path);
+		}
+		free(file);
+	}
 	struct wf_diag ignored = { 0 };
 	/* a cache: losing it costs one render */
-	if (wf_write_file_atomic(path, text, strlen(text), &ignored) != WF_OK) {
+	if (st != WF_OK ||
+	    wf_write_file_atomic(path, b.data, b.len, &ignored) != WF_OK) {
 		unlink(path);
 	}
-	free(text);
+	buf_finish(&b);
 	free(path);
+}
+
+/* The files the last build published, as a place render takes unchanged
+ * feeds from: a file still as that build left it (size and mtime) is
+ * mapped, not read, and publishing leaves it alone. */
+struct built_source {
+	const struct last_build *lb;
+	const char *out;
+};
+
+static bool
+take_built(void *ctx, const char *path, uint64_t source, char **data,
+	   size_t *len, bool *mapped, char etag[72])
+{
+	const struct built_source *bs = ctx;
+	const struct built_file *bf = NULL;
+	for (size_t i = 0; i < bs->lb->n_built && !bf; i++) {
+		if (strcmp(bs->lb->built[i].path, path) == 0) {
+			bf = &bs->lb->built[i];
+		}
+	}
+	if (!bf || bf->source != source || bf->size <= 0) {
+		return false;
+	}
+	char *file = xasprintf("%s/%s", bs->out, path);
+	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(file);
+	struct stat fs;
+	void *map = MAP_FAILED;
+	if (fd >= 0 && fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) &&
+	    fs.st_size == bf->size &&
+	    (long long)fs.st_mtim.tv_sec * 1000000000 + fs.st_mtim.tv_nsec ==
+		    bf->mtime_ns) {
+		map = mmap(NULL, (size_t)fs.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	if (map == MAP_FAILED) {
+		return false;
+	}
+	*data = map;
+	*len = (size_t)bf->size;
+	*mapped = true;
+	snprintf(etag, 72, "%s", bf->etag);
+	return true;
+}
+
+/* The last build wrote into @out with the config as it is now. */
+static bool
+same_target(const struct wf_build_options *o, const struct last_build *lb)
+{
+	long long size, mtime, inode;
+	return o->out && strcmp(lb->out, o->out) == 0 &&
+	       conf_stamp(o->root, &size, &mtime, &inode) &&
+	       size == lb->conf_size && mtime == lb->conf_mtime &&
+	       inode == lb->conf_inode;
 }
 
 /* Nothing journaled since the last build into @out, same config, its
  * files still there, and no story changed phase since (@now). */
 static bool
 is_up_to_date(const struct wf_build_options *o, const char *cursor,
-	      int64_t now, struct last_build *lb)
+	      int64_t now, const struct last_build *lb)
 {
-	long long size, mtime, inode;
-	if (!o->out || !*cursor || !read_last_build(o->root, lb) ||
-	    now >= lb->next_change ||
-	    strcmp(lb->cursor, cursor) != 0 || strcmp(lb->out, o->out) != 0 ||
-	    !conf_stamp(o->root, &size, &mtime, &inode) ||
-	    size != lb->conf_size || mtime != lb->conf_mtime ||
-	    inode != lb->conf_inode) {
+	if (!*cursor || now >= lb->next_change ||
+	    strcmp(lb->cursor, cursor) != 0 || !same_target(o, lb)) {
 		return false;
 	}
 	char *atom = xasprintf("%s/atom.xml", o->out);
@@ -187,8 +323,10 @@ changed_paths(const struct wf_feedset *set, const struct wf_feedset *previous,
 	size_t n = 0;
 	for (size_t i = 0; i < set->n_files; i++) {
 		const struct wf_rendered_file *f = &set->files[i];
-		bool same = false;
-		if (previous) {
+		bool same = f->on_disk;
+		if (same) {
+			/* taken from the published file */
+		} else if (previous) {
 			const struct wf_rendered_file *p =
 				wf_feedset_find(previous, f->path);
 			same = p && strcmp(p->etag, f->etag) == 0;
@@ -287,12 +425,183 @@ refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
 	return st;
 }
 
+/* ---- the feed state: a journal build that reads a few stories ---------- */
+
+static bool
+is_lifecycle(const struct wf_article *a)
+{
+	return a->status == WF_ARTICLE_WITHDRAWN || a->has_embargo ||
+	       a->has_expiry;
+}
+
+/*
+ * A journal build after a few edits opens only the stories of the feed
+ * state (each feed's newest max_entries + FEED_STATE_MARGIN, and every
+ * story whose phase depends on the clock) plus the journaled ones. That
+ * shows exactly what the whole wire would as long as fewer stories than
+ * the margin left any feed since the state was made: a story outside the
+ * state was below max_entries + margin in every feed it is in, and only an
+ * edit (journaled, so read) or a phase change (of a story in the state,
+ * so counted) can make one above it leave. Each build spends the margin
+ * by what it saw; when it is gone, or anything else is off (another --out,
+ * another config, archives, a change found outside the store), the build
+ * reads the whole index and makes a new state.
+ *
+ * True with *warm set to the partial newswire; false to build the usual
+ * way (nothing reported: a miss only costs time).
+ */
+static bool
+open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
+	     struct wf_store *store, const struct last_build *lb, int64_t now,
+	     struct wf_newswire **warm, char *cursor, long long *margin_left,
+	     struct wf_build_stats *stats)
+{
+	if (!o->journal || o->full || *warm || !store || lb->margin <= 0 ||
+	    !same_target(o, lb)) {
+		return false;
+	}
+	char *subset = feed_state_index_path(o->root);
+	char since[WF_NEWSWIRE_CURSOR_MAX];
+	struct wf_store_changes changes = { 0 };
+	struct wf_diag ignored = { 0 };
+	bool ok = wf_newswire_index_cursor(subset, since) &&
+		  strcmp(since, lb->cursor) == 0 &&
+		  wf_store_changes_since(store, since, &changes, &ignored) == WF_OK &&
+		  changes.complete && (long long)changes.n <= lb->margin;
+	long long created = 0;
+	for (size_t i = 0; ok && i < changes.n; i++) {
+		enum wf_store_op op = changes.items[i].op;
+		/* found outside the store: hand edits, a scan's business */
+		ok = op != WF_STORE_OP_REPAIR && op != WF_STORE_OP_REMOVE;
+		created += op == WF_STORE_OP_CREATE;
+	}
+	struct wf_newswire *nw = NULL;
+	struct wf_load_stats ls = { 0 };
+	if (ok) {
+		const char **names = xcalloc(changes.n + 1, sizeof(*names));
+		for (size_t i = 0; i < changes.n; i++) {
+			names[i] = changes.items[i].location;
+		}
+		struct wf_load_options lo = { .index_path = subset,
+					      .error = cb->error,
+					      .warning = cb->warning,
+					      .ctx = cb->ctx,
+					      .trust_index = true,
+					      .changed = names,
+					      .n_changed = changes.n };
+		ok = wf_newswire_open(o->root, &lo, &nw, &ls, &ignored) == WF_OK;
+		free(names);
+		/* an unusable subset index makes open read everything: that
+		 * is a whole newswire, not a partial one (and it is fine) */
+		if (ok && !ls.index_used) {
+			*warm = nw;
+			stats->parsed = ls.parsed;
+			stats->reused = ls.reused;
+			stats->invalid = ls.invalid;
+			snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", changes.next);
+			wf_store_changes_finish(&changes);
+			free(subset);
+			return true;
+		}
+	}
+	long long spent = (long long)changes.n;
+	int64_t window = ok ? wf_view_window(nw->config) : 0;
+	for (size_t i = 0; ok && i < nw->n_records; i++) {
+		const struct wf_record *r = &nw->records[i];
+		if (!r->changed && is_lifecycle(r->article) &&
+		    wf_article_phase(r->article, lb->now, window, NULL) !=
+			    wf_article_phase(r->article, now, window, NULL)) {
+			spent++;
+		}
+	}
+	ok = ok && nw->config->archives == WF_ARCHIVE_OFF && spent <= lb->margin;
+	if (ok) {
+		nw->partial = true;
+		*warm = nw;
+		*margin_left = lb->margin - spent;
+		stats->parsed = ls.parsed;
+		stats->reused = lb->records + (size_t)created - ls.parsed;
+		stats->invalid = ls.invalid;
+		stats->journal_used = true;
+		stats->records = lb->records + (size_t)created;
+		snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", changes.next);
+	} else {
+		wf_newswire_destroy(nw);
+	}
+	wf_store_changes_finish(&changes);
+	free(subset);
+	return ok;
+}
+
+/* The stories a feed state keeps of a whole newswire: each feed's newest
+ * max_entries + FEED_STATE_MARGIN, and those whose phase depends on the
+ * clock. */
+static bool *
+feed_state_members(const struct wf_newswire *nw)
+{
+	bool *keep = xcalloc(nw->n_records ? nw->n_records : 1, sizeof(*keep));
+	struct wf_view view;
+	wf_view_make(nw, &view);
+	const struct wf_config *c = nw->config;
+	size_t n_feeds = 1 + c->n_sections;
+	const char **slugs = xcalloc(n_feeds, sizeof(*slugs));
+	for (size_t k = 1; k < n_feeds; k++) {
+		slugs[k] = c->sections[k - 1].slug;
+	}
+	size_t **picked = xcalloc(n_feeds, sizeof(*picked));
+	size_t *counts = xcalloc(n_feeds, sizeof(*counts));
+	wf_feed_select_many(view.shown, view.n_shown, slugs, n_feeds,
+			    c->max_entries + FEED_STATE_MARGIN, picked, counts);
+	for (size_t k = 0; k < n_feeds; k++) {
+		for (size_t j = 0; j < counts[k]; j++) {
+			keep[view.record[picked[k][j]]] = true;
+		}
+		free(picked[k]);
+	}
+	for (size_t i = 0; i < nw->n_records; i++) {
+		keep[i] = keep[i] || is_lifecycle(nw->records[i].article);
+	}
+	free(picked);
+	free(counts);
+	free(slugs);
+	wf_view_finish(&view);
+	return keep;
+}
+
+/* Record what this build published, and the feed state a journal build
+ * can start from next time. */
+static void
+save_feed_state(const struct wf_build_options *o, const struct wf_newswire *nw,
+		const char *cursor, int64_t now, long long margin_left,
+		const struct wf_build_stats *stats, const struct wf_feedset *set,
+		const struct wf_build_callbacks *cb)
+{
+	long long margin = -1;
+	if (nw->partial) {
+		margin = margin_left;
+	} else if (nw->config->archives == WF_ARCHIVE_OFF) {
+		margin = FEED_STATE_MARGIN;
+	}
+	if (margin >= 0) {
+		char *path = feed_state_index_path(o->root);
+		bool *keep = nw->partial ? NULL : feed_state_members(nw);
+		struct wf_diag d = { 0 };
+		if (wf_newswire_save_subset(nw, keep, path, &d) != WF_OK) {
+			report(cb->warning, cb->ctx, &d);
+			margin = -1;
+		}
+		free(keep);
+		free(path);
+	}
+	write_last_build(o->root, cursor, o->out, stats, now, margin, set);
+}
+
 /* Select, render, publish; reports and counts. */
 static enum wf_status
 render_and_publish(const struct wf_build_options *o,
 		   const struct wf_build_callbacks *cb, struct wf_newswire *nw,
-		   struct wf_feedset **set_out, struct wf_build_stats *stats,
-		   struct wf_diag *diag)
+		   const struct last_build *lb, struct wf_feedset **set_out,
+		   struct wf_build_stats *stats, struct wf_diag *diag)
 {
 	report_notes(nw, cb);
 	if (stats->invalid > 0 && !o->keep_going) {
@@ -313,7 +622,14 @@ render_and_publish(const struct wf_build_options *o,
 			    stats->invalid == 1 ? "" : "s");
 		return WF_ERR_INVALID;
 	}
+	/* unchanged feeds are taken, not rendered: from the set being
+	 * served, or from what the last build published here */
+	struct built_source bs = { lb, o->out };
+	struct wf_render_source built = { take_built, &bs };
 	sel.previous = o->previous;
+	sel.source = !o->previous && lb && o->out && strcmp(lb->out, o->out) == 0
+			     ? &built
+			     : NULL;
 	struct wf_feedset *set = wf_render_selection(nw, &sel);
 	wf_selection_finish(&sel);
 	nw->next_change = wf_view_next_change(nw);
@@ -374,8 +690,9 @@ wf_build_run(const struct wf_build_options *o,
 	}
 	char cursor[WF_STORE_CURSOR_MAX] = "";
 	enum wf_status st = WF_OK;
-	struct last_build lb;
-	if (o->journal && !o->full && !*warm && store &&
+	struct last_build lb = { .margin = -1 };
+	bool have_lb = o->out && !*warm && read_last_build(o->root, &lb);
+	if (o->journal && !o->full && !*warm && store && have_lb &&
 	    wf_store_cursor(store, cursor, diag) == WF_OK &&
 	    is_up_to_date(o, cursor, now, &lb)) {
 		/* nothing journaled since the last build into this --out */
@@ -384,10 +701,15 @@ wf_build_run(const struct wf_build_options *o,
 		stats.records = stats.reused = lb.records;
 		stats.files = stats.unchanged = lb.files;
 		wf_store_close(store);
+		last_build_finish(&lb);
 		*stats_out = stats;
 		return WF_OK;
 	}
-	st = refresh(o, cb, store, warm, cursor, &stats, diag);
+	long long margin_left = -1;
+	if (!(have_lb && open_partial(o, cb, store, &lb, now, warm, cursor,
+				      &margin_left, &stats))) {
+		st = refresh(o, cb, store, warm, cursor, &stats, diag);
+	}
 	wf_store_close(store);
 	if (st == WF_OK && *warm) {
 		/* the files did not change, but the clock passed an embargo,
@@ -399,7 +721,12 @@ wf_build_run(const struct wf_build_options *o,
 		stats.next_change = (*warm)->next_change;
 	}
 	if (st == WF_OK && !stats.up_to_date) {
-		st = render_and_publish(o, cb, *warm, set, &stats, diag);
+		size_t records = stats.records;
+		st = render_and_publish(o, cb, *warm, have_lb ? &lb : NULL, set,
+					&stats, diag);
+		if (*warm && (*warm)->partial) {
+			stats.records = records; /* the wire's, not the subset's */
+		}
 	}
 	if ((st == WF_OK || st == WF_ERR_INVALID) && *warm) {
 		struct wf_newswire *nw = *warm;
@@ -409,7 +736,7 @@ wf_build_run(const struct wf_build_options *o,
 			nw->journal_cursor = xstrdup(cursor);
 			nw->index_current = false;
 		}
-		if (o->save_index && st == WF_OK) {
+		if (o->save_index && st == WF_OK && !nw->partial) {
 			char *index_path = wf_newswire_index_path(o->root);
 			struct wf_diag d = { 0 };
 			/* what this build saw, for the next one; losing it
@@ -420,8 +747,8 @@ wf_build_run(const struct wf_build_options *o,
 			free(index_path);
 		}
 		if (st == WF_OK && o->out && *set && stats.invalid == 0) {
-			write_last_build(o->root, cursor, o->out, stats.records,
-					 stats.files, stats.next_change);
+			save_feed_state(o, nw, cursor, now, margin_left, &stats,
+					*set, cb);
 		}
 	}
 	if (st == WF_ERR_INVALID || (st == WF_OK && stats.invalid > 0)) {
@@ -432,6 +759,7 @@ wf_build_run(const struct wf_build_options *o,
 		free(path);
 	}
 	wf_newswire_destroy(local);
+	last_build_finish(&lb);
 	*stats_out = stats;
 	return st;
 }

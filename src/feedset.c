@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mem.h"
 #include "sha256.h"
@@ -36,7 +37,11 @@ static void
 file_finish(struct wf_rendered_file *f)
 {
 	free(f->path);
-	free(f->data);
+	if (f->mapped_) {
+		munmap(f->data, f->len);
+	} else {
+		free(f->data);
+	}
 	free(f->title);
 	memset(f, 0, sizeof(*f));
 }
@@ -56,10 +61,10 @@ lower_bound(const struct wf_feedset *set, const char *path)
 	return lo;
 }
 
-struct wf_rendered_file *
-wf_feedset_add(struct wf_feedset *set, const char *path,
-	       enum wf_file_kind kind, char *data, size_t len,
-	       struct wf_time updated, const char *title, size_t n_entries)
+/* The slot for @path, emptied (a file already there is replaced). */
+static struct wf_rendered_file *
+place(struct wf_feedset *set, const char *path, enum wf_file_kind kind,
+      char *data, size_t len)
 {
 	size_t at = lower_bound(set, path);
 	if (at < set->n_files && strcmp(set->files[at].path, path) == 0) {
@@ -78,6 +83,15 @@ wf_feedset_add(struct wf_feedset *set, const char *path,
 	f->len = len;
 	f->kind = kind;
 	f->content_type = wf_file_kind_content_type(kind);
+	return f;
+}
+
+struct wf_rendered_file *
+wf_feedset_add(struct wf_feedset *set, const char *path,
+	       enum wf_file_kind kind, char *data, size_t len,
+	       struct wf_time updated, const char *title, size_t n_entries)
+{
+	struct wf_rendered_file *f = place(set, path, kind, data, len);
 	const struct wf_rendered_file *before =
 		set->previous ? wf_feedset_find(set->previous, path) : NULL;
 	if (before && before->len == len && memcmp(before->data, data, len) == 0) {
@@ -90,6 +104,24 @@ wf_feedset_add(struct wf_feedset *set, const char *path,
 		/* 128 bits of the digest are plenty to tell versions apart. */
 		snprintf(f->etag, sizeof(f->etag), "\"%.32s\"", hex);
 	}
+	f->updated = updated;
+	f->title = xstrdup(title);
+	f->n_entries = n_entries;
+	if (set->n_files == 1 || wf_time_compare(updated, set->updated) > 0) {
+		set->updated = updated;
+	}
+	return f;
+}
+
+struct wf_rendered_file *
+wf_feedset_add_known(struct wf_feedset *set, const char *path,
+		     enum wf_file_kind kind, char *data, size_t len,
+		     bool mapped, const char *etag, struct wf_time updated,
+		     const char *title, size_t n_entries)
+{
+	struct wf_rendered_file *f = place(set, path, kind, data, len);
+	f->mapped_ = mapped;
+	snprintf(f->etag, sizeof(f->etag), "%s", etag);
 	f->updated = updated;
 	f->title = xstrdup(title);
 	f->n_entries = n_entries;

@@ -440,13 +440,11 @@ wf_newswire_index_cursor(const char *path, char *cursor)
 	return ok;
 }
 
-enum wf_status
-wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
-		       struct wf_diag *diag)
+/* The index of the records of @nw that @keep selects (NULL: all). */
+static enum wf_status
+save_index(const struct wf_newswire *nw, const bool *keep, const char *path,
+	   struct wf_diag *diag)
 {
-	if (nw->index_current) {
-		return WF_OK;
-	}
 	struct buf b;
 	buf_init(&b, SIZE_MAX);
 	enum wf_status st = buf_printf(&b, INDEX_MAGIC "\njournal %s\n",
@@ -455,6 +453,9 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 					       : "-");
 	for (size_t i = 0; st == WF_OK && i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
+		if (keep && !keep[i]) {
+			continue;
+		}
 		if (r->index_line) {
 			/* unchanged since the index was read: its own line */
 			st = buf_append(&b, r->index_line, r->index_line_len);
@@ -504,6 +505,28 @@ wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 	}
 	buf_finish(&b);
 	return st;
+}
+
+enum wf_status
+wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
+		       struct wf_diag *diag)
+{
+	if (nw->partial) {
+		wf_diag_set(diag, path, 0, 0,
+			    "internal: a partial newswire is no index of the whole");
+		return WF_ERR_INVALID;
+	}
+	if (nw->index_current) {
+		return WF_OK;
+	}
+	return save_index(nw, NULL, path, diag);
+}
+
+enum wf_status
+wf_newswire_save_subset(const struct wf_newswire *nw, const bool *keep,
+			const char *path, struct wf_diag *diag)
+{
+	return save_index(nw, keep, path, diag);
 }
 
 /* ---- loading ------------------------------------------------------------ */
@@ -1323,6 +1346,7 @@ wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
 {
 	size_t n_feeds = 1 + nw->config->n_sections;
 	sel->previous = NULL;
+	sel->source = NULL;
 	sel->n_feeds = n_feeds;
 	sel->picked = xcalloc(n_feeds, sizeof(*sel->picked));
 	sel->n_picked = xcalloc(n_feeds, sizeof(*sel->n_picked));

@@ -289,7 +289,7 @@ wf_publish(const struct wf_feedset *set, const char *out_dir,
 		int fd = dirs_get(&dirs, rel, diag);
 		free(rel);
 		const char *name = slash ? slash + 1 : f->path;
-		if (same_bytes_at(fd, name, f->data, f->len)) {
+		if (f->on_disk || same_bytes_at(fd, name, f->data, f->len)) {
 			local.unchanged++;
 			continue;
 		}

@@ -42,27 +42,28 @@ struct listing {
 	char *newest_archive; /* "<dir>archives/<period>/", or NULL */
 };
 
-/* The bytes set->previous has at @path if they were rendered from
- * @source (a copy), or NULL. */
-static char *
-rendered_before(const struct wf_feedset *set, const char *path,
-		uint64_t source, size_t *len)
+/* Take the file at @path of @previous if it was rendered from @source: a
+ * copy of its bytes (the set stays the server's). */
+static bool
+take_from_set(const struct wf_feedset *previous, const char *path,
+	      uint64_t source, char **data, size_t *len, char etag[72])
 {
 	const struct wf_rendered_file *f =
-		set->previous ? wf_feedset_find(set->previous, path) : NULL;
+		previous ? wf_feedset_find(previous, path) : NULL;
 	if (!f || f->source_digest != source) {
-		return NULL;
+		return false;
 	}
-	char *copy = xmalloc(f->len + 1);
-	memcpy(copy, f->data, f->len);
-	copy[f->len] = '\0';
+	*data = xmalloc(f->len + 1);
+	memcpy(*data, f->data, f->len);
+	(*data)[f->len] = '\0';
 	*len = f->len;
-	return copy;
+	memcpy(etag, f->etag, 72);
+	return true;
 }
 
 static void
-add_feed_pair(struct wf_feedset *set, struct wf_feed_spec *spec,
-	      const char *dir)
+add_feed_pair(struct wf_feedset *set, const struct wf_selection *sel,
+	      struct wf_feed_spec *spec, const char *dir)
 {
 	static const struct {
 		const char *name;
@@ -80,15 +81,33 @@ add_feed_pair(struct wf_feedset *set, struct wf_feed_spec *spec,
 	for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
 		char *path = xasprintf("%s%s", dir, formats[k].name);
 		size_t len = 0;
-		char *data = rendered_before(set, path, source, &len);
-		/* The writers only fail if libxml2 cannot allocate: treat
-		 * like OOM. */
-		if (!data && formats[k].write(spec, &data, &len) != WF_OK) {
-			abort();
+		char *data = NULL;
+		char etag[72];
+		bool mapped = false;
+		struct wf_rendered_file *f = NULL;
+		if (sel->previous
+			    ? take_from_set(sel->previous, path, source, &data,
+					    &len, etag)
+			    : sel->source &&
+				      sel->source->take(sel->source->ctx, path,
+							source, &data, &len,
+							&mapped, etag)) {
+			f = wf_feedset_add_known(set, path, formats[k].kind,
+						 data, len, mapped, etag,
+						 spec->updated, spec->title,
+						 spec->n_entries);
+			f->on_disk = !sel->previous;
+		} else {
+			/* The writers only fail if libxml2 cannot allocate:
+			 * treat like OOM. */
+			if (formats[k].write(spec, &data, &len) != WF_OK) {
+				abort();
+			}
+			f = wf_feedset_add(set, path, formats[k].kind, data, len,
+					   spec->updated, spec->title,
+					   spec->n_entries);
 		}
-		wf_feedset_add(set, path, formats[k].kind, data, len,
-			       spec->updated, spec->title, spec->n_entries)
-			->source_digest = source;
+		f->source_digest = source;
 		free(path);
 	}
 }
@@ -358,7 +377,7 @@ wf_render_selection(const struct wf_newswire *nw,
 		spec.ttl_minutes = ttl;
 		spec.hubs = (const char *const *)c->hubs;
 		spec.n_hubs = c->n_hubs;
-		add_feed_pair(set, &spec, dir);
+		add_feed_pair(set, sel, &spec, dir);
 
 		listings[s].title = xstrdup(spec.title);
 		listings[s].dir = dir;

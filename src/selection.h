@@ -2,7 +2,9 @@
 #ifndef SELECTION_H
 #define SELECTION_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wirefeed/newswire.h"
 #include "lifecycle.h"
@@ -19,9 +21,23 @@ struct wf_selection {
 	size_t n_feeds;
 	size_t **picked;  /* per feed: positions in view.shown, feed order */
 	size_t *n_picked;
-	/* the set served until now, if any (borrowed): unchanged files keep
-	 * its ETags without hashing (wf_feedset.previous) */
+	/* the set served until now, if any (borrowed): a feed rendered from
+	 * the same inputs is taken from it, and unchanged bytes keep its
+	 * ETags without hashing (wf_feedset.previous) */
 	const struct wf_feedset *previous;
+	/* or, without one, where else such a feed may be taken from (the
+	 * files the last build published): NULL for none */
+	const struct wf_render_source *source;
+};
+
+/* A place render takes a feed from instead of rendering it again. */
+struct wf_render_source {
+	/* The bytes published at @path if they were rendered from
+	 * @source_digest: true with *data (heap, or mapped: an mmap() of
+	 * *len bytes), *len and @etag filled, else false. */
+	bool (*take)(void *ctx, const char *path, uint64_t source_digest,
+		     char **data, size_t *len, bool *mapped, char etag[72]);
+	void *ctx;
 };
 
 /**

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "sha256.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -67,6 +69,99 @@ compress(uint32_t state[8], const unsigned char block[64])
 	state[7] += h;
 }
 
+/* ---- x86-64 SHA extensions ----------------------------------------------
+ * The same compression with the CPU's SHA-256 instructions (Intel SHA
+ * extensions, on x86-64 CPUs since 2016-17): about 8 times faster, which
+ * matters for the ETag of every feed a rebuild changes. Chosen at run
+ * time; tests/test_sha256.c compares both on every block size. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#include <stdatomic.h>
+
+#define SHA_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+SHA_NI_TARGET static void
+compress_ni(uint32_t state[8], const unsigned char *data, size_t blocks)
+{
+	/* state as the instructions hold it: ABEF and CDGH */
+	__m128i abcd = _mm_loadu_si128((const __m128i *)(const void *)&state[0]);
+	__m128i efgh = _mm_loadu_si128((const __m128i *)(const void *)&state[4]);
+	abcd = _mm_shuffle_epi32(abcd, 0xB1);           /* B A D C */
+	efgh = _mm_shuffle_epi32(efgh, 0x1B);           /* H G F E */
+	__m128i abef = _mm_alignr_epi8(abcd, efgh, 8);  /* F E B A */
+	__m128i cdgh = _mm_blend_epi16(efgh, abcd, 0xF0); /* H G D C */
+	/* big-endian words */
+	const __m128i swap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5,
+					  6, 7, 0, 1, 2, 3);
+	for (; blocks > 0; blocks--, data += 64) {
+		__m128i abef_in = abef, cdgh_in = cdgh;
+		__m128i w[4];
+		for (int j = 0; j < 4; j++) {
+			w[j] = _mm_shuffle_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)(data + 16 * j)),
+				swap);
+		}
+		for (int j = 0; j < 16; j++) {
+			if (j >= 4) {
+				/* W[j] from W[j-4], W[j-3], W[j-2], W[j-1] */
+				__m128i t = _mm_sha256msg1_epu32(w[j & 3],
+								 w[(j - 3) & 3]);
+				t = _mm_add_epi32(t, _mm_alignr_epi8(w[(j - 1) & 3],
+								     w[(j - 2) & 3], 4));
+				w[j & 3] = _mm_sha256msg2_epu32(t, w[(j - 1) & 3]);
+			}
+			__m128i m = _mm_add_epi32(
+				w[j & 3],
+				_mm_loadu_si128((const __m128i *)(const void *)&K[4 * j]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
+			m = _mm_shuffle_epi32(m, 0x0E);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, m);
+		}
+		abef = _mm_add_epi32(abef, abef_in);
+		cdgh = _mm_add_epi32(cdgh, cdgh_in);
+	}
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+	abcd = _mm_blend_epi16(feba, dchg, 0xF0);
+	efgh = _mm_alignr_epi8(dchg, feba, 8);
+	_mm_storeu_si128((__m128i *)(void *)&state[0], abcd);
+	_mm_storeu_si128((__m128i *)(void *)&state[4], efgh);
+}
+
+static bool
+cpu_has_sha_ni(void)
+{
+	/* 0 unknown, 1 no, 2 yes: racing first calls store the same value */
+	static atomic_int known;
+	int k = atomic_load_explicit(&known, memory_order_relaxed);
+	if (k == 0) {
+		unsigned a, b, c, d;
+		bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) &&
+			   (b & (1u << 29));
+		bool sse41 = __get_cpuid(1, &a, &b, &c, &d) &&
+			     (c & (1u << 19)) && (c & (1u << 9));
+		k = sha && sse41 && !getenv("WF_SHA256_GENERIC") ? 2 : 1;
+		atomic_store_explicit(&known, k, memory_order_relaxed);
+	}
+	return k == 2;
+}
+#endif
+
+static void
+compress_blocks(uint32_t state[8], const unsigned char *data, size_t blocks)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	if (cpu_has_sha_ni()) {
+		compress_ni(state, data, blocks);
+		return;
+	}
+#endif
+	for (; blocks > 0; blocks--, data += 64) {
+		compress(state, data);
+	}
+}
+
 void
 sha256_init(struct sha256 *ctx)
 {
@@ -93,14 +188,14 @@ sha256_update(struct sha256 *ctx, const void *data, size_t len)
 		p += take;
 		len -= take;
 		if (ctx->block_len == 64) {
-			compress(ctx->state, ctx->block);
+			compress_blocks(ctx->state, ctx->block, 1);
 			ctx->block_len = 0;
 		}
 	}
-	while (len >= 64) {
-		compress(ctx->state, p);
-		p += 64;
-		len -= 64;
+	if (len >= 64) {
+		compress_blocks(ctx->state, p, len / 64);
+		p += len / 64 * 64;
+		len %= 64;
 	}
 	if (len) {
 		memcpy(ctx->block, p, len);

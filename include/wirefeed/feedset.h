@@ -38,6 +38,11 @@ struct wf_rendered_file {
 			   so it may be cached for a year */
 	/* what it was rendered from (wf_feed_spec_digest()); 0: unknown */
 	uint64_t source_digest;
+	/* these bytes are the file the last build published at @path under
+	 * the output directory, taken from there unchanged (mapped, not
+	 * read): publishing leaves that file alone */
+	bool on_disk;
+	bool mapped_; /* private: data is an mmap() of @len bytes */
 };
 
 struct wf_feedset {
@@ -67,6 +72,17 @@ struct wf_rendered_file *
 wf_feedset_add(struct wf_feedset *set, const char *path,
 	       enum wf_file_kind kind, char *data, size_t len,
 	       struct wf_time updated, const char *title, size_t n_entries);
+
+/**
+ * wf_feedset_add() of bytes whose ETag is known (@etag, quoted, as
+ * wf_feedset_add() makes them): nothing is hashed. @data is heap, or with
+ * @mapped an mmap() of exactly @len bytes the set unmaps.
+ */
+struct wf_rendered_file *
+wf_feedset_add_known(struct wf_feedset *set, const char *path,
+		     enum wf_file_kind kind, char *data, size_t len,
+		     bool mapped, const char *etag, struct wf_time updated,
+		     const char *title, size_t n_entries);
 
 /** wf_feedset_add() for a closed archive document (marked immutable). */
 void

@@ -62,6 +62,10 @@ struct wf_newswire {
 	/* After wf_render(): the first time after @now when a story changes
 	 * phase, so the feeds change without an edit (INT64_MAX: never). */
 	int64_t next_change;
+	/* Only some of the records: opened from a subset index (build.c's
+	 * feed state) by a build that knows no other record can reach a
+	 * feed. Never saved as the index. */
+	bool partial;
 	struct wf_newswire_private *priv_; /* what wf_newswire_refresh needs */
 };
 
@@ -172,6 +176,13 @@ wf_newswire_index_cursor(const char *path, char *cursor);
 WF_MUST_CHECK enum wf_status
 wf_newswire_save_index(const struct wf_newswire *nw, const char *path,
 		       struct wf_diag *diag);
+
+/** An index of just the records @keep[i] selects (in the index format,
+ * with @nw's journal cursor), for wf_newswire_open() to open as a partial
+ * newswire later. */
+WF_MUST_CHECK enum wf_status
+wf_newswire_save_subset(const struct wf_newswire *nw, const bool *keep,
+			const char *path, struct wf_diag *diag);
 
 void
 wf_newswire_destroy(struct wf_newswire *nw);
