@@ -456,8 +456,8 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 	     struct wf_newswire **warm, char *cursor, long long *margin_left,
 	     struct wf_build_stats *stats)
 {
-	if (!o->journal || o->full || *warm || !store || lb->margin <= 0 ||
-	    !same_target(o, lb)) {
+	if (!o->journal || o->full || o->keep_whole || *warm || !store ||
+	    lb->margin <= 0 || !same_target(o, lb)) {
 		return false;
 	}
 	char *subset = feed_state_index_path(o->root);
@@ -524,6 +524,7 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 		stats->invalid = ls.invalid;
 		stats->journal_used = true;
 		stats->records = lb->records + (size_t)created;
+		stats->state_records = nw->n_records;
 		snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", changes.next);
 	} else {
 		wf_newswire_destroy(nw);

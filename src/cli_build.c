@@ -168,6 +168,7 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 		.keep_going = opts->keep_going,
 		.save_index = true,
 		.serve_archives = keep != NULL, /* serve's first build */
+		.keep_whole = keep != NULL,
 	};
 	struct build_ctx bc = { .quiet = opts->quiet };
 	struct wf_build_callbacks cb = { .error = report_error,
@@ -201,12 +202,19 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 		return 2;
 	}
 	if (opts->out && !opts->quiet) {
+		char how[128] = "";
+		if (stats.up_to_date) {
+			snprintf(how, sizeof(how),
+				 " (journal: nothing changed since the last build)");
+		} else if (stats.state_records) {
+			snprintf(how, sizeof(how),
+				 " (journal: opened %zu near the top of the feeds)",
+				 stats.state_records);
+		}
 		fprintf(stderr,
 			"wirefeed: %zu records (%zu read, %zu unchanged), %zu files in %s: %zu written, %zu unchanged%s\n",
 			stats.records, stats.parsed, stats.reused, stats.files,
-			opts->out, stats.written, stats.unchanged,
-			stats.up_to_date ? " (journal: nothing changed since the last build)"
-					 : "");
+			opts->out, stats.written, stats.unchanged, how);
 	}
 	if (opts->notify && set && nw) {
 		char **topics = websub_changed_topics(

@@ -106,6 +106,9 @@ struct wf_build_options {
 	/* the lifecycle clock, UTC seconds (0: now): render the feeds as
 	 * they are at this time (embargoes, expiry, tombstones) */
 	int64_t now;
+	/* the newswire is kept for later refreshes (serve): always open all
+	 * of it, never just the feed state (docs/store.md) */
+	bool keep_whole;
 };
 
 /** The paths (relative to the set, as in wf_rendered_file) whose bytes a
@@ -125,6 +128,9 @@ struct wf_build_stats {
 	size_t records, parsed, reused, invalid;
 	size_t files, written, unchanged;
 	bool journal_used; /* only journaled records were looked at */
+	/* only the feed state and the journaled records were opened, this
+	 * many in all (docs/store.md, "Feed state"); 0: the whole index */
+	size_t state_records;
 	bool up_to_date;   /* nothing changed: nothing rendered (*set NULL) */
 	/* when the feeds next change by themselves (an embargo lifts, a
 	 * story expires, a tombstone's window ends), UTC seconds; INT64_MAX

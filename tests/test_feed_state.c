@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/* The feed state (docs/store.md): a `build --journal` after a few edits
+ * opens only the journaled stories and those near the top of the feeds,
+ * and takes unchanged feeds from the files it published. Whatever it
+ * does, its files must be byte for byte what a build of the whole wire
+ * writes. These run the real binary on a wire larger than the state, so
+ * most stories are outside it. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+enum { STORIES = 260 }; /* more than max_entries + the margin (200) */
+
+struct wire {
+	char *tmp;
+	char root[4096];
+	char state_out[4096]; /* built with --journal throughout */
+	char whole_out[4096]; /* built with --full, to compare */
+};
+
+/* @archives: "off" or "monthly" */
+static void
+wire_init(struct wire *w, const char *archives)
+{
+	w->tmp = helpers_make_tempdir();
+	snprintf(w->root, sizeof(w->root), "%s/wire", w->tmp);
+	snprintf(w->state_out, sizeof(w->state_out), "%s/state", w->tmp);
+	snprintf(w->whole_out, sizeof(w->whole_out), "%s/whole", w->tmp);
+	ck_assert_int_eq(helpers_runf(NULL, "mkdir -p '%s/articles' && "
+				      "sed -e 's/^archives = .*/archives = %s/' -e 's/^max_entries = .*/max_entries = 10/' "
+				      "'%s/feeds/wirefeed.conf' > '%s/wirefeed.conf'",
+				      w->root, archives, helpers_source_root(),
+				      w->root), 0);
+	/* a story a minute through January, in two sections (and the
+	 * sample's weather section, for one in ten) */
+	ck_assert_int_eq(helpers_runf(NULL,
+		"for i in $(seq %d); do "
+		"  s=politics; [ $((i %% 2)) = 0 ] && s=sports; "
+		"  w=; [ $((i %% 10)) = 0 ] && w='--section weather'; "
+		"  '%s' new --root '%s' --title \"Story $i\" --section $s $w "
+		"    --at $(date -u -d @$((1767225600 + i * 60)) +%%Y-%%m-%%dT%%H:%%M:%%SZ) >/dev/null || exit 1; "
+		"done", STORIES, helpers_binary(), w->root), 0);
+}
+
+static void
+wire_fini(struct wire *w)
+{
+	helpers_rmtree(w->tmp);
+	free(w->tmp);
+}
+
+/* Build both ways at @at ("" for now); the journal build's summary. */
+static char *
+build_both(const struct wire *w, const char *at)
+{
+	char *summary = NULL;
+	ck_assert_int_eq(helpers_runf(&summary, "'%s' build --journal --root '%s' --out '%s' %s 2>&1",
+				      helpers_binary(), w->root, w->state_out,
+				      at), 0);
+	/* the whole build on a copy of the records and config: a build
+	 * remembers one output directory per newswire (the last one) */
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "rm -rf '%s/copy' && mkdir '%s/copy' && "
+				      "cp -R '%s/wirefeed.conf' '%s/articles' '%s/copy/' && "
+				      "'%s' build --full --root '%s/copy' --out '%s' %s 2>&1",
+				      w->tmp, w->tmp, w->root, w->root, w->tmp,
+				      helpers_binary(), w->tmp, w->whole_out, at), 0);
+	free(out);
+	/* the same files, the same bytes */
+	int rc = helpers_runf(&out, "diff -r '%s' '%s' 2>&1 | head -20",
+			      w->state_out, w->whole_out);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(out[0] == '\0', "journal build differs from a whole build:\n%s\n(%s)",
+		      out, summary);
+	free(out);
+	return summary;
+}
+
+static char *
+id_of_story(const struct wire *w, int n)
+{
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "grep -l '<title>Story %d</title>' '%s'/articles/*.xml | head -1 | "
+				      "xargs sed -n 's|.*<id>\\(urn:uuid:[^<]*\\)</id>.*|\\1|p'",
+				      n, w->root), 0);
+	out[strcspn(out, "\n")] = '\0';
+	ck_assert_msg(strncmp(out, "urn:uuid:", 9) == 0, "story %d: %s", n, out);
+	return out;
+}
+
+/* wirefeed VERB ID REST --root ROOT */
+static void
+edit(const struct wire *w, const char *verb, const char *id, const char *rest)
+{
+	ck_assert_int_eq(helpers_runf(NULL, "'%s' %s '%s' %s --root '%s' >/dev/null 2>&1",
+				      helpers_binary(), verb, id, rest, w->root), 0);
+}
+
+static void
+assert_state_used(const char *summary, bool used)
+{
+	bool opened = strstr(summary, "near the top of the feeds") != NULL;
+	for (char *nl = strchr(summary, '\n'); nl; nl = strchr(nl, '\n')) {
+		*nl = ' '; /* Check prints a message's first line only */
+	}
+	ck_assert_msg(opened == used, "expected the feed state %s: %s",
+		      used ? "used" : "not used", summary);
+}
+
+START_TEST(journal_builds_from_the_state_equal_whole_builds)
+{
+	struct wire w;
+	wire_init(&w, "off");
+	char *s = build_both(&w, ""); /* makes the state */
+	assert_state_used(s, false);
+	free(s);
+	/* an old story, far outside the state, updated: it comes to the top */
+	char *old = id_of_story(&w, 3);
+	edit(&w, "update", old, "--title 'Story 3, revised'");
+	s = build_both(&w, "");
+	assert_state_used(s, true);
+	ck_assert_msg(strstr(s, "1 read"), "%s", s);
+	free(s);
+	/* the newest story withdrawn: a notice and a tombstone in its place */
+	char *newest = id_of_story(&w, STORIES);
+	edit(&w, "withdraw", newest, "--reason 'Legal review'");
+	s = build_both(&w, "");
+	assert_state_used(s, true);
+	free(s);
+	/* a correction, a minor edit, a new story and one held back */
+	char *mid = id_of_story(&w, STORIES - 4);
+	edit(&w, "correct", mid, "'The vote was on Tuesday.'");
+	edit(&w, "update", mid, "--minor --summary 'Typo fixed.'");
+	ck_assert_int_eq(helpers_runf(NULL, "'%s' new --root '%s' --title 'Fresh' --section sports >/dev/null",
+				      helpers_binary(), w.root), 0);
+	ck_assert_int_eq(helpers_runf(NULL, "'%s' new --root '%s' --title 'Held' --section politics "
+				      "--embargo 2030-01-01T00:00:00Z >/dev/null",
+				      helpers_binary(), w.root), 0);
+	s = build_both(&w, "");
+	assert_state_used(s, true);
+	free(s);
+	/* the clock: the embargo lifts, later the tombstone's window ends;
+	 * both builds at the same instant */
+	s = build_both(&w, "--at 2030-01-01T00:00:01Z");
+	free(s);
+	s = build_both(&w, "--at 2031-01-01T00:00:00Z");
+	free(s);
+	/* a story moved to another section */
+	char *other = id_of_story(&w, STORIES - 1);
+	edit(&w, "update", other, "--section politics");
+	s = build_both(&w, "--at 2031-01-01T00:00:01Z");
+	free(s);
+	free(old);
+	free(newest);
+	free(mid);
+	free(other);
+	wire_fini(&w);
+}
+END_TEST
+
+/* More edits than the margin: the next journal build reads the whole
+ * index again (and makes a new state), with the same result. */
+START_TEST(a_spent_margin_reads_everything_again)
+{
+	struct wire w;
+	wire_init(&w, "off");
+	char *s = build_both(&w, "");
+	free(s);
+	char *id = id_of_story(&w, 7);
+	ck_assert_int_eq(helpers_runf(NULL, "for i in $(seq 205); do '%s' update '%s' --minor --summary \"Pass $i.\" --root '%s' >/dev/null 2>&1 || exit 1; done",
+				      helpers_binary(), id, w.root), 0);
+	s = build_both(&w, "");
+	assert_state_used(s, false);
+	free(s);
+	/* and the state is back for the next edit */
+	edit(&w, "update", id, "--title 'Story 7, at last'");
+	s = build_both(&w, "");
+	assert_state_used(s, true);
+	free(s);
+	free(id);
+	wire_fini(&w);
+}
+END_TEST
+
+/* Archives need every story of the open period: no state, same result. */
+START_TEST(archives_always_read_the_whole_index)
+{
+	struct wire w;
+	wire_init(&w, "monthly");
+	char *s = build_both(&w, "");
+	free(s);
+	char *id = id_of_story(&w, 5);
+	edit(&w, "update", id, "--title 'Story 5, revised'");
+	s = build_both(&w, "");
+	assert_state_used(s, false);
+	free(s);
+	free(id);
+	wire_fini(&w);
+}
+END_TEST
+
+/* A published file changed behind the build's back is rendered again,
+ * not taken. */
+START_TEST(a_touched_output_file_is_rendered_again)
+{
+	struct wire w;
+	wire_init(&w, "off");
+	char *s = build_both(&w, "");
+	free(s);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/sections/weather/atom.xml", w.state_out);
+	helpers_write_file(path, "scribbled", 9);
+	char *id = id_of_story(&w, 11);
+	edit(&w, "update", id, "--title 'Story 11, revised'");
+	s = build_both(&w, "");
+	assert_state_used(s, true);
+	free(s);
+	free(id);
+	wire_fini(&w);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *suite = suite_create("feed_state");
+	TCase *tc = tcase_create("feed_state");
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, journal_builds_from_the_state_equal_whole_builds);
+	tcase_add_test(tc, a_spent_margin_reads_everything_again);
+	tcase_add_test(tc, archives_always_read_the_whole_index);
+	tcase_add_test(tc, a_touched_output_file_is_rendered_again);
+	suite_add_tcase(suite, tc);
+	return helpers_run_suite(suite);
+}
