@@ -372,7 +372,8 @@ refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
 	struct wf_load_options lo = { .index_path = o->full ? NULL : index_path,
 				      .error = cb->error,
 				      .warning = cb->warning,
-				      .ctx = cb->ctx };
+				      .ctx = cb->ctx,
+				      .stubs = true };
 	struct wf_load_stats ls = { 0 };
 	enum wf_status st = WF_OK;
 	/* the journal's end before anything is read: what is written later

@@ -719,6 +719,34 @@ report_hand_edit(const struct wf_load_options *o, const char *path)
 	report(o->warning, o->ctx, &d);
 }
 
+/* Whether a record's phase depends on the clock: such records stay whole
+ * (the index marks them to be parsed by every load). */
+static bool
+needs_whole(const struct wf_article *a)
+{
+	return a->status == WF_ARTICLE_WITHDRAWN || a->has_embargo ||
+	       a->has_expiry;
+}
+
+/* Free all but what choosing entries and the index need: the id, the
+ * times, the status and the section terms (what an index stub holds). */
+static void
+strip_to_stub(struct wf_article *a)
+{
+	struct wf_article *stub = wf_article_create();
+	stub->id = a->id;
+	a->id = NULL;
+	stub->published = a->published;
+	stub->updated = a->updated;
+	stub->edited = a->edited;
+	stub->has_edited = a->has_edited;
+	stub->status = a->status;
+	for (size_t i = 0; i < a->n_sections; i++) {
+		wf_article_add_section(stub, a->sections[i].term, NULL);
+	}
+	wf_article_move_into(a, stub); /* @a keeps its address */
+}
+
 /* What the scan found for one file. */
 enum scan_result { SCAN_REUSED, SCAN_PARSED, SCAN_INVALID, SCAN_GONE };
 
@@ -730,6 +758,7 @@ struct scan {
 	size_t n;
 	struct index_entry **match; /* the index entry of each name, or NULL */
 	const bool *trusted; /* NULL, or per name: take the index entry as is */
+	bool stubs; /* keep parsed records as stubs (wf_load_options) */
 	/* work distribution */
 	atomic_size_t next;
 	/* per file */
@@ -775,6 +804,10 @@ scan_one(struct scan *sc, size_t i)
 		r->changed = !(old && old->always_parse &&
 			       strcmp(old->digest, r->digest) == 0);
 		sc->result[i] = SCAN_PARSED;
+		if (sc->stubs && !needs_whole(r->article)) {
+			strip_to_stub(r->article);
+			r->loaded = false;
+		}
 		free(d);
 	} else {
 		sc->diags[i] = d;
@@ -939,6 +972,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 		.dir = dir, .dir_fd = dir_fd, .names = names, .n = n_files,
 		.match = match_index(&ix, names, n_files),
 		.trusted = trusted,
+		.stubs = o->stubs,
 		.result = xcalloc(slots, sizeof(*sc.result)),
 		.recs = xcalloc(slots, sizeof(*sc.recs)),
 		.diags = xcalloc(slots, sizeof(*sc.diags)),
