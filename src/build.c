@@ -451,47 +451,134 @@ is_lifecycle(const struct wf_article *a)
  * True with *warm set to the partial newswire; false to build the usual
  * way (nothing reported: a miss only costs time).
  */
+/* Every file the last build published is still as it left it. */
+static bool
+outputs_intact(const struct last_build *lb)
+{
+	for (size_t i = 0; i < lb->n_built; i++) {
+		char *file = xasprintf("%s/%s", lb->out, lb->built[i].path);
+		struct stat fs;
+		bool same = lstat(file, &fs) == 0 && S_ISREG(fs.st_mode) &&
+			    fs.st_size == lb->built[i].size &&
+			    (long long)fs.st_mtim.tv_sec * 1000000000 +
+					    fs.st_mtim.tv_nsec ==
+				    lb->built[i].mtime_ns;
+		free(file);
+		if (!same) {
+			return false;
+		}
+	}
+	return lb->n_built > 0;
+}
+
+/* What changed since the feed state: the journal after its cursor
+ * (--journal), or a stat of every record against the state's subset index
+ * and the build index (a plain build: hand edits included). */
+struct state_changes {
+	char **names;
+	size_t n;
+	size_t created, removed;
+	char next[WF_STORE_CURSOR_MAX]; /* the journal cursor they go to */
+};
+
+static void
+state_changes_finish(struct state_changes *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->names[i]);
+	}
+	free(c->names);
+	memset(c, 0, sizeof(*c));
+}
+
+static bool
+state_changes(const struct wf_build_options *o, struct wf_store *store,
+	      const struct last_build *lb, const char *subset,
+	      struct state_changes *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct wf_diag ignored = { 0 };
+	if (o->journal) {
+		struct wf_store_changes changes = { 0 };
+		bool ok = wf_store_changes_since(store, lb->cursor, &changes,
+						 &ignored) == WF_OK &&
+			  changes.complete &&
+			  (long long)changes.n <= lb->margin;
+		out->names = xcalloc(changes.n + 1, sizeof(*out->names));
+		for (size_t i = 0; ok && i < changes.n; i++) {
+			enum wf_store_op op = changes.items[i].op;
+			/* found outside the store: hand edits, a scan's
+			 * business (the index it would compare with is the
+			 * build index, not the state) */
+			ok = op != WF_STORE_OP_REPAIR && op != WF_STORE_OP_REMOVE;
+			out->created += op == WF_STORE_OP_CREATE;
+			out->names[out->n++] = xstrdup(changes.items[i].location);
+		}
+		snprintf(out->next, sizeof(out->next), "%s", changes.next);
+		wf_store_changes_finish(&changes);
+		if (!ok) {
+			state_changes_finish(out);
+		}
+		return ok;
+	}
+	/* the cursor before the stat: what is journaled later is seen by
+	 * the next build */
+	if (wf_store_cursor(store, out->next, &ignored) != WF_OK) {
+		return false;
+	}
+	char *index_path = wf_newswire_index_path(o->root);
+	struct wf_stat_changes sc;
+	bool ok = wf_newswire_stat_changes(o->root, index_path, subset, &sc);
+	free(index_path);
+	if (ok) {
+		out->names = sc.names;
+		out->n = sc.n;
+		out->created = sc.added;
+		out->removed = sc.removed;
+	}
+	return ok;
+}
+
 static bool
 open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
 	     struct wf_store *store, const struct last_build *lb, int64_t now,
 	     struct wf_newswire **warm, char *cursor, long long *margin_left,
 	     struct wf_build_stats *stats)
 {
-	if (!o->journal || o->full || o->keep_whole || *warm || !store ||
-	    lb->margin <= 0 || !same_target(o, lb)) {
+	if (o->full || o->keep_whole || *warm || !store || lb->margin <= 0 ||
+	    !same_target(o, lb)) {
 		return false;
 	}
 	char *subset = feed_state_index_path(o->root);
 	char since[WF_NEWSWIRE_CURSOR_MAX];
-	struct wf_store_changes changes = { 0 };
-	struct wf_diag ignored = { 0 };
+	struct state_changes ch = { 0 };
 	bool ok = wf_newswire_index_cursor(subset, since) &&
 		  strcmp(since, lb->cursor) == 0 &&
-		  wf_store_changes_since(store, since, &changes, &ignored) == WF_OK &&
-		  changes.complete && (long long)changes.n <= lb->margin;
-	long long created = 0;
-	for (size_t i = 0; ok && i < changes.n; i++) {
-		enum wf_store_op op = changes.items[i].op;
-		/* found outside the store: hand edits, a scan's business */
-		ok = op != WF_STORE_OP_REPAIR && op != WF_STORE_OP_REMOVE;
-		created += op == WF_STORE_OP_CREATE;
+		  state_changes(o, store, lb, subset, &ch) &&
+		  (long long)ch.n <= lb->margin;
+	if (ok && ch.n == 0 && now < lb->next_change && outputs_intact(lb)) {
+		/* nothing changed, nothing due: the files are current */
+		stats->up_to_date = true;
+		stats->journal_used = o->journal;
+		stats->next_change = (int64_t)lb->next_change;
+		stats->records = stats->reused = lb->records;
+		stats->files = stats->unchanged = lb->files;
+		state_changes_finish(&ch);
+		free(subset);
+		return true;
 	}
 	struct wf_newswire *nw = NULL;
 	struct wf_load_stats ls = { 0 };
+	struct wf_diag ignored = { 0 };
 	if (ok) {
-		const char **names = xcalloc(changes.n + 1, sizeof(*names));
-		for (size_t i = 0; i < changes.n; i++) {
-			names[i] = changes.items[i].location;
-		}
 		struct wf_load_options lo = { .index_path = subset,
 					      .error = cb->error,
 					      .warning = cb->warning,
 					      .ctx = cb->ctx,
 					      .trust_index = true,
-					      .changed = names,
-					      .n_changed = changes.n };
+					      .changed = (const char *const *)ch.names,
+					      .n_changed = ch.n };
 		ok = wf_newswire_open(o->root, &lo, &nw, &ls, &ignored) == WF_OK;
-		free(names);
 		/* an unusable subset index makes open read everything: that
 		 * is a whole newswire, not a partial one (and it is fine) */
 		if (ok && !ls.index_used) {
@@ -499,13 +586,13 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 			stats->parsed = ls.parsed;
 			stats->reused = ls.reused;
 			stats->invalid = ls.invalid;
-			snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", changes.next);
-			wf_store_changes_finish(&changes);
+			snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", ch.next);
+			state_changes_finish(&ch);
 			free(subset);
 			return true;
 		}
 	}
-	long long spent = (long long)changes.n;
+	long long spent = (long long)ch.n;
 	int64_t window = ok ? wf_view_window(nw->config) : 0;
 	for (size_t i = 0; ok && i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
@@ -520,17 +607,18 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 		nw->partial = true;
 		*warm = nw;
 		*margin_left = lb->margin - spent;
+		size_t records = lb->records + ch.created - ch.removed;
 		stats->parsed = ls.parsed;
-		stats->reused = lb->records + (size_t)created - ls.parsed;
+		stats->reused = records > ls.parsed ? records - ls.parsed : 0;
 		stats->invalid = ls.invalid;
-		stats->journal_used = true;
-		stats->records = lb->records + (size_t)created;
+		stats->journal_used = o->journal;
+		stats->records = records;
 		stats->state_records = nw->n_records;
-		snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", changes.next);
+		snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", ch.next);
 	} else {
 		wf_newswire_destroy(nw);
 	}
-	wf_store_changes_finish(&changes);
+	state_changes_finish(&ch);
 	free(subset);
 	return ok;
 }

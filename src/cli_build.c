@@ -203,18 +203,23 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 	}
 	if (opts->out && !opts->quiet) {
 		char how[128] = "";
+		const char *by = stats.journal_used ? "journal: " : "";
 		if (stats.up_to_date) {
 			snprintf(how, sizeof(how),
-				 " (journal: nothing changed since the last build)");
+				 " (%snothing changed since the last build)", by);
 		} else if (stats.state_records) {
 			snprintf(how, sizeof(how),
-				 " (journal: opened %zu near the top of the feeds)",
+				 " (%sopened %zu near the top of the feeds)", by,
 				 stats.state_records);
 		}
 		fprintf(stderr,
 			"wirefeed: %zu records (%zu read, %zu unchanged), %zu files in %s: %zu written, %zu unchanged%s\n",
 			stats.records, stats.parsed, stats.reused, stats.files,
 			opts->out, stats.written, stats.unchanged, how);
+	}
+	if (opts->notify && stats.up_to_date && !opts->quiet) {
+		/* nothing rendered: no feed can have changed */
+		fprintf(stderr, "wirefeed: no feed changed; no hub notified\n");
 	}
 	if (opts->notify && set && nw) {
 		char **topics = websub_changed_topics(

@@ -568,6 +568,242 @@ list_records(const char *dir, size_t *count, struct wf_diag *diag)
 	return names ? names : xcalloc(1, sizeof(*names));
 }
 
+/* ---- what changed, by stat (the feed state's scan) ---------------------- */
+
+struct stamp_entry {
+	char *name; /* into the index text, unescaped in place */
+	struct wf_file_stamp stamp;
+};
+
+struct stamp_index {
+	struct stamp_entry *entries; /* sorted by name */
+	size_t n;
+	char *text;
+};
+
+static void
+stamp_index_free(struct stamp_index *ix)
+{
+	free(ix->entries);
+	free(ix->text);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* The names and stamps of an index, nothing else parsed (a stub per
+ * record is what makes reading the whole index slow). */
+static bool
+stamp_index_read(const char *path, struct stamp_index *ix)
+{
+	memset(ix, 0, sizeof(*ix));
+	struct buf b;
+	buf_init(&b, INDEX_MAX_BYTES);
+	struct wf_diag ignored = { 0 };
+	if (buf_read_file(&b, path, &ignored) != WF_OK || !b.data || b.len < 22) {
+		buf_finish(&b);
+		return false;
+	}
+	char *end_line = b.data + b.len - 21;
+	char digest[17];
+	hash64_hex(b.data, (size_t)(end_line - b.data), digest);
+	if (strncmp(end_line, "end ", 4) != 0 || b.data[b.len - 1] != '\n' ||
+	    strncmp(end_line + 4, digest, 16) != 0 ||
+	    strncmp(b.data, INDEX_MAGIC "\n", strlen(INDEX_MAGIC) + 1) != 0) {
+		buf_finish(&b);
+		return false;
+	}
+	*end_line = '\0';
+	char *line = strchr(b.data + strlen(INDEX_MAGIC) + 1, '\n'); /* journal */
+	size_t cap = 0;
+	bool ok = line != NULL;
+	for (line = ok ? line + 1 : NULL; ok && *line;) {
+		char *nl = strchr(line, '\n');
+		if (!nl) {
+			ok = false;
+			break;
+		}
+		*nl = '\0';
+		char *f[4];
+		int k = 0;
+		for (char *p = line; k < 4 && p; k++) {
+			f[k] = p;
+			p = strchr(p, '\t');
+			if (p) {
+				*p++ = '\0';
+			}
+		}
+		char *end1, *end2, *end3;
+		struct stamp_entry e = { .name = f[0] };
+		ok = k == 4 && tsv_unescape(f[0]);
+		if (ok) {
+			e.stamp.size = strtoll(f[1], &end1, 10);
+			e.stamp.mtime_ns = strtoll(f[2], &end2, 10);
+			e.stamp.inode = strtoull(f[3], &end3, 10);
+			ok = !*end1 && !*end2 && !*end3 &&
+			     (ix->n == 0 || strcmp(ix->entries[ix->n - 1].name, e.name) < 0);
+		}
+		if (ok) {
+			if (ix->n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				ix->entries = xreallocarray(ix->entries, cap,
+							    sizeof(*ix->entries));
+			}
+			ix->entries[ix->n++] = e;
+		}
+		line = nl + 1;
+	}
+	ix->text = buf_take(&b, NULL);
+	if (!ok) {
+		stamp_index_free(ix);
+	}
+	return ok;
+}
+
+static const struct stamp_entry *
+stamp_find(const struct stamp_index *ix, const char *name)
+{
+	size_t lo = 0, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ix->entries[mid].name, name);
+		if (c == 0) {
+			return &ix->entries[mid];
+		}
+		if (c < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return NULL;
+}
+
+struct stat_job {
+	int dir_fd;
+	char **names;
+	struct wf_file_stamp *stamps; /* size -1: gone, or not a file */
+	size_t from, to;
+};
+
+static void *
+stat_worker(void *arg)
+{
+	struct stat_job *j = arg;
+	for (size_t i = j->from; i < j->to; i++) {
+		struct stat st;
+		if (fstatat(j->dir_fd, j->names[i], &st, 0) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			j->stamps[i] = stamp_of(&st);
+		} else {
+			j->stamps[i].size = -1;
+		}
+	}
+	return NULL;
+}
+
+bool
+wf_newswire_stat_changes(const char *root, const char *index_path,
+			 const char *subset_path, struct wf_stat_changes *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct stamp_index whole, subset;
+	if (!stamp_index_read(index_path, &whole)) {
+		return false;
+	}
+	if (!stamp_index_read(subset_path, &subset)) {
+		stamp_index_free(&whole);
+		return false;
+	}
+	char *dir = xasprintf("%s/articles", root);
+	struct wf_diag ignored = { 0 };
+	size_t n = 0;
+	char **names = list_records(dir, &n, &ignored);
+	int dir_fd = names ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	free(dir);
+	bool ok = names && dir_fd >= 0;
+	struct wf_file_stamp *stamps = xcalloc(n ? n : 1, sizeof(*stamps));
+	if (ok) {
+		/* the stat of every file in two threads, as the scan does */
+		struct stat_job jobs[2] = {
+			{ dir_fd, names, stamps, 0, n / 2 },
+			{ dir_fd, names, stamps, n / 2, n },
+		};
+		pthread_t t;
+		bool threaded = n > 1000 &&
+				pthread_create(&t, NULL, stat_worker, &jobs[1]) == 0;
+		stat_worker(&jobs[0]);
+		if (threaded) {
+			pthread_join(t, NULL);
+		} else {
+			stat_worker(&jobs[1]);
+		}
+	}
+	if (dir_fd >= 0) {
+		close(dir_fd);
+	}
+	size_t cap = 0;
+	for (size_t i = 0; ok && i < n; i++) {
+		/* the subset is the newer record of what it holds */
+		const struct stamp_entry *e = stamp_find(&subset, names[i]);
+		if (!e) {
+			e = stamp_find(&whole, names[i]);
+		}
+		bool gone = stamps[i].size < 0;
+		if (!e) {
+			out->added += !gone;
+		} else if (gone) {
+			out->removed++;
+		}
+		if (gone ? e != NULL : !e || !stamp_equal(e->stamp, stamps[i])) {
+			if (out->n == cap) {
+				cap = cap ? cap * 2 : 16;
+				out->names = xreallocarray(out->names, cap,
+							   sizeof(*out->names));
+			}
+			out->names[out->n++] = xstrdup(names[i]);
+		}
+	}
+	/* indexed records whose file is no longer listed */
+	for (int which = 0; ok && which < 2; which++) {
+		const struct stamp_index *ix = which ? &subset : &whole;
+		for (size_t i = 0; i < ix->n; i++) {
+			const char *name = ix->entries[i].name;
+			if (bsearch(&name, names, n, sizeof(*names), compare_names) ||
+			    (which == 0 && stamp_find(&subset, name))) {
+				continue; /* listed, or counted with the subset */
+			}
+			if (out->n == cap) {
+				cap = cap ? cap * 2 : 16;
+				out->names = xreallocarray(out->names, cap,
+							   sizeof(*out->names));
+			}
+			out->names[out->n++] = xstrdup(name);
+			out->removed++;
+		}
+	}
+	for (size_t i = 0; names && i < n; i++) {
+		free(names[i]);
+	}
+	free(names);
+	free(stamps);
+	stamp_index_free(&whole);
+	stamp_index_free(&subset);
+	out->n_records = ok ? n : 0;
+	if (!ok) {
+		wf_stat_changes_finish(out);
+	}
+	return ok;
+}
+
+void
+wf_stat_changes_finish(struct wf_stat_changes *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->names[i]);
+	}
+	free(c->names);
+	memset(c, 0, sizeof(*c));
+}
+
 static void
 report(wf_report_fn fn, void *ctx, const struct wf_diag *d)
 {

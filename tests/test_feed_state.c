@@ -52,14 +52,16 @@ wire_fini(struct wire *w)
 	free(w->tmp);
 }
 
-/* Build both ways at @at ("" for now); the journal build's summary. */
+/* Build both ways at @at ("" for now), the state's way with @how
+ * ("--journal", or "" for a plain build: a stat of every record); its
+ * summary. */
 static char *
-build_both(const struct wire *w, const char *at)
+build_both_by(const struct wire *w, const char *how, const char *at)
 {
 	char *summary = NULL;
-	ck_assert_int_eq(helpers_runf(&summary, "'%s' build --journal --root '%s' --out '%s' %s 2>&1",
-				      helpers_binary(), w->root, w->state_out,
-				      at), 0);
+	ck_assert_int_eq(helpers_runf(&summary, "'%s' build %s --root '%s' --out '%s' %s 2>&1",
+				      helpers_binary(), how, w->root,
+				      w->state_out, at), 0);
 	/* the whole build on a copy of the records and config: a build
 	 * remembers one output directory per newswire (the last one) */
 	char *out = NULL;
@@ -77,6 +79,12 @@ build_both(const struct wire *w, const char *at)
 		      out, summary);
 	free(out);
 	return summary;
+}
+
+static char *
+build_both(const struct wire *w, const char *at)
+{
+	return build_both_by(w, "--journal", at);
 }
 
 static char *
@@ -223,6 +231,51 @@ START_TEST(a_touched_output_file_is_rendered_again)
 }
 END_TEST
 
+/* A plain build (a stat of every record) starts from the state too, and
+ * sees what no journal holds: records edited, removed and added by
+ * hand. With nothing changed it renders nothing. */
+START_TEST(plain_builds_from_the_state_see_hand_edits)
+{
+	struct wire w;
+	wire_init(&w, "off");
+	char *s = build_both_by(&w, "", "");
+	assert_state_used(s, false);
+	free(s);
+	s = build_both_by(&w, "", "");
+	ck_assert_msg(strstr(s, "(nothing changed since the last build)"), "%s", s);
+	free(s);
+	/* an old story, outside the state, edited by hand to the top */
+	ck_assert_int_eq(helpers_runf(NULL, "f=$(grep -l '<title>Story 2</title>' '%s'/articles/*.xml) && "
+				      "sed -i -e 's|<title>Story 2</title>|<title>Story 2, by hand</title>|' "
+				      "-e 's|<updated>[^<]*</updated>|<updated>2026-03-01T00:00:00Z</updated>|' "
+				      "-e 's|<app:edited>[^<]*</app:edited>|<app:edited>2026-03-01T00:00:00Z</app:edited>|' \"$f\"",
+				      w.root), 0);
+	s = build_both_by(&w, "", "");
+	assert_state_used(s, true);
+	free(s);
+	/* a story at the top removed, and a copy of an old one with a new
+	 * id added, by hand */
+	ck_assert_int_eq(helpers_runf(NULL, "rm \"$(grep -l '<title>Story %d</title>' '%s'/articles/*.xml)\" && "
+				      "sed -e 's|urn:uuid:[0-9a-f-]*|urn:uuid:0b5e4a8c-2f1d-4c3b-9a7e-6d5c4b3a2f10|' "
+				      "-e 's|<title>Story 4</title>|<title>Story 4, copied</title>|' "
+				      "-e 's|<updated>[^<]*</updated>|<updated>2026-02-01T00:00:00Z</updated>|' "
+				      "-e 's|<app:edited>[^<]*</app:edited>|<app:edited>2026-02-01T00:00:00Z</app:edited>|' "
+				      "\"$(grep -l '<title>Story 4</title>' '%s'/articles/*.xml)\" > '%s/articles/zz-copy.xml'",
+				      STORIES - 1, w.root, w.root, w.root), 0);
+	s = build_both_by(&w, "", "");
+	assert_state_used(s, true);
+	free(s);
+	/* and a journal build after it */
+	char *id = id_of_story(&w, 9);
+	edit(&w, "update", id, "--title 'Story 9, revised'");
+	s = build_both(&w, "");
+	assert_state_used(s, true);
+	free(s);
+	free(id);
+	wire_fini(&w);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -233,6 +286,7 @@ main(void)
 	tcase_add_test(tc, a_spent_margin_reads_everything_again);
 	tcase_add_test(tc, archives_always_read_the_whole_index);
 	tcase_add_test(tc, a_touched_output_file_is_rendered_again);
+	tcase_add_test(tc, plain_builds_from_the_state_see_hand_edits);
 	suite_add_tcase(suite, tc);
 	return helpers_run_suite(suite);
 }

@@ -189,6 +189,27 @@ WF_MUST_CHECK enum wf_status
 wf_newswire_save_subset(const struct wf_newswire *nw, const bool *keep,
 			const char *path, struct wf_diag *diag);
 
+/** What a stat of every record file found changed since the indexes. */
+struct wf_stat_changes {
+	char **names; /* changed, new or gone record names (heap) */
+	size_t n;
+	size_t added, removed; /* new files, and indexed ones now gone */
+	size_t n_records;      /* record files there now */
+};
+
+/**
+ * Stat every record in @root/articles and compare with its entry in the
+ * subset index at @subset_path or, for the names it does not hold, the
+ * index at @index_path (the subset is the newer). False if either index
+ * is missing or unusable. Finish @out with wf_stat_changes_finish().
+ */
+bool
+wf_newswire_stat_changes(const char *root, const char *index_path,
+			 const char *subset_path, struct wf_stat_changes *out);
+
+void
+wf_stat_changes_finish(struct wf_stat_changes *changes);
+
 void
 wf_newswire_destroy(struct wf_newswire *nw);
 
