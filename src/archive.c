@@ -249,7 +249,7 @@ wf_archive_prepare_view(struct wf_newswire *nw, const struct wf_view *view,
 				error(ctx, &d);
 			}
 			/* never shown in this build */
-			r->article->status = WF_ARTICLE_WITHDRAWN;
+			r->failed = true;
 			r->changed = true;
 			failed++;
 			continue;

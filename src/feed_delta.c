@@ -405,8 +405,10 @@ feed_history_add(struct feed_history *h, const struct wf_rendered_file *f,
 		ix = same->index;
 		ix.entries = xcalloc(ix.n_entries ? ix.n_entries : 1,
 				     sizeof(*ix.entries));
-		memcpy(ix.entries, same->index.entries,
-		       ix.n_entries * sizeof(*ix.entries));
+		if (ix.n_entries > 0) {
+			memcpy(ix.entries, same->index.entries,
+			       ix.n_entries * sizeof(*ix.entries));
+		}
 	} else if (!feed_delta_index_parse(f->data, f->len, f->kind, &ix)) {
 		return NULL;
 	}

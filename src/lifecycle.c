@@ -104,6 +104,9 @@ wf_view_make(const struct wf_newswire *nw, struct wf_view *v)
 	int64_t window = wf_view_window(nw->config);
 	for (size_t i = 0; i < nw->n_records; i++) {
 		const struct wf_article *a = nw->records[i].article;
+		if (nw->records[i].failed) {
+			continue; /* could not be read again: shown nowhere */
+		}
 		struct wf_article_end end;
 		enum wf_article_phase phase =
 			wf_article_phase(a, nw->now, window, &end);

@@ -232,15 +232,11 @@ listed(const struct wf_article *const *list, size_t n, const char *id)
 }
 
 struct wf_feedset *
-wf_render(const struct wf_newswire *nw)
+wf_render(struct wf_newswire *nw)
 {
-	struct wf_selection sel = { 0 };
-	sel.n_feeds = 1 + nw->config->n_sections;
-	sel.picked = xcalloc(sel.n_feeds, sizeof(*sel.picked));
-	sel.n_picked = xcalloc(sel.n_feeds, sizeof(*sel.n_picked));
-	wf_view_make(nw, &sel.view);
-	wf_newswire_select(nw, sel.view.shown, sel.view.n_shown, sel.picked,
-			   sel.n_picked);
+	struct wf_selection sel;
+	wf_selection_make(nw, &sel, NULL, NULL);
+	wf_archive_prepare_view(nw, &sel.view, NULL, NULL);
 	struct wf_feedset *set = wf_render_selection(nw, &sel);
 	wf_selection_finish(&sel);
 	return set;
@@ -311,18 +307,10 @@ wf_render_selection(const struct wf_newswire *nw,
 			prev = xasprintf("%s%s", c->base_url,
 					 listings[s].newest_archive);
 		}
-		const struct wf_article **entries =
-			xcalloc(n_chosen ? n_chosen : 1, sizeof(*entries));
-		/* an index stub (no title) that wf_newswire_prepare() could
-		 * not load is left out rather than rendered empty */
-		size_t kept = 0;
-		for (size_t k = 0; k < n_chosen; k++) {
-			const struct wf_article *a = chosen[k];
-			if (a->title) {
-				entries[kept++] = a;
-			}
-		}
-		free(chosen);
+		/* every entry is a whole record: the selection parsed them
+		 * (wf_selection_make(), wf_archive_prepare_view()) */
+		const struct wf_article **entries = chosen;
+		size_t kept = n_chosen;
 		/* the tombstones of the stories killed within the window that
 		 * were in this feed (the notices are among the entries) */
 		free(withdrawn);

@@ -32,8 +32,7 @@ load_stub(struct wf_newswire *nw, size_t i, wf_report_fn error, void *ctx)
 		}
 		wf_article_destroy(a);
 		r->changed = true;
-		/* never selected again in this build */
-		r->article->status = WF_ARTICLE_WITHDRAWN;
+		r->failed = true; /* never selected again in this build */
 		return false;
 	}
 	wf_article_move_into(r->article, a); /* in place: views stay valid */
@@ -56,6 +55,22 @@ wf_newswire_select(const struct wf_newswire *nw,
 	free(slugs);
 }
 
+/* Remove the records that could not be read again in this build. */
+static void
+drop_failed(struct wf_newswire *nw)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < nw->n_records; i++) {
+		struct wf_record *r = &nw->records[i];
+		if (r->failed) {
+			nw_drop_record(r);
+		} else {
+			nw->records[kept++] = *r;
+		}
+	}
+	nw->n_records = kept;
+}
+
 size_t
 wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
 		  wf_report_fn error, void *ctx)
@@ -67,6 +82,7 @@ wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
 	sel->picked = xcalloc(n_feeds, sizeof(*sel->picked));
 	sel->n_picked = xcalloc(n_feeds, sizeof(*sel->n_picked));
 	size_t failed = 0;
+	drop_failed(nw); /* what an archive could not read again */
 	for (;;) {
 		wf_view_make(nw, &sel->view);
 		wf_newswire_select(nw, sel->view.shown, sel->view.n_shown,
@@ -94,16 +110,7 @@ wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
 			sel->picked[f] = NULL;
 		}
 		wf_view_finish(&sel->view);
-		size_t kept = 0;
-		for (size_t i = 0; i < nw->n_records; i++) {
-			struct wf_record *r = &nw->records[i];
-			if (!r->loaded && r->changed) {
-				nw_drop_record(r);
-			} else {
-				nw->records[kept++] = *r;
-			}
-		}
-		nw->n_records = kept;
+		drop_failed(nw);
 	}
 	return failed;
 }

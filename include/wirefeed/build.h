@@ -24,10 +24,12 @@
 /**
  * Render the feeds of @nw. Pure: depends only on the config and the
  * records (never on the clock or the directory order), so the same
- * newswire renders the same bytes. Never NULL.
+ * newswire renders the same bytes. Never NULL. Parses the stub records
+ * the feeds show (records that no longer parse are dropped, unreported:
+ * wf_build_run() reports them).
  */
 struct wf_feedset *
-wf_render(const struct wf_newswire *nw);
+wf_render(struct wf_newswire *nw);
 
 /** The id of a section feed: a name-based (v5) UUID derived from the
  * wire's feed id and the section slug, so it is stable. Caller frees. */

@@ -32,6 +32,9 @@ struct wf_record {
 	char *path;                 /* "<root>/articles/<name>.xml" */
 	struct wf_article *article; /* owned; a stub unless loaded */
 	bool loaded;                /* article is the full record */
+	/* could not be read again in this build (changed under it): shown
+	 * nowhere, and dropped (wf_selection_make(), wf_archive_prepare()) */
+	bool failed;
 	bool changed;               /* parsed in this load: new or modified */
 	struct wf_file_stamp stamp; /* the file as read (or as indexed) */
 	char digest[17]; /* fast 64-bit hash of the bytes, hex */
