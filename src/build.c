@@ -667,7 +667,9 @@ save_feed_state(const struct wf_build_options *o, const struct wf_newswire *nw,
 		const struct wf_build_callbacks *cb)
 {
 	long long margin = -1;
-	if (nw->partial) {
+	if (o->keep_whole) {
+		/* a server: no journal build starts from its state */
+	} else if (nw->partial) {
 		margin = margin_left;
 	} else if (nw->config->archives == WF_ARCHIVE_OFF) {
 		margin = FEED_STATE_MARGIN;
@@ -734,11 +736,22 @@ render_and_publish(const struct wf_build_options *o,
 	char **changed = cb->changed ? changed_paths(set, o->previous, o->out,
 						     &n_changed)
 				     : NULL;
+	/* closed archives first: the feeds link to them */
+	struct wf_archive_stats as = { 0 };
+	enum wf_status st = o->out ? wf_archive_publish(nw, o->out, &as, diag)
+				   : WF_OK;
+	/* a server serves the closed archives too (frozen bytes), and the
+	 * set as soon as it is whole: before its files are written */
+	if (st == WF_OK && o->serve_archives &&
+	    wf_archive_add_to_set(set, nw, o->out, diag) != WF_OK) {
+		report(cb->error, cb->ctx, diag);
+		wf_diag_clear(diag);
+	}
+	if (st == WF_OK && cb->ready) {
+		cb->ready(cb->ctx, set);
+	}
 	if (o->out) {
 		struct wf_publish_stats ps = { 0 };
-		/* closed archives first: the feeds link to them */
-		struct wf_archive_stats as = { 0 };
-		enum wf_status st = wf_archive_publish(nw, o->out, &as, diag);
 		if (st == WF_OK) {
 			st = wf_publish(set, o->out, &ps, diag);
 		}
@@ -753,12 +766,6 @@ render_and_publish(const struct wf_build_options *o,
 		stats->written = ps.written + as.written;
 		stats->unchanged = ps.unchanged + as.frozen;
 		stats->files += as.written + as.frozen;
-	}
-	/* a server serves the closed archives too (frozen bytes) */
-	if (o->serve_archives &&
-	    wf_archive_add_to_set(set, nw, o->out, diag) != WF_OK) {
-		report(cb->error, cb->ctx, diag);
-		wf_diag_clear(diag);
 	}
 	if (cb->changed && n_changed > 0) {
 		cb->changed(cb->ctx, (const char *const *)changed, n_changed);

@@ -218,6 +218,21 @@ log_record_note(void *ctx, const struct wf_diag *d)
 
 /* After a rebuild swapped in a new feed set: the feed paths whose bytes
  * changed (the place for anything that tells subscribers, e.g. WebSub). */
+/* The new set, whole, before its files are written: served at once (the
+ * publish after it may wait for a new second: docs/deploy.md). */
+struct swap_ctx {
+	struct wf_server *server;
+	bool swapped;
+};
+
+static void
+swap_now(void *ctx, struct wf_feedset *set)
+{
+	struct swap_ctx *sc = ctx;
+	wf_server_swap(sc->server, set);
+	sc->swapped = true;
+}
+
 static void
 feeds_changed(void *ctx, const char *const *paths, size_t n)
 {
@@ -245,14 +260,18 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 		.n_changed = b ? b->n : 0,
 		.changed_known = b != NULL,
 		.reopen = !*warm || (b && b->everything),
+		.keep_whole = true,
 		.previous = *current,
 		.soft_publish = true,
 		.serve_archives = true,
 	};
+	struct swap_ctx swap = { .server = server };
 	struct wf_build_callbacks cb = { .error = log_record_error,
 					 .warning = log_record_warning,
 					 .note = log_record_note,
-					 .changed = feeds_changed };
+					 .changed = feeds_changed,
+					 .ready = swap_now,
+					 .ctx = &swap };
 	struct wf_build_stats stats = { 0 };
 	struct wf_feedset *set = NULL;
 	struct wf_diag diag = { 0 };
@@ -273,7 +292,9 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 	if (!set) {
 		return false; /* nothing changed */
 	}
-	wf_server_swap(server, set);
+	if (!swap.swapped) {
+		wf_server_swap(server, set);
+	}
 	if (o->notifier) {
 		websub_notify_set(o->notifier, set); /* pings changed feeds */
 	}

@@ -267,6 +267,9 @@ wf_publish(const struct wf_feedset *set, const char *out_dir,
 	int64_t now = wf_time_now().utc;
 	for (size_t i = 0; st == WF_OK && i < set->n_files; i++) {
 		const char *path = set->files[i].path;
+		if (set->files[i].immutable) {
+			continue;
+		}
 		const char *slash = strrchr(path, '/');
 		char *rel = slash ? xstrndup(path, (size_t)(slash - path))
 				  : xstrdup("");
@@ -283,6 +286,9 @@ wf_publish(const struct wf_feedset *set, const char *out_dir,
 	/* Phase 1: every changed file to a synced temporary. */
 	for (size_t i = 0; st == WF_OK && i < set->n_files; i++) {
 		const struct wf_rendered_file *f = &set->files[i];
+		if (f->immutable) {
+			continue; /* a closed archive: wf_archive_publish()'s */
+		}
 		const char *slash = strrchr(f->path, '/');
 		char *rel = slash ? xstrndup(f->path, (size_t)(slash - f->path))
 				  : xstrdup("");

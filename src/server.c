@@ -463,13 +463,14 @@ last_modified_for(const struct wf_server *s, const struct wf_rendered_file *f,
 	const struct served_file *before =
 		old ? &previous->files[old - previous->set->files] : NULL;
 	*shared = false;
-	if (before && strcmp(old->etag, f->etag) == 0) {
-		if (before->date_shared && now > before->last_modified) {
-			return now; /* re-dated: a date of these bytes alone */
-		}
+	if (before && strcmp(old->etag, f->etag) == 0 &&
+	    !(before->date_shared && now > before->last_modified)) {
 		*shared = before->date_shared;
 		return before->last_modified;
 	}
+	/* new bytes, or bytes whose shared second has passed: re-dated, as
+	 * new bytes are, to a date of their own (their published file's,
+	 * when it holds them) */
 	int64_t published = published_mtime(s, f);
 	int64_t t = published < 0 || published > now ? now : published;
 	if (before && t <= before->last_modified) {

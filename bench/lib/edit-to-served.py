@@ -5,6 +5,7 @@ one line per edit. One process runs the edits and polls (keep-alive, 1 ms
 apart), so neither interpreter start-up nor a fork sits inside the time.
 
 usage: edit-to-served.py BIN ROOT PORT PATH ID [ID ...]
+EDIT_GAP_S: seconds between edits (default 0.3)
 """
 import http.client
 import os
@@ -29,4 +30,5 @@ for k, story in enumerate(sys.argv[5:]):
             sys.exit(1)
         time.sleep(0.001)
     print(round((time.monotonic() - t0) * 1000, 1), flush=True)
-    time.sleep(0.3)  # edits a newsroom apart, not a burst
+    # edits a newsroom apart, not a burst
+    time.sleep(float(os.environ.get("EDIT_GAP_S", "0.3")))

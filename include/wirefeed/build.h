@@ -44,7 +44,8 @@ struct wf_publish_stats {
 /**
  * Write @set under @out_dir (created if missing; it may be a symbolic link
  * the user made). A file whose bytes are already on disk is not touched
- * (its mtime stays). Changed files are first all written to temporary
+ * (its mtime stays); closed archives (immutable files) are
+ * wf_archive_publish()'s and left out. Changed files are first all written to temporary
  * files in their own directory and fsynced; only when every one is safely
  * on disk are they renamed over the old ones and the directories fsynced.
  * Any failure before the renames removes the temporaries and leaves every
@@ -109,7 +110,7 @@ struct wf_build_options {
 	 * they are at this time (embargoes, expiry, tombstones) */
 	int64_t now;
 	/* the newswire is kept for later refreshes (serve): always open all
-	 * of it, never just the feed state (docs/store.md) */
+	 * of it, never just the feed state, and make none (docs/store.md) */
 	bool keep_whole;
 };
 
@@ -118,11 +119,18 @@ struct wf_build_options {
 typedef void (*wf_build_changed_fn)(void *ctx, const char *const *paths,
 				    size_t n);
 
+/** The new set, complete (closed archives included when serve_archives),
+ * before its files are written: a server swaps it in here, so clients
+ * never wait for the disk (the publish may wait up to a second for a
+ * file's new mtime: docs/deploy.md). Borrowed for the call. */
+typedef void (*wf_build_ready_fn)(void *ctx, struct wf_feedset *set);
+
 struct wf_build_callbacks {
 	wf_report_fn error;   /* an invalid record, a failed step */
 	wf_report_fn warning; /* a record deserving a look, an index repair */
 	wf_report_fn note;    /* a withdrawn story left out */
 	wf_build_changed_fn changed; /* after a new set is published */
+	wf_build_ready_fn ready;     /* may be NULL */
 	void *ctx;
 };
 
