@@ -526,6 +526,21 @@ state_changes(const struct wf_build_options *o, struct wf_store *store,
 	if (wf_store_cursor(store, out->next, &ignored) != WF_OK) {
 		return false;
 	}
+	/* files added, removed, renamed or copied by hand (the store's open
+	 * repaired its index and journaled them): a copy may share an id
+	 * with a story outside the state, which only the whole index shows */
+	struct wf_store_changes changes = { 0 };
+	bool by_hand = wf_store_changes_since(store, lb->cursor, &changes,
+					      &ignored) != WF_OK ||
+		       !changes.complete;
+	for (size_t i = 0; !by_hand && i < changes.n; i++) {
+		by_hand = changes.items[i].op == WF_STORE_OP_REPAIR ||
+			  changes.items[i].op == WF_STORE_OP_REMOVE;
+	}
+	wf_store_changes_finish(&changes);
+	if (by_hand) {
+		return false;
+	}
 	char *index_path = wf_newswire_index_path(o->root);
 	struct wf_stat_changes sc;
 	bool ok = wf_newswire_stat_changes(o->root, index_path, subset, &sc);
