@@ -219,16 +219,6 @@ load_record(const struct wf_record *r, struct wf_diag *diag)
 }
 
 size_t
-wf_archive_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx)
-{
-	struct wf_view view;
-	wf_view_make(nw, &view);
-	size_t failed = wf_archive_prepare_view(nw, &view, error, ctx);
-	wf_view_finish(&view);
-	return failed;
-}
-
-size_t
 wf_archive_prepare_view(struct wf_newswire *nw, const struct wf_view *view,
 			wf_report_fn error, void *ctx)
 {

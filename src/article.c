@@ -64,6 +64,13 @@ wf_article_destroy(struct wf_article *a)
 	free(a);
 }
 
+bool
+wf_article_depends_on_clock(const struct wf_article *a)
+{
+	return a->status == WF_ARTICLE_WITHDRAWN || a->has_embargo ||
+	       a->has_expiry;
+}
+
 uint64_t
 wf_article_digest(const struct wf_article *a)
 {

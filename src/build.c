@@ -82,6 +82,20 @@ feed_state_index_path(const char *root)
 	return xasprintf("%s/.wirefeed-store/feeds-index", root);
 }
 
+static long long
+mtime_ns_of(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* The file @st describes is the one @bf recorded. */
+static bool
+is_as_built(const struct stat *st, const struct built_file *bf)
+{
+	return S_ISREG(st->st_mode) && st->st_size == bf->size &&
+	       mtime_ns_of(st) == bf->mtime_ns;
+}
+
 static char *
 last_build_path(const char *root)
 {
@@ -98,8 +112,7 @@ conf_stamp(const char *root, long long *size, long long *mtime,
 	free(path);
 	if (ok) {
 		*size = (long long)st.st_size;
-		*mtime = (long long)st.st_mtim.tv_sec * 1000000000 +
-			 st.st_mtim.tv_nsec;
+		*mtime = mtime_ns_of(&st);
 		*inode = (long long)st.st_ino;
 	}
 	return ok;
@@ -174,9 +187,7 @@ write_last_build(const char *root, const char *cursor, const char *out,
 		    (size_t)fs.st_size == f->len) {
 			st = buf_printf(&b, "file %016llx %lld %lld %s %s\n",
 					(unsigned long long)f->source_digest,
-					(long long)fs.st_size,
-					(long long)fs.st_mtim.tv_sec * 1000000000 +
-						fs.st_mtim.tv_nsec,
+					(long long)fs.st_size, mtime_ns_of(&fs),
 					f->etag, f->path);
 		}
 		free(file);
@@ -218,10 +229,7 @@ take_built(void *ctx, const char *path, uint64_t source, char **data,
 	free(file);
 	struct stat fs;
 	void *map = MAP_FAILED;
-	if (fd >= 0 && fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) &&
-	    fs.st_size == bf->size &&
-	    (long long)fs.st_mtim.tv_sec * 1000000000 + fs.st_mtim.tv_nsec ==
-		    bf->mtime_ns) {
+	if (fd >= 0 && fstat(fd, &fs) == 0 && is_as_built(&fs, bf)) {
 		map = mmap(NULL, (size_t)fs.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	}
 	if (fd >= 0) {
@@ -428,29 +436,6 @@ refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
 
 /* ---- the feed state: a journal build that reads a few stories ---------- */
 
-static bool
-is_lifecycle(const struct wf_article *a)
-{
-	return a->status == WF_ARTICLE_WITHDRAWN || a->has_embargo ||
-	       a->has_expiry;
-}
-
-/*
- * A journal build after a few edits opens only the stories of the feed
- * state (each feed's newest max_entries + FEED_STATE_MARGIN, and every
- * story whose phase depends on the clock) plus the journaled ones. That
- * shows exactly what the whole wire would as long as fewer stories than
- * the margin left any feed since the state was made: a story outside the
- * state was below max_entries + margin in every feed it is in, and only an
- * edit (journaled, so read) or a phase change (of a story in the state,
- * so counted) can make one above it leave. Each build spends the margin
- * by what it saw; when it is gone, or anything else is off (another --out,
- * another config, archives, a change found outside the store), the build
- * reads the whole index and makes a new state.
- *
- * True with *warm set to the partial newswire; false to build the usual
- * way (nothing reported: a miss only costs time).
- */
 /* Every file the last build published is still as it left it. */
 static bool
 outputs_intact(const struct last_build *lb)
@@ -458,11 +443,7 @@ outputs_intact(const struct last_build *lb)
 	for (size_t i = 0; i < lb->n_built; i++) {
 		char *file = xasprintf("%s/%s", lb->out, lb->built[i].path);
 		struct stat fs;
-		bool same = lstat(file, &fs) == 0 && S_ISREG(fs.st_mode) &&
-			    fs.st_size == lb->built[i].size &&
-			    (long long)fs.st_mtim.tv_sec * 1000000000 +
-					    fs.st_mtim.tv_nsec ==
-				    lb->built[i].mtime_ns;
+		bool same = lstat(file, &fs) == 0 && is_as_built(&fs, &lb->built[i]);
 		free(file);
 		if (!same) {
 			return false;
@@ -498,62 +479,64 @@ state_changes(const struct wf_build_options *o, struct wf_store *store,
 {
 	memset(out, 0, sizeof(*out));
 	struct wf_diag ignored = { 0 };
-	if (o->journal) {
-		struct wf_store_changes changes = { 0 };
-		bool ok = wf_store_changes_since(store, lb->cursor, &changes,
-						 &ignored) == WF_OK &&
-			  changes.complete &&
-			  (long long)changes.n <= lb->margin;
+	/* the cursor before anything is read: what is journaled later is
+	 * seen by the next build */
+	char next[WF_STORE_CURSOR_MAX];
+	if (wf_store_cursor(store, next, &ignored) != WF_OK) {
+		return false;
+	}
+	struct wf_store_changes changes = { 0 };
+	bool ok = wf_store_changes_since(store, lb->cursor, &changes,
+					 &ignored) == WF_OK &&
+		  changes.complete;
+	/* Files added, removed, renamed or copied by hand (the store's open
+	 * repaired its index and journaled them): a copy may share an id
+	 * with a story outside the state, which only the whole index shows. */
+	for (size_t i = 0; ok && i < changes.n; i++) {
+		ok = changes.items[i].op != WF_STORE_OP_REPAIR &&
+		     changes.items[i].op != WF_STORE_OP_REMOVE;
+	}
+	if (ok && o->journal) {
 		out->names = xcalloc(changes.n + 1, sizeof(*out->names));
-		for (size_t i = 0; ok && i < changes.n; i++) {
-			enum wf_store_op op = changes.items[i].op;
-			/* found outside the store: hand edits, a scan's
-			 * business (the index it would compare with is the
-			 * build index, not the state) */
-			ok = op != WF_STORE_OP_REPAIR && op != WF_STORE_OP_REMOVE;
-			out->created += op == WF_STORE_OP_CREATE;
+		for (size_t i = 0; i < changes.n; i++) {
+			out->created += changes.items[i].op == WF_STORE_OP_CREATE;
 			out->names[out->n++] = xstrdup(changes.items[i].location);
 		}
-		snprintf(out->next, sizeof(out->next), "%s", changes.next);
-		wf_store_changes_finish(&changes);
-		if (!ok) {
-			state_changes_finish(out);
+		snprintf(next, sizeof(next), "%s", changes.next);
+	} else if (ok) {
+		/* a stat of every record: in-place hand edits too */
+		char *index_path = wf_newswire_index_path(o->root);
+		struct wf_stat_changes sc;
+		ok = wf_newswire_stat_changes(o->root, index_path, subset, &sc);
+		free(index_path);
+		if (ok) {
+			out->names = sc.names;
+			out->n = sc.n;
+			out->created = sc.added;
+			out->removed = sc.removed;
 		}
-		return ok;
-	}
-	/* the cursor before the stat: what is journaled later is seen by
-	 * the next build */
-	if (wf_store_cursor(store, out->next, &ignored) != WF_OK) {
-		return false;
-	}
-	/* files added, removed, renamed or copied by hand (the store's open
-	 * repaired its index and journaled them): a copy may share an id
-	 * with a story outside the state, which only the whole index shows */
-	struct wf_store_changes changes = { 0 };
-	bool by_hand = wf_store_changes_since(store, lb->cursor, &changes,
-					      &ignored) != WF_OK ||
-		       !changes.complete;
-	for (size_t i = 0; !by_hand && i < changes.n; i++) {
-		by_hand = changes.items[i].op == WF_STORE_OP_REPAIR ||
-			  changes.items[i].op == WF_STORE_OP_REMOVE;
 	}
 	wf_store_changes_finish(&changes);
-	if (by_hand) {
-		return false;
-	}
-	char *index_path = wf_newswire_index_path(o->root);
-	struct wf_stat_changes sc;
-	bool ok = wf_newswire_stat_changes(o->root, index_path, subset, &sc);
-	free(index_path);
-	if (ok) {
-		out->names = sc.names;
-		out->n = sc.n;
-		out->created = sc.added;
-		out->removed = sc.removed;
-	}
+	snprintf(out->next, sizeof(out->next), "%s", next);
 	return ok;
 }
 
+/*
+ * A journal build after a few edits opens only the stories of the feed
+ * state (each feed's newest max_entries + FEED_STATE_MARGIN, and every
+ * story whose phase depends on the clock) plus the journaled ones. That
+ * shows exactly what the whole wire would as long as fewer stories than
+ * the margin left any feed since the state was made: a story outside the
+ * state was below max_entries + margin in every feed it is in, and only an
+ * edit (journaled, so read) or a phase change (of a story in the state,
+ * so counted) can make one above it leave. Each build spends the margin
+ * by what it saw; when it is gone, or anything else is off (another --out,
+ * another config, archives, a change found outside the store), the build
+ * reads the whole index and makes a new state.
+ *
+ * True with *warm set to the partial newswire; false to build the usual
+ * way (nothing reported: a miss only costs time).
+ */
 static bool
 open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
 	     struct wf_store *store, const struct last_build *lb, int64_t now,
@@ -592,7 +575,8 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 					      .ctx = cb->ctx,
 					      .trust_index = true,
 					      .changed = (const char *const *)ch.names,
-					      .n_changed = ch.n };
+					      .n_changed = ch.n,
+					      .stubs = true };
 		ok = wf_newswire_open(o->root, &lo, &nw, &ls, &ignored) == WF_OK;
 		/* an unusable subset index makes open read everything: that
 		 * is a whole newswire, not a partial one (and it is fine) */
@@ -611,7 +595,7 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 	int64_t window = ok ? wf_view_window(nw->config) : 0;
 	for (size_t i = 0; ok && i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
-		if (!r->changed && is_lifecycle(r->article) &&
+		if (!r->changed && wf_article_depends_on_clock(r->article) &&
 		    wf_article_phase(r->article, lb->now, window, NULL) !=
 			    wf_article_phase(r->article, now, window, NULL)) {
 			spent++;
@@ -664,7 +648,7 @@ feed_state_members(const struct wf_newswire *nw)
 		free(picked[k]);
 	}
 	for (size_t i = 0; i < nw->n_records; i++) {
-		keep[i] = keep[i] || is_lifecycle(nw->records[i].article);
+		keep[i] = keep[i] || wf_article_depends_on_clock(nw->records[i].article);
 	}
 	free(picked);
 	free(counts);
@@ -711,8 +695,12 @@ render_and_publish(const struct wf_build_options *o,
 		   struct wf_build_stats *stats, struct wf_diag *diag)
 {
 	report_notes(nw, cb);
+	/* a partial newswire holds a subset: open_partial() counted the
+	 * wire's records */
+	size_t subset_records = 0;
+	size_t *records = nw->partial ? &subset_records : &stats->records;
 	if (stats->invalid > 0 && !o->keep_going) {
-		stats->records = nw->n_records;
+		*records = nw->n_records;
 		wf_diag_set(diag, NULL, 0, 0, "%zu invalid record%s", stats->invalid,
 			    stats->invalid == 1 ? "" : "s");
 		return WF_ERR_INVALID;
@@ -727,7 +715,7 @@ render_and_publish(const struct wf_build_options *o,
 		wf_selection_finish(&sel);
 		stats->invalid += wf_selection_make(nw, &sel, cb->error, cb->ctx);
 	}
-	stats->records = nw->n_records;
+	*records = nw->n_records;
 	if (stats->invalid > 0 && !o->keep_going) {
 		wf_selection_finish(&sel);
 		wf_diag_set(diag, NULL, 0, 0, "%zu invalid record%s", stats->invalid,
@@ -737,10 +725,13 @@ render_and_publish(const struct wf_build_options *o,
 	/* unchanged feeds are taken, not rendered: from the set being
 	 * served, or from what the last build published here */
 	struct built_source bs = { lb, o->out };
-	struct wf_render_source built = { take_built, &bs };
+	struct wf_render_source source = { take_built, &bs };
 	sel.previous = o->previous;
-	sel.source = !o->previous && lb && o->out && strcmp(lb->out, o->out) == 0
-			     ? &built
+	if (o->previous) {
+		wf_render_source_from_set(&source, o->previous);
+	}
+	sel.source = o->previous || (lb && o->out && strcmp(lb->out, o->out) == 0)
+			     ? &source
 			     : NULL;
 	struct wf_feedset *set = wf_render_selection(nw, &sel);
 	wf_selection_finish(&sel);
@@ -837,13 +828,9 @@ wf_build_run(const struct wf_build_options *o,
 		(*warm)->now = now;
 		stats.next_change = (*warm)->next_change;
 	}
-	if (st == WF_OK && !stats.up_to_date) {
-		size_t records = stats.records;
+	if (st == WF_OK && !stats.up_to_date && *warm) {
 		st = render_and_publish(o, cb, *warm, have_lb ? &lb : NULL, set,
 					&stats, diag);
-		if (*warm && (*warm)->partial) {
-			stats.records = records; /* the wire's, not the subset's */
-		}
 	}
 	if ((st == WF_OK || st == WF_ERR_INVALID) && *warm) {
 		struct wf_newswire *nw = *warm;

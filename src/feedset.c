@@ -86,6 +86,19 @@ place(struct wf_feedset *set, const char *path, enum wf_file_kind kind,
 	return f;
 }
 
+/* What index pages say of @f; the set's updated follows its newest. */
+static void
+describe(struct wf_feedset *set, struct wf_rendered_file *f,
+	 struct wf_time updated, const char *title, size_t n_entries)
+{
+	f->updated = updated;
+	f->title = xstrdup(title);
+	f->n_entries = n_entries;
+	if (set->n_files == 1 || wf_time_compare(updated, set->updated) > 0) {
+		set->updated = updated;
+	}
+}
+
 struct wf_rendered_file *
 wf_feedset_add(struct wf_feedset *set, const char *path,
 	       enum wf_file_kind kind, char *data, size_t len,
@@ -104,12 +117,7 @@ wf_feedset_add(struct wf_feedset *set, const char *path,
 		/* 128 bits of the digest are plenty to tell versions apart. */
 		snprintf(f->etag, sizeof(f->etag), "\"%.32s\"", hex);
 	}
-	f->updated = updated;
-	f->title = xstrdup(title);
-	f->n_entries = n_entries;
-	if (set->n_files == 1 || wf_time_compare(updated, set->updated) > 0) {
-		set->updated = updated;
-	}
+	describe(set, f, updated, title, n_entries);
 	return f;
 }
 
@@ -122,12 +130,7 @@ wf_feedset_add_known(struct wf_feedset *set, const char *path,
 	struct wf_rendered_file *f = place(set, path, kind, data, len);
 	f->mapped_ = mapped;
 	snprintf(f->etag, sizeof(f->etag), "%s", etag);
-	f->updated = updated;
-	f->title = xstrdup(title);
-	f->n_entries = n_entries;
-	if (set->n_files == 1 || wf_time_compare(updated, set->updated) > 0) {
-		set->updated = updated;
-	}
+	describe(set, f, updated, title, n_entries);
 	return f;
 }
 

@@ -299,15 +299,6 @@ nw_report_hand_edit(const struct wf_load_options *o, const char *path)
 	nw_report(o->warning, o->ctx, &d);
 }
 
-/* Whether a record's phase depends on the clock: such records stay whole
- * (the index marks them to be parsed by every load). */
-static bool
-needs_whole(const struct wf_article *a)
-{
-	return a->status == WF_ARTICLE_WITHDRAWN || a->has_embargo ||
-	       a->has_expiry;
-}
-
 /* Free all but what choosing entries and the index need: the id, the
  * times, the status and the section terms (what an index stub holds). */
 static void
@@ -384,7 +375,7 @@ scan_one(struct scan *sc, size_t i)
 		r->changed = !(old && old->always_parse &&
 			       strcmp(old->digest, r->digest) == 0);
 		sc->result[i] = SCAN_PARSED;
-		if (sc->stubs && !needs_whole(r->article)) {
+		if (sc->stubs && !wf_article_depends_on_clock(r->article)) {
 			strip_to_stub(r->article);
 			r->loaded = false;
 		}

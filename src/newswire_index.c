@@ -182,61 +182,78 @@ parse_fields(char *line, struct index_entry *e)
 
 /* Read @path; false (index left empty) if missing or unusable, with the
  * reason in @why when it exists but is corrupt. */
-bool
-nw_index_read(const char *path, struct index *ix, const char **why)
+/* Read the index at @path into @b, check its checksum and header, and
+ * take its journal cursor ("" if none): the newline before the first
+ * entry line (the text ends there with the entries, "end" line cut off),
+ * or NULL with @b finished and, when it exists but is unusable, the
+ * reason in @why. */
+static char *
+index_text(const char *path, struct buf *b, char journal[WF_NEWSWIRE_CURSOR_MAX],
+	   const char **why)
 {
 	*why = NULL;
-	struct buf b;
-	buf_init(&b, INDEX_MAX_BYTES);
+	buf_init(b, INDEX_MAX_BYTES);
 	struct wf_diag ignored = { 0 };
-	if (buf_read_file(&b, path, &ignored) != WF_OK || !b.data) {
-		buf_finish(&b);
-		return false; /* missing: not worth a warning */
+	if (buf_read_file(b, path, &ignored) != WF_OK || !b->data) {
+		buf_finish(b);
+		return NULL; /* missing: not worth a warning */
 	}
 	/* last line: "end <hash64 of everything before it>" */
-	char *end_line = b.len > 21 ? b.data + b.len - 21 : NULL;
+	char *end_line = b->len > 21 ? b->data + b->len - 21 : NULL;
 	char digest[17];
 	if (!end_line || strncmp(end_line, "end ", 4) != 0 ||
-	    b.data[b.len - 1] != '\n') {
+	    b->data[b->len - 1] != '\n') {
 		*why = "truncated";
-		buf_finish(&b);
-		return false;
+		buf_finish(b);
+		return NULL;
 	}
-	hash64_hex(b.data, (size_t)(end_line - b.data), digest);
+	hash64_hex(b->data, (size_t)(end_line - b->data), digest);
 	if (strncmp(end_line + 4, digest, 16) != 0) {
 		*why = "checksum mismatch";
-		buf_finish(&b);
-		return false;
+		buf_finish(b);
+		return NULL;
 	}
 	*end_line = '\0';
-	char *line = b.data;
+	char *line = b->data;
 	char *nl = strchr(line, '\n');
 	if (nl && (size_t)(nl - line) == strlen(INDEX_MAGIC_V1) &&
 	    strncmp(line, INDEX_MAGIC_V1, strlen(INDEX_MAGIC_V1)) == 0) {
 		/* the previous format: rebuilt silently */
-		buf_finish(&b);
-		return false;
+		buf_finish(b);
+		return NULL;
 	}
 	if (!nl || (size_t)(nl - line) != strlen(INDEX_MAGIC) ||
 	    strncmp(line, INDEX_MAGIC, strlen(INDEX_MAGIC)) != 0) {
 		*why = "unknown format";
-		buf_finish(&b);
-		return false;
+		buf_finish(b);
+		return NULL;
 	}
 	/* "journal CURSOR": the store's journal as this index saw it */
 	line = nl + 1;
 	nl = strchr(line, '\n');
 	if (!nl || strncmp(line, "journal ", 8) != 0 ||
-	    (size_t)(nl - line) - 8 >= sizeof(ix->journal)) {
+	    (size_t)(nl - line) - 8 >= WF_NEWSWIRE_CURSOR_MAX) {
 		*why = "malformed header";
-		buf_finish(&b);
+		buf_finish(b);
+		return NULL;
+	}
+	memcpy(journal, line + 8, (size_t)(nl - line) - 8);
+	journal[nl - line - 8] = '\0';
+	if (strcmp(journal, "-") == 0) {
+		journal[0] = '\0';
+	}
+	return nl;
+}
+
+bool
+nw_index_read(const char *path, struct index *ix, const char **why)
+{
+	struct buf b;
+	char *nl = index_text(path, &b, ix->journal, why);
+	if (!nl) {
 		return false;
 	}
-	memcpy(ix->journal, line + 8, (size_t)(nl - line) - 8);
-	ix->journal[nl - line - 8] = '\0';
-	if (strcmp(ix->journal, "-") == 0) {
-		ix->journal[0] = '\0';
-	}
+	char *line;
 	size_t cap = 1024;
 	ix->entries = xcalloc(cap, sizeof(*ix->entries));
 	for (line = nl + 1; *line; line = nl + 1) {
@@ -426,26 +443,15 @@ stamp_index_read(const char *path, struct stamp_index *ix)
 {
 	memset(ix, 0, sizeof(*ix));
 	struct buf b;
-	buf_init(&b, INDEX_MAX_BYTES);
-	struct wf_diag ignored = { 0 };
-	if (buf_read_file(&b, path, &ignored) != WF_OK || !b.data || b.len < 22) {
-		buf_finish(&b);
+	char journal[WF_NEWSWIRE_CURSOR_MAX];
+	const char *why;
+	char *line = index_text(path, &b, journal, &why);
+	if (!line) {
 		return false;
 	}
-	char *end_line = b.data + b.len - 21;
-	char digest[17];
-	hash64_hex(b.data, (size_t)(end_line - b.data), digest);
-	if (strncmp(end_line, "end ", 4) != 0 || b.data[b.len - 1] != '\n' ||
-	    strncmp(end_line + 4, digest, 16) != 0 ||
-	    strncmp(b.data, INDEX_MAGIC "\n", strlen(INDEX_MAGIC) + 1) != 0) {
-		buf_finish(&b);
-		return false;
-	}
-	*end_line = '\0';
-	char *line = strchr(b.data + strlen(INDEX_MAGIC) + 1, '\n'); /* journal */
 	size_t cap = 0;
-	bool ok = line != NULL;
-	for (line = ok ? line + 1 : NULL; ok && *line;) {
+	bool ok = true;
+	for (line++; ok && *line;) {
 		char *nl = strchr(line, '\n');
 		if (!nl) {
 			ok = false;

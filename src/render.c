@@ -42,14 +42,13 @@ struct listing {
 	char *newest_archive; /* "<dir>archives/<period>/", or NULL */
 };
 
-/* Take the file at @path of @previous if it was rendered from @source: a
- * copy of its bytes (the set stays the server's). */
+/* Take the file at @path of the set @ctx if it was rendered from
+ * @source: a copy of its bytes (the set stays the server's). */
 static bool
-take_from_set(const struct wf_feedset *previous, const char *path,
-	      uint64_t source, char **data, size_t *len, char etag[72])
+take_from_set(void *ctx, const char *path, uint64_t source, char **data,
+	      size_t *len, bool *mapped, char etag[72])
 {
-	const struct wf_rendered_file *f =
-		previous ? wf_feedset_find(previous, path) : NULL;
+	const struct wf_rendered_file *f = wf_feedset_find(ctx, path);
 	if (!f || f->source_digest != source) {
 		return false;
 	}
@@ -57,8 +56,17 @@ take_from_set(const struct wf_feedset *previous, const char *path,
 	memcpy(*data, f->data, f->len);
 	(*data)[f->len] = '\0';
 	*len = f->len;
+	*mapped = false;
 	memcpy(etag, f->etag, 72);
 	return true;
+}
+
+void
+wf_render_source_from_set(struct wf_render_source *out,
+			  const struct wf_feedset *set)
+{
+	/* the callback's context is untyped: it only reads the set */
+	*out = (struct wf_render_source){ take_from_set, (void *)(uintptr_t)set };
 }
 
 static void
@@ -85,18 +93,14 @@ add_feed_pair(struct wf_feedset *set, const struct wf_selection *sel,
 		char etag[72];
 		bool mapped = false;
 		struct wf_rendered_file *f = NULL;
-		if (sel->previous
-			    ? take_from_set(sel->previous, path, source, &data,
-					    &len, etag)
-			    : sel->source &&
-				      sel->source->take(sel->source->ctx, path,
-							source, &data, &len,
-							&mapped, etag)) {
+		if (sel->source &&
+		    sel->source->take(sel->source->ctx, path, source, &data,
+				      &len, &mapped, etag)) {
 			f = wf_feedset_add_known(set, path, formats[k].kind,
 						 data, len, mapped, etag,
 						 spec->updated, spec->title,
 						 spec->n_entries);
-			f->on_disk = !sel->previous;
+			f->on_disk = mapped; /* the published file itself */
 		} else {
 			/* The writers only fail if libxml2 cannot allocate:
 			 * treat like OOM. */

@@ -21,12 +21,12 @@ struct wf_selection {
 	size_t n_feeds;
 	size_t **picked;  /* per feed: positions in view.shown, feed order */
 	size_t *n_picked;
-	/* the set served until now, if any (borrowed): a feed rendered from
-	 * the same inputs is taken from it, and unchanged bytes keep its
-	 * ETags without hashing (wf_feedset.previous) */
+	/* the set served until now, if any (borrowed): unchanged bytes keep
+	 * its ETags without hashing (wf_feedset.previous) */
 	const struct wf_feedset *previous;
-	/* or, without one, where else such a feed may be taken from (the
-	 * files the last build published): NULL for none */
+	/* where a feed rendered from the same inputs is taken from instead
+	 * of rendering it (the set being served, or the files the last
+	 * build published): NULL for none */
 	const struct wf_render_source *source;
 };
 
@@ -34,11 +34,17 @@ struct wf_selection {
 struct wf_render_source {
 	/* The bytes published at @path if they were rendered from
 	 * @source_digest: true with *data (heap, or mapped: an mmap() of
-	 * *len bytes), *len and @etag filled, else false. */
+	 * the published file itself, *len bytes, which publishing then
+	 * leaves alone), *len and @etag filled, else false. */
 	bool (*take)(void *ctx, const char *path, uint64_t source_digest,
 		     char **data, size_t *len, bool *mapped, char etag[72]);
 	void *ctx;
 };
+
+/** A source taking feeds from @set (copies of its bytes; borrowed). */
+void
+wf_render_source_from_set(struct wf_render_source *out,
+			  const struct wf_feedset *set);
 
 /**
  * Choose, and parse the chosen stubs. A stub that no longer parses is
@@ -57,7 +63,13 @@ struct wf_feedset *
 wf_render_selection(const struct wf_newswire *nw,
 		    const struct wf_selection *sel);
 
-/** wf_archive_prepare() with the view already made. */
+/**
+ * Parse the stubs that the subscription documents will show under the
+ * newswire's archive plan (stories changed in the open period), as
+ * wf_selection_make() does for the newest entries. A record that fails
+ * now is reported through @error and marked failed (wf_record.failed):
+ * make the selection again to drop it. Returns how many failed.
+ */
 size_t
 wf_archive_prepare_view(struct wf_newswire *nw, const struct wf_view *view,
 			wf_report_fn error, void *ctx);

@@ -385,13 +385,12 @@ served_before(const struct wf_rendered_file *f, const struct version *previous)
 	return &previous->files[old - previous->set->files];
 }
 
-/* @f's gzip body: @previous's if it served the same bytes, else new, or
- * (!@compress) NULL for now. */
+/* @f's gzip body: @before's (the same bytes served before, or NULL), else
+ * new, or (!@compress) NULL for now. */
 static struct gzip_body *
-gzip_body_for(const struct wf_rendered_file *f, const struct version *previous,
+gzip_body_for(const struct wf_rendered_file *f, const struct served_file *before,
 	      bool compress)
 {
-	const struct served_file *before = served_before(f, previous);
 	if (before && before->gzip) {
 		atomic_fetch_add(&before->gzip->refs, 1);
 		return before->gzip;
@@ -518,7 +517,8 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	/* gzip: its own strong ETag (the identity tag + "-gzip") */
 	snprintf(sf->etag_gzip, sizeof(sf->etag_gzip), "%.*s-gzip\"",
 		 (int)strlen(f->etag) - 1, f->etag);
-	sf->gzip = gzip_body_for(f, previous, compress);
+	const struct served_file *before = served_before(f, previous);
+	sf->gzip = gzip_body_for(f, before, compress);
 	if (sf->gzip) {
 		/* the response owns one reference to the body */
 		sf->gzip_len = sf->gzip->len;
@@ -537,7 +537,6 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	}
 	sf->not_modified = empty_response();
 	add_common_headers(s, sf->not_modified, sf, f->etag);
-	const struct served_file *before = served_before(f, previous);
 	sf->deltas = s->history
 			     ? feed_history_add(s->history, f,
 						before ? before->deltas : NULL)

@@ -470,6 +470,23 @@ assert_same_sets(const struct wf_feedset *a, const struct wf_feedset *b)
 	}
 }
 
+/* A render source that counts what it hands out. */
+struct counting_source {
+	struct wf_render_source inner;
+	size_t taken;
+};
+
+static bool
+count_takes(void *ctx, const char *path, uint64_t source, char **data,
+	    size_t *len, bool *mapped, char etag[72])
+{
+	struct counting_source *c = ctx;
+	bool took = c->inner.take(c->inner.ctx, path, source, data, len,
+				  mapped, etag);
+	c->taken += took;
+	return took;
+}
+
 /* A rebuild that takes unchanged feeds from the set it replaces (serve)
  * gives exactly what rendering everything gives, after edits of a story's
  * text, of a section, a withdrawal and a clock past the tombstone window;
@@ -510,8 +527,14 @@ START_TEST(render_reusing_the_previous_set_equals_a_fresh_render)
 		struct wf_selection sel;
 		ck_assert_uint_eq(wf_selection_make(nw, &sel, NULL, NULL), 0);
 		sel.previous = previous;
+		struct counting_source counting = { 0 };
+		wf_render_source_from_set(&counting.inner, previous);
+		struct wf_render_source source = { count_takes, &counting };
+		sel.source = &source;
 		struct wf_feedset *reused = wf_render_selection(nw, &sel);
 		wf_selection_finish(&sel);
+		/* the feeds the story was never in were taken, not rendered */
+		ck_assert_uint_gt(counting.taken, 0);
 		struct wf_feedset *fresh = wf_render(nw);
 		assert_same_sets(reused, fresh);
 		/* the politics feed never held the story: taken, not rendered */

@@ -231,6 +231,20 @@ START_TEST(a_touched_output_file_is_rendered_again)
 }
 END_TEST
 
+/* Rewrite story @n's title and times in place, by hand (`cat > file`
+ * keeps the inode: `sed -i` and most editors rename a new file over the
+ * old one, which the store sees as a change of the directory). */
+static void
+hand_edit_in_place(const struct wire *w, int n, const char *when)
+{
+	ck_assert_int_eq(helpers_runf(NULL, "f=$(grep -l '<title>Story %d</title>' '%s'/articles/*.xml) && "
+				      "sed -e 's|<title>Story %d</title>|<title>Story %d, by hand</title>|' "
+				      "-e 's|<updated>[^<]*</updated>|<updated>%s</updated>|' "
+				      "-e 's|<app:edited>[^<]*</app:edited>|<app:edited>%s</app:edited>|' \"$f\" > '%s/edit' && "
+				      "cat '%s/edit' > \"$f\"",
+				      n, w->root, n, n, when, when, w->tmp, w->tmp), 0);
+}
+
 /* A plain build (a stat of every record) starts from the state too, and
  * sees what no journal holds: records edited, removed and added by
  * hand. With nothing changed it renders nothing. */
@@ -245,15 +259,7 @@ START_TEST(plain_builds_from_the_state_see_hand_edits)
 	ck_assert_msg(strstr(s, "(nothing changed since the last build)"), "%s", s);
 	free(s);
 	/* an old story, outside the state, edited by hand to the top */
-	/* (written in place, as `cat > file` does: `sed -i` and most
-	 * editors rename a new file over the old one, which the store sees
-	 * as a change of the directory, below) */
-	ck_assert_int_eq(helpers_runf(NULL, "f=$(grep -l '<title>Story 2</title>' '%s'/articles/*.xml) && "
-				      "sed -e 's|<title>Story 2</title>|<title>Story 2, by hand</title>|' "
-				      "-e 's|<updated>[^<]*</updated>|<updated>2026-03-01T00:00:00Z</updated>|' "
-				      "-e 's|<app:edited>[^<]*</app:edited>|<app:edited>2026-03-01T00:00:00Z</app:edited>|' \"$f\" > '%s/edit' && "
-				      "cat '%s/edit' > \"$f\"",
-				      w.root, w.tmp, w.tmp), 0);
+	hand_edit_in_place(&w, 2, "2026-03-01T00:00:00Z");
 	s = build_both_by(&w, "", "");
 	assert_state_used(s, true);
 	free(s);
@@ -284,12 +290,7 @@ START_TEST(plain_builds_from_the_state_see_hand_edits)
 	s = build_both_by(&w, "", "");
 	free(s);
 	/* an in-place hand edit again: the state is back */
-	ck_assert_int_eq(helpers_runf(NULL, "f=$(grep -l '<title>Story 8</title>' '%s'/articles/*.xml) && "
-				      "sed -e 's|<title>Story 8</title>|<title>Story 8, by hand</title>|' "
-				      "-e 's|<updated>[^<]*</updated>|<updated>2026-03-02T00:00:00Z</updated>|' "
-				      "-e 's|<app:edited>[^<]*</app:edited>|<app:edited>2026-03-02T00:00:00Z</app:edited>|' \"$f\" > '%s/edit' && "
-				      "cat '%s/edit' > \"$f\"",
-				      w.root, w.tmp, w.tmp), 0);
+	hand_edit_in_place(&w, 8, "2026-03-02T00:00:00Z");
 	s = build_both_by(&w, "", "");
 	assert_state_used(s, true);
 	free(s);

@@ -101,15 +101,6 @@ wf_archive_current_entries(const struct wf_archive_plan *plan,
 			   const struct wf_article ***withdrawn,
 			   size_t *n_withdrawn);
 
-/**
- * Parse the index stubs that the subscription documents will show under
- * the newswire's plan (stories changed in the open period), as
- * wf_newswire_prepare() does for the newest entries. A record that fails
- * now is reported through @error and marked withdrawn for this build.
- * Returns how many failed.
- */
-size_t
-wf_archive_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx);
 
 struct wf_archive_stats {
 	size_t written; /* archive files written in this build */

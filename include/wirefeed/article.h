@@ -85,6 +85,12 @@ wf_article_create(void);
 void
 wf_article_destroy(struct wf_article *article);
 
+/** Whether the story's phase can change with the clock alone (withdrawn,
+ * embargoed or expiring): such records are parsed by every load and kept
+ * whole. */
+bool
+wf_article_depends_on_clock(const struct wf_article *article);
+
 /** A 64-bit digest of every field (change detection: two articles with
  * one digest render the same bytes). */
 uint64_t
