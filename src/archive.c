@@ -12,13 +12,13 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "wirefeed/atomic_file.h"
 #include "wirefeed/build.h"
 #include "wirefeed/feed.h"
 #include "wirefeed/record.h"
+#include "block_writer.h"
 #include "buf.h"
 #include "lifecycle.h"
 #include "selection.h"
@@ -263,6 +263,7 @@ struct walk {
 	struct wf_feedset *set;
 	struct wf_archive_stats stats;
 	struct wf_diag *diag;
+	struct chunk_cache *cache; /* for the entries of every period */
 };
 
 static const char *const FILES[3] = { "atom.xml", "rss.xml", "feed.json" };
@@ -276,67 +277,222 @@ is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The stories of one period: full articles, borrowed or parsed now, and
- * each one's entry in the three formats, rendered once for the wire's
- * and the sections' documents. */
+/* Bump allocation for a period's entries, one per rendering thread: a
+ * few large blocks freed with the period, instead of tens of thousands of
+ * entries of a few kilobytes each freed at once (which fragments the
+ * heap: a build's peak memory grew by a third). */
+struct frag_pool {
+	struct chunk_cache *cache;
+	char **chunks; /* FRAG_POOL_CHUNK bytes each */
+	size_t n_chunks;
+	char *cur;
+	size_t left;
+	char **big; /* entries larger than a chunk */
+	size_t n_big;
+};
+
+enum { FRAG_POOL_CHUNK = 4 << 20, RENDER_THREADS_MAX = 8 };
+
+/* The chunks of periods done, for the next ones: the same memory for
+ * every period, faulted in once (a fresh page costs more than the bytes
+ * rendered into it, and malloc gives freed chunks back to the kernel). */
+struct chunk_cache {
+	pthread_mutex_t lock;
+	char **spare;
+	size_t n, cap;
+};
+
+static char *
+chunk_cache_take(struct chunk_cache *cache)
+{
+	char *chunk = NULL;
+	pthread_mutex_lock(&cache->lock);
+	if (cache->n > 0) {
+		chunk = cache->spare[--cache->n];
+	}
+	pthread_mutex_unlock(&cache->lock);
+	return chunk ? chunk : xmalloc(FRAG_POOL_CHUNK);
+}
+
+static void
+chunk_cache_give(struct chunk_cache *cache, char *chunk)
+{
+	pthread_mutex_lock(&cache->lock);
+	if (cache->n == cache->cap) {
+		cache->cap = cache->cap ? cache->cap * 2 : 16;
+		cache->spare = xreallocarray(cache->spare, cache->cap,
+					     sizeof(*cache->spare));
+	}
+	cache->spare[cache->n++] = chunk;
+	pthread_mutex_unlock(&cache->lock);
+}
+
+static void
+chunk_cache_finish(struct chunk_cache *cache)
+{
+	for (size_t i = 0; i < cache->n; i++) {
+		free(cache->spare[i]);
+	}
+	free(cache->spare);
+	cache->spare = NULL;
+	cache->n = cache->cap = 0;
+}
+
+/* A copy of the @len bytes at @s (NUL-terminated) in @pool. */
+static const char *
+frag_pool_copy(struct frag_pool *pool, const char *s, size_t len)
+{
+	if (len + 1 > FRAG_POOL_CHUNK) {
+		/* an entry larger than a chunk gets a block of its own */
+		pool->big = xreallocarray(pool->big, pool->n_big + 1,
+					  sizeof(*pool->big));
+		char *own = pool->big[pool->n_big++] = xmalloc(len + 1);
+		memcpy(own, s, len);
+		own[len] = '\0';
+		return own;
+	}
+	if (len + 1 > pool->left) {
+		pool->chunks = xreallocarray(pool->chunks, pool->n_chunks + 1,
+					     sizeof(*pool->chunks));
+		pool->cur = pool->chunks[pool->n_chunks++] =
+			chunk_cache_take(pool->cache);
+		pool->left = FRAG_POOL_CHUNK;
+	}
+	char *out = pool->cur;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	pool->cur += len + 1;
+	pool->left -= len + 1;
+	return out;
+}
+
+static void
+frag_pool_finish(struct frag_pool *pool)
+{
+	for (size_t i = 0; i < pool->n_chunks; i++) {
+		chunk_cache_give(pool->cache, pool->chunks[i]);
+	}
+	free(pool->chunks);
+	for (size_t i = 0; i < pool->n_big; i++) {
+		free(pool->big[i]);
+	}
+	free(pool->big);
+	struct chunk_cache *cache = pool->cache;
+	memset(pool, 0, sizeof(*pool));
+	pool->cache = cache;
+}
+
+/* The stories of one period and each published one's entry in the three
+ * formats, rendered once for the wire's and the sections' documents. A
+ * story the view has as a stub is parsed, rendered and freed at once:
+ * the documents are laid out from the stubs (which carry what selection
+ * needs), except for withdrawn stories, whose tombstones need the whole
+ * record: those are kept until the period is done. */
 struct period_stories {
 	const struct wf_article **all;
 	size_t n;
-	struct wf_article **owned;
-	size_t n_owned;
-	char *(*frag)[3]; /* [story][format] */
+	/* [story]: the record to parse (the view kept a stub), else NULL */
+	const struct wf_record **parse;
+	struct wf_article **owned; /* [story]: parsed and kept (withdrawn) */
+	const char *(*frag)[3];    /* [story][format], in the pools */
 	size_t (*frag_len)[3];
-	/* rendering in parallel */
+	bool *has_image; /* [story] */
+	struct frag_pool pools[RENDER_THREADS_MAX];
+	/* parsing and rendering in parallel */
 	const struct wf_feed_spec *spec;
 	atomic_size_t next;
+	atomic_size_t next_pool;
 	atomic_int failed;
+	atomic_size_t first_unparsed; /* SIZE_MAX: none */
 };
 
 static void
 period_stories_finish(struct period_stories *ps)
 {
-	for (size_t i = 0; ps->frag && i < ps->n; i++) {
-		for (int f = 0; f < 3; f++) {
-			free(ps->frag[i][f]);
-		}
+	for (size_t t = 0; t < RENDER_THREADS_MAX; t++) {
+		frag_pool_finish(&ps->pools[t]);
 	}
 	free(ps->frag);
 	free(ps->frag_len);
-	for (size_t i = 0; i < ps->n_owned; i++) {
+	free(ps->has_image);
+	for (size_t i = 0; ps->owned && i < ps->n; i++) {
 		wf_article_destroy(ps->owned[i]);
 	}
 	free(ps->owned);
+	free(ps->parse);
 	free(ps->all);
 	memset(ps, 0, sizeof(*ps));
+}
+
+/* Story @i's three entries into @pool. */
+static bool
+render_entries(struct period_stories *ps, size_t i, const struct wf_article *a,
+	       struct frag_pool *pool)
+{
+	enum wf_status (*const write[3])(const struct wf_feed_spec *,
+					 const struct wf_article *, char **,
+					 size_t *) = {
+		wf_atom_write_entry, wf_rss_write_entry, wf_json_write_entry
+	};
+	for (int f = 0; f < 3; f++) {
+		char *text = NULL;
+		size_t len = 0;
+		if (write[f](ps->spec, a, &text, &len) != WF_OK) {
+			return false;
+		}
+		ps->frag[i][f] = frag_pool_copy(pool, text, len);
+		ps->frag_len[i][f] = len;
+		free(text);
+	}
+	ps->has_image[i] = a->image != NULL;
+	return true;
 }
 
 static void *
 render_worker(void *arg)
 {
 	struct period_stories *ps = arg;
+	struct frag_pool *pool = &ps->pools[atomic_fetch_add(&ps->next_pool, 1)];
 	for (;;) {
 		size_t i = atomic_fetch_add(&ps->next, 1);
 		if (i >= ps->n) {
 			return NULL;
 		}
 		const struct wf_article *a = ps->all[i];
-		if (a->status != WF_ARTICLE_PUBLISHED) {
-			continue; /* tombstones are written by the documents */
+		struct wf_article *parsed = NULL;
+		if (ps->parse[i]) {
+			parsed = load_record(ps->parse[i], NULL);
+			if (!parsed) {
+				/* the lowest such story is reported, as a
+				 * sequential walk would */
+				size_t seen = atomic_load(&ps->first_unparsed);
+				while (i < seen &&
+				       !atomic_compare_exchange_weak(
+					       &ps->first_unparsed, &seen, i)) {
+				}
+				continue;
+			}
+			a = parsed;
 		}
-		if (wf_atom_write_entry(ps->spec, a, &ps->frag[i][0],
-					&ps->frag_len[i][0]) != WF_OK ||
-		    wf_rss_write_entry(ps->spec, a, &ps->frag[i][1],
-				       &ps->frag_len[i][1]) != WF_OK ||
-		    wf_json_write_entry(ps->spec, a, &ps->frag[i][2],
-					&ps->frag_len[i][2]) != WF_OK) {
+		if (a->status != WF_ARTICLE_PUBLISHED) {
+			/* tombstones are written by the documents */
+			ps->owned[i] = parsed;
+			ps->all[i] = a;
+			continue;
+		}
+		if (!render_entries(ps, i, a, pool)) {
 			atomic_store(&ps->failed, 1);
 		}
+		wf_article_destroy(parsed);
 	}
 }
 
-/* Every story's entries, on up to one thread per CPU. */
-static void
-period_stories_render(struct period_stories *ps, const struct wf_config *c)
+/* Every story parsed (where the view has a stub) and its entries
+ * rendered, on up to one thread per CPU. WF_ERR_INVALID, reported in
+ * @diag, if a record no longer parses. */
+static enum wf_status
+period_stories_render(struct period_stories *ps, const struct wf_config *c,
+		      struct wf_diag *diag)
 {
 	struct wf_feed_spec spec = {
 		.default_author = c->default_author ? c->default_author
@@ -345,13 +501,16 @@ period_stories_render(struct period_stories *ps, const struct wf_config *c)
 	ps->spec = &spec;
 	ps->frag = xcalloc(ps->n ? ps->n : 1, sizeof(*ps->frag));
 	ps->frag_len = xcalloc(ps->n ? ps->n : 1, sizeof(*ps->frag_len));
+	ps->has_image = xcalloc(ps->n ? ps->n : 1, sizeof(*ps->has_image));
 	atomic_init(&ps->next, 0);
+	atomic_init(&ps->next_pool, 0);
 	atomic_init(&ps->failed, 0);
+	atomic_init(&ps->first_unparsed, SIZE_MAX);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t threads = cpus > 1 ? (size_t)cpus : 1;
-	threads = threads > 8 ? 8 : threads;
+	threads = threads > RENDER_THREADS_MAX ? RENDER_THREADS_MAX : threads;
 	threads = ps->n < 64 ? 1 : threads;
-	pthread_t tid[8];
+	pthread_t tid[RENDER_THREADS_MAX];
 	size_t started = 0;
 	for (size_t t = 1; t < threads; t++) {
 		if (pthread_create(&tid[started], NULL, render_worker, ps) == 0) {
@@ -367,31 +526,42 @@ period_stories_render(struct period_stories *ps, const struct wf_config *c)
 	if (atomic_load(&ps->failed)) {
 		abort();
 	}
+	size_t bad = atomic_load(&ps->first_unparsed);
+	if (bad != SIZE_MAX) {
+		/* again, for the diagnostic the workers did not keep */
+		struct wf_article *a = load_record(ps->parse[bad], diag);
+		if (a) { /* fixed in the meantime: still not what was read */
+			wf_article_destroy(a);
+			wf_diag_set(diag, ps->parse[bad]->path, 0, 0,
+				    "the record changed during the build");
+		}
+		return WF_ERR_INVALID;
+	}
+	return WF_OK;
 }
 
-/* @idx: positions in @view's history */
-static enum wf_status
-period_stories_load(struct period_stories *ps, const struct wf_newswire *nw,
-		    const struct wf_view *view, const size_t *idx, size_t n,
-		    struct wf_diag *diag)
+/* The stories at @idx (positions in @view's history): borrowed where the
+ * view has the whole article, to be parsed where it has a stub. */
+static void
+period_stories_collect(struct period_stories *ps, const struct wf_newswire *nw,
+		       const struct wf_view *view, const size_t *idx, size_t n,
+		       struct chunk_cache *cache)
 {
+	ps->n = n;
+	for (size_t t = 0; t < RENDER_THREADS_MAX; t++) {
+		ps->pools[t].cache = cache;
+	}
 	ps->all = xcalloc(n ? n : 1, sizeof(*ps->all));
+	ps->parse = xcalloc(n ? n : 1, sizeof(*ps->parse));
 	ps->owned = xcalloc(n ? n : 1, sizeof(*ps->owned));
 	for (size_t k = 0; k < n; k++) {
 		const struct wf_article *kept = view->history[idx[k]];
 		const struct wf_record *r = &nw->records[view->history_record[idx[k]]];
-		if (r->loaded || kept != r->article) {
-			ps->all[ps->n++] = kept;
-			continue;
+		ps->all[k] = kept;
+		if (!r->loaded && kept == r->article) {
+			ps->parse[k] = r;
 		}
-		struct wf_article *a = load_record(r, diag);
-		if (!a) {
-			return WF_ERR_INVALID;
-		}
-		ps->owned[ps->n_owned++] = a;
-		ps->all[ps->n++] = a;
 	}
-	return WF_OK;
 }
 
 /* One document in parts: the frame (the document without entries) and,
@@ -445,7 +615,7 @@ render_period(struct walk *w, const struct period_stories *ps,
 		if (k == 0 || wf_time_compare(ps->all[pos[k]]->updated, updated) > 0) {
 			updated = ps->all[pos[k]]->updated;
 		}
-		has_image = has_image || ps->all[pos[k]]->image != NULL;
+		has_image = has_image || ps->has_image[pos[k]];
 	}
 
 	char *dir = wf_archive_dir(&w->plan, feed_dir, period);
@@ -548,48 +718,12 @@ doc_parts_join(const struct doc_parts *d, size_t *len)
 	return out;
 }
 
-/* writev() all of @iov, resuming after short writes. */
-static bool
-write_all(int fd, struct iovec *iov, int n)
-{
-	while (n > 0) {
-		ssize_t done = writev(fd, iov, n);
-		if (done < 0 && errno == EINTR) {
-			continue;
-		}
-		if (done <= 0) {
-			return false;
-		}
-		size_t left = (size_t)done;
-		while (n > 0 && left >= iov->iov_len) {
-			left -= iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + left;
-			iov->iov_len -= left;
-		}
-	}
-	return true;
-}
-
-/* The first of an archive's three files that is not on disk yet. */
-static int
-first_missing(const bool have[3])
-{
-	int f = 0;
-	while (f < 3 && have[f]) {
-		f++;
-	}
-	return f;
-}
-
 /* The document to @name in the directory @dirfd, atomically as
  * wf_write_file_atomic() does (temporary in the same directory, fsync,
- * rename, fsync the directory; never through a link), but straight from
- * its parts: a month of a large wire is tens of megabytes, not copied once
- * more to be written. @path names it in @diag. */
+ * rename; never through a link), but straight from its parts and past
+ * the page cache (block_writer.h): the archives of a large wire are
+ * gigabytes, not copied once more to be written. @path names it in
+ * @diag. */
 static enum wf_status
 write_parts_at(int dirfd, const char *name, const char *path,
 	       const struct doc_parts *d, struct wf_diag *diag)
@@ -599,142 +733,215 @@ write_parts_at(int dirfd, const char *name, const char *path,
 	if (fd < 0) {
 		return WF_ERR_IO;
 	}
-	/* writev() takes at most IOV_MAX pieces (1024 on Linux) */
-	enum { IOVS_MAX = 1024 };
-	struct iovec iov[IOVS_MAX];
-	long iov_max = sysconf(_SC_IOV_MAX);
-	int IOVS = iov_max >= 16 && iov_max < IOVS_MAX ? (int)iov_max : IOVS_MAX;
-	bool ok = true;
-	int k = 0;
-	iov[k++] = (struct iovec){ d->frame, d->at };
-	for (size_t i = 0; ok && i < d->n; i++) {
+	struct block_writer bw;
+	block_writer_begin(&bw, fd);
+	block_writer_put(&bw, d->frame, d->at);
+	for (size_t i = 0; i < d->n; i++) {
 		const char *sep = wf_feed_separator(d->format, i, d->n);
-		if (k + 2 > IOVS) { /* room for an entry and its separator */
-			ok = write_all(fd, iov, k);
-			k = 0;
-		}
-		iov[k++] = (struct iovec){ (void *)(uintptr_t)d->frags[i],
-					   d->lens[i] };
-		if (*sep) {
-			iov[k++] = (struct iovec){ (void *)(uintptr_t)sep,
-						   strlen(sep) };
-		}
+		block_writer_put(&bw, d->frags[i], d->lens[i]);
+		block_writer_put(&bw, sep, strlen(sep));
 	}
-	if (ok && k + 1 > IOVS) {
-		ok = write_all(fd, iov, k);
-		k = 0;
+	block_writer_put(&bw, d->frame + d->at, d->frame_len - d->at);
+	int err = block_writer_end(&bw);
+	/* published files are world-readable whatever the umask */
+	if (!err && (fchmod(fd, 0644) != 0 || fsync(fd) != 0)) {
+		err = errno;
 	}
-	iov[k++] = (struct iovec){ d->frame + d->at, d->frame_len - d->at };
-	ok = ok && write_all(fd, iov, k);
-	ok = ok && fsync(fd) == 0;
-	int saved = errno;
-	ok = close(fd) == 0 && ok;
-	if (ok && renameat(dirfd, tmp, dirfd, name) != 0) {
-		saved = errno;
-		ok = false;
+	if (close(fd) != 0 && !err) {
+		err = errno;
 	}
-	if (!ok) {
-		wf_diag_set(diag, path, 0, 0, "cannot write: %s",
-			    strerror(saved ? saved : EIO));
+	if (!err && renameat(dirfd, tmp, dirfd, name) != 0) {
+		err = errno;
+	}
+	if (err) {
+		wf_diag_set(diag, path, 0, 0, "cannot write: %s", strerror(err));
 		unlinkat(dirfd, tmp, 0);
-		free(tmp);
-		return WF_ERR_IO;
 	}
 	free(tmp);
-	fsync(dirfd); /* some filesystems refuse: fine */
+	return err ? WF_ERR_IO : WF_OK;
+}
+
+/* One feed's archive of one period: which of its files are on disk
+ * (frozen: they stay) and the parts of the missing ones. */
+struct feed_archive {
+	char *rel; /* its directory, relative, with a trailing slash */
+	char *paths[3];
+	bool have[3];
+	struct doc_parts parts[3];
+};
+
+/* One period of every feed: its stories rendered, its documents in parts,
+ * then written (or added to the set) while the next period renders. */
+struct period_job {
+	struct walk *w;
+	int64_t period;
+	struct period_stories ps;
+	struct feed_archive *feeds; /* the wire, then each section */
+	size_t n_feeds;
+	enum wf_status st;
+	struct wf_diag diag; /* the sink's error */
+};
+
+/* The files of @fa on disk, and the parts of the missing ones, rendering
+ * the period's stories first if nothing asked for them yet. */
+static enum wf_status
+feed_archive_prepare(struct period_job *job, struct feed_archive *fa,
+		     const size_t *idx, size_t n_idx, const char *feed_dir,
+		     const struct wf_section_def *section)
+{
+	struct walk *w = job->w;
+	fa->rel = wf_archive_dir(&w->plan, feed_dir, job->period);
+	bool all = w->out_dir != NULL;
+	for (int f = 0; f < 3; f++) {
+		fa->paths[f] = xasprintf("%s%s", fa->rel, FILES[f]);
+		if (w->out_dir) {
+			char *abs = xasprintf("%s/%s", w->out_dir, fa->paths[f]);
+			fa->have[f] = is_file(abs);
+			free(abs);
+		}
+		all = all && fa->have[f];
+	}
+	if (all) {
+		return WF_OK;
+	}
+	if (!job->ps.all) {
+		period_stories_collect(&job->ps, w->nw, &w->view, idx, n_idx,
+				       w->cache);
+		enum wf_status st = period_stories_render(&job->ps,
+							  w->nw->config, w->diag);
+		if (st != WF_OK) {
+			return st;
+		}
+	}
+	render_period(w, &job->ps, feed_dir, section, job->period, fa->parts);
 	return WF_OK;
 }
 
-/* One feed's archive of one period: frozen files stay, missing ones are
- * rendered (once for all three) and written or added. */
+/* Every file of @fa added to the set: the frozen bytes from disk, the
+ * others joined from their parts. Errors in @diag. */
 static enum wf_status
-one_archive(struct walk *w, struct period_stories *ps, bool *loaded,
-	    const size_t *idx, size_t n_idx, const char *feed_dir,
-	    const struct wf_section_def *section, int64_t period)
+feed_archive_add(struct walk *w, int64_t period, struct feed_archive *fa,
+		 struct wf_diag *diag)
 {
-	char *rel = wf_archive_dir(&w->plan, feed_dir, period);
-	char *paths[3] = { NULL, NULL, NULL };
-	bool have[3] = { false, false, false };
-	bool all = w->out_dir != NULL;
-	for (int f = 0; f < 3; f++) {
-		paths[f] = xasprintf("%s%s", rel, FILES[f]);
-		if (w->out_dir) {
-			char *abs = xasprintf("%s/%s", w->out_dir, paths[f]);
-			have[f] = is_file(abs);
-			free(abs);
-		}
-		all = all && have[f];
-	}
-	enum wf_status st = WF_OK;
 	/* Last-Modified: when the period closed, a time the records fix */
 	struct wf_time closed_at = wf_archive_period_start(w->plan.period,
 							   period + 1);
-	struct doc_parts parts[3];
-	memset(parts, 0, sizeof(parts));
-	if (!all) {
-		if (!*loaded) {
-			st = period_stories_load(ps, w->nw, &w->view, idx, n_idx,
-						 w->diag);
-			if (st == WF_OK) {
-				period_stories_render(ps, w->nw->config);
-			}
-			*loaded = true;
-		}
-		if (st == WF_OK) {
-			render_period(w, ps, feed_dir, section, period, parts);
-		}
-	}
+	enum wf_status st = WF_OK;
 	for (int f = 0; st == WF_OK && f < 3; f++) {
-		char *abs = w->out_dir ? xasprintf("%s/%s", w->out_dir, paths[f])
-				       : NULL;
-		if (have[f] && w->mode == SINK_DISK) {
-			w->stats.frozen++;
-		} else if (have[f]) {
+		size_t len = 0;
+		char *data = NULL;
+		if (fa->have[f]) {
 			/* frozen: served as written, never re-rendered */
+			char *abs = xasprintf("%s/%s", w->out_dir, fa->paths[f]);
 			struct buf b;
 			buf_init(&b, ARCHIVE_MAX_BYTES);
-			st = buf_read_file(&b, abs, w->diag);
-			if (st == WF_OK) {
-				size_t len = 0;
-				char *data = buf_take(&b, &len);
-				wf_feedset_add_immutable(w->set, paths[f],
-							 KINDS[f], data, len,
-							 closed_at, NULL, 0);
-			}
+			st = buf_read_file(&b, abs, diag);
+			data = st == WF_OK ? buf_take(&b, &len) : NULL;
 			buf_finish(&b);
-		} else if (w->mode == SINK_DISK) {
-			/* rel without its trailing slash */
-			char *dir = xstrndup(rel, strlen(rel) - 1);
-			int dfd = wf_publish_open_dir(w->out_dir, dir, w->diag);
-			free(dir);
-			if (dfd >= 0 && f == first_missing(have)) {
+			free(abs);
+		} else {
+			data = doc_parts_join(&fa->parts[f], &len);
+			w->stats.written++;
+		}
+		if (data) {
+			wf_feedset_add_immutable(w->set, fa->paths[f], KINDS[f],
+						 data, len, closed_at, NULL, 0);
+		}
+	}
+	return st;
+}
+
+/* Every missing file of the period written (while the next period
+ * renders). Errors in @diag. */
+static enum wf_status
+period_write(struct period_job *job, struct wf_diag *diag)
+{
+	struct walk *w = job->w;
+	enum wf_status st = WF_OK;
+	for (size_t i = 0; st == WF_OK && i < job->n_feeds; i++) {
+		struct feed_archive *fa = &job->feeds[i];
+		int dirfd = -1;
+		for (int f = 0; st == WF_OK && f < 3; f++) {
+			if (fa->have[f]) {
+				w->stats.frozen++;
+				continue;
+			}
+			if (dirfd < 0) {
+				/* rel without its trailing slash */
+				char *dir = xstrndup(fa->rel, strlen(fa->rel) - 1);
+				dirfd = wf_publish_open_dir(w->out_dir, dir, diag);
+				free(dir);
+				if (dirfd < 0) {
+					st = WF_ERR_IO;
+					break;
+				}
 				/* a build killed while writing this archive
 				 * left its temporaries here, and only here
 				 * (the directory of a whole archive is never
 				 * opened again) */
-				wf_atomic_file_sweep_at(dfd, wf_time_now().utc);
+				wf_atomic_file_sweep_at(dirfd, wf_time_now().utc);
 			}
-			st = dfd < 0 ? WF_ERR_IO
-				     : write_parts_at(dfd, FILES[f], abs,
-						      &parts[f], w->diag);
-			if (dfd >= 0) {
-				close(dfd);
-			}
+			char *path = xasprintf("%s/%s", w->out_dir, fa->paths[f]);
+			st = write_parts_at(dirfd, FILES[f], path,
+					    &fa->parts[f], diag);
 			w->stats.written += st == WF_OK;
-		} else {
-			size_t len = 0;
-			char *data = doc_parts_join(&parts[f], &len);
-			wf_feedset_add_immutable(w->set, paths[f], KINDS[f],
-						 data, len, closed_at, NULL, 0);
-			w->stats.written++;
+			free(path);
 		}
-		free(abs);
+		if (dirfd >= 0) {
+			fsync(dirfd); /* some filesystems refuse: fine */
+			close(dirfd);
+		}
 	}
-	for (int f = 0; f < 3; f++) {
-		doc_parts_finish(&parts[f]);
-		free(paths[f]);
+	return st;
+}
+
+static void
+period_job_free(struct period_job *job)
+{
+	for (size_t i = 0; i < job->n_feeds; i++) {
+		struct feed_archive *fa = &job->feeds[i];
+		for (int f = 0; f < 3; f++) {
+			doc_parts_finish(&fa->parts[f]);
+			free(fa->paths[f]);
+		}
+		free(fa->rel);
 	}
-	free(rel);
+	free(job->feeds);
+	period_stories_finish(&job->ps);
+	free(job);
+}
+
+/* The sink's half of a period (on the writer thread). */
+static void *
+period_job_sink(void *arg)
+{
+	struct period_job *job = arg;
+	if (job->w->mode == SINK_DISK) {
+		job->st = period_write(job, &job->diag);
+		return NULL;
+	}
+	job->st = WF_OK;
+	for (size_t i = 0; job->st == WF_OK && i < job->n_feeds; i++) {
+		job->st = feed_archive_add(job->w, job->period, &job->feeds[i],
+					   &job->diag);
+	}
+	return NULL;
+}
+
+/* Wait for the period being written; its status, its error in w->diag. */
+static enum wf_status
+finish_sink(struct walk *w, pthread_t *writer, struct period_job **writing)
+{
+	if (!*writing) {
+		return WF_OK;
+	}
+	pthread_join(*writer, NULL);
+	enum wf_status st = (*writing)->st;
+	if (st != WF_OK && w->diag) {
+		*w->diag = (*writing)->diag;
+	}
+	period_job_free(*writing);
+	*writing = NULL;
 	return st;
 }
 
@@ -777,25 +984,56 @@ walk_archives(struct walk *w)
 	free(fill);
 	free(period_of);
 
+	/* Period by period, oldest first: one renders while the one before
+	 * it is written (on disk; the disk waits are the writer thread's,
+	 * the CPUs render). At most two periods are in memory. */
 	const struct wf_config *c = nw->config;
 	enum wf_status st = WF_OK;
+	struct chunk_cache cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	w->cache = &cache;
+	pthread_t writer;
+	struct period_job *writing = NULL;
 	for (size_t p = 0; st == WF_OK && p < n_periods; p++) {
-		int64_t period = w->plan.first + (int64_t)p;
-		struct period_stories ps = { 0 };
-		bool loaded = false;
+		struct period_job *job = xcalloc(1, sizeof(*job));
+		job->w = w;
+		job->period = w->plan.first + (int64_t)p;
+		job->n_feeds = 1 + c->n_sections;
+		job->feeds = xcalloc(job->n_feeds, sizeof(*job->feeds));
 		const size_t *members = idx + start[p];
 		size_t n_members = start[p + 1] - start[p];
-		st = one_archive(w, &ps, &loaded, members, n_members, "", NULL,
-				 period);
+		st = feed_archive_prepare(job, &job->feeds[0], members,
+					  n_members, "", NULL);
 		for (size_t s = 0; st == WF_OK && s < c->n_sections; s++) {
 			char *feed_dir = xasprintf("sections/%s/",
 						   c->sections[s].slug);
-			st = one_archive(w, &ps, &loaded, members, n_members,
-					 feed_dir, &c->sections[s], period);
+			st = feed_archive_prepare(job, &job->feeds[1 + s],
+						  members, n_members, feed_dir,
+						  &c->sections[s]);
 			free(feed_dir);
 		}
-		period_stories_finish(&ps);
+		enum wf_status sunk = finish_sink(w, &writer, &writing);
+		st = st == WF_OK ? sunk : st;
+		if (st != WF_OK) {
+			period_job_free(job);
+			break;
+		}
+		if (w->mode == SINK_DISK &&
+		    pthread_create(&writer, NULL, period_job_sink, job) == 0) {
+			writing = job;
+			continue;
+		}
+		/* the set is filled in order, on this thread */
+		period_job_sink(job);
+		st = job->st;
+		if (st != WF_OK && w->diag) {
+			*w->diag = job->diag;
+		}
+		period_job_free(job);
 	}
+	enum wf_status sunk = finish_sink(w, &writer, &writing);
+	st = st == WF_OK ? sunk : st;
+	chunk_cache_finish(&cache);
+	w->cache = NULL;
 	free(start);
 	free(idx);
 	wf_view_finish(&w->view);

@@ -63,6 +63,12 @@ reserve(struct buf *b, size_t extra)
 }
 
 enum wf_status
+buf_reserve(struct buf *b, size_t extra)
+{
+	return reserve(b, extra);
+}
+
+enum wf_status
 buf_append(struct buf *b, const void *data, size_t len)
 {
 	enum wf_status st = reserve(b, len);

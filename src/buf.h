@@ -28,6 +28,9 @@ buf_finish(struct buf *b);
 /** Empty the buffer, keep storage and limit. */
 void
 buf_reset(struct buf *b);
+/** Room for @extra more bytes (and the NUL) without growing again. */
+WF_MUST_CHECK enum wf_status
+buf_reserve(struct buf *b, size_t extra);
 WF_MUST_CHECK enum wf_status
 buf_append(struct buf *b, const void *data, size_t len);
 WF_MUST_CHECK enum wf_status

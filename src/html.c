@@ -16,7 +16,8 @@ html_raw(struct buf *b, const char *s)
 void
 html_escape(struct buf *b, const char *s)
 {
-	char *clean = wf_text_sanitize(s, strlen(s));
+	char *owned;
+	const char *clean = wf_text_safe(s, strlen(s), &owned);
 	for (const char *p = clean; *p; p++) {
 		switch (*p) {
 		case '&': html_raw(b, "&amp;"); break;
@@ -31,5 +32,5 @@ html_escape(struct buf *b, const char *s)
 		}
 		}
 	}
-	free(clean);
+	free(owned);
 }

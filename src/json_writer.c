@@ -25,9 +25,10 @@ jstr(const char *s)
 	if (!s) {
 		return NULL;
 	}
-	char *clean = wf_text_sanitize(s, strlen(s));
+	char *owned;
+	const char *clean = wf_text_safe(s, strlen(s), &owned);
 	json_t *j = json_stringn_nocheck(clean, strlen(clean));
-	free(clean);
+	free(owned);
 	return j;
 }
 
@@ -185,14 +186,25 @@ wf_json_write_entry(const struct wf_feed_spec *spec,
 		    const struct wf_article *a, char **out, size_t *len)
 {
 	json_t *it = item(spec, a);
-	char *text = json_dumps(it, DUMP_FLAGS);
+	/* json_dumpb() into a buffer most entries fit, instead of
+	 * json_dumps() growing its own one step at a time */
+	size_t cap = 16384;
+	char *text = xmalloc(cap);
+	size_t n = json_dumpb(it, text, cap - 1, DUMP_FLAGS);
+	if (n >= cap - 1) {
+		cap = n + 1;
+		text = xrealloc(text, cap);
+		n = json_dumpb(it, text, cap - 1, DUMP_FLAGS);
+	}
 	json_decref(it);
-	if (!text) {
+	if (n == 0 || n >= cap) {
+		free(text);
 		return WF_ERR_INVALID;
 	}
-	*out = text;
+	text[n] = '\0';
+	*out = xrealloc(text, n + 1); /* shrinks in place */
 	if (len) {
-		*len = strlen(text);
+		*len = n;
 	}
 	return WF_OK;
 }

@@ -25,6 +25,16 @@ xmalloc(size_t size)
 }
 
 void *
+xaligned_alloc(size_t alignment, size_t size)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, alignment, size ? size : 1) != 0) {
+		die_oom(size);
+	}
+	return p;
+}
+
+void *
 xzalloc(size_t size)
 {
 	return xcalloc(1, size);

@@ -12,6 +12,9 @@ void *
 xmalloc(size_t size);
 void *
 xzalloc(size_t size);
+/** posix_memalign() that aborts on exhaustion; free() the result. */
+void *
+xaligned_alloc(size_t alignment, size_t size);
 void *
 xcalloc(size_t n, size_t size);
 void *

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "xmlw.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,19 +10,41 @@
 
 #define X(s) ((const xmlChar *)(s))
 
+/* The writer's output, straight into x->out: no intermediate xmlBuffer
+ * and no UTF-8 to UTF-8 "conversion" (an encoder would copy every byte
+ * once more; the text is UTF-8 already). */
+static int
+append_output(void *ctx, const char *data, int len)
+{
+	struct buf *b = ctx;
+	return buf_append(b, data, (size_t)len) == WF_OK ? len : -1;
+}
+
 void
 xmlw_begin(struct xmlw *x)
 {
-	x->buffer = xmlBufferCreate();
-	x->writer = x->buffer ? xmlNewTextWriterMemory(x->buffer, 0) : NULL;
-	x->failed = x->writer == NULL;
-	if (x->failed) {
+	/* an entry is a few kilobytes: most need no growing */
+	buf_init(&x->out, (size_t)INT_MAX);
+	x->failed = buf_reserve(&x->out, 16384) != WF_OK;
+	xmlOutputBufferPtr out =
+		x->failed ? NULL
+			  : xmlOutputBufferCreateIO(append_output, NULL,
+						    &x->out, NULL);
+	x->writer = out ? xmlNewTextWriter(out) : NULL;
+	if (!x->writer) {
+		if (out) {
+			xmlOutputBufferClose(out);
+		}
+		x->failed = 1;
 		return;
 	}
 	xmlTextWriterSetIndent(x->writer, 1);
 	xmlTextWriterSetIndentString(x->writer, X("  "));
-	x->failed = xmlTextWriterStartDocument(x->writer, "1.0", "UTF-8",
-					       NULL) < 0;
+	/* what xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) writes,
+	 * without the encoder it would install */
+	x->failed = xmlTextWriterWriteRaw(
+			    x->writer,
+			    X("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")) < 0;
 }
 
 void
@@ -38,10 +61,11 @@ xmlw_attr(struct xmlw *x, const char *name, const char *value)
 	if (x->failed || !value) {
 		return;
 	}
-	char *clean = wf_text_sanitize(value, strlen(value));
+	char *owned;
+	const char *clean = wf_text_safe(value, strlen(value), &owned);
 	x->failed = xmlTextWriterWriteAttribute(x->writer, X(name),
 						X(clean)) < 0;
-	free(clean);
+	free(owned);
 }
 
 void
@@ -50,9 +74,10 @@ xmlw_text(struct xmlw *x, const char *text)
 	if (x->failed || !text) {
 		return;
 	}
-	char *clean = wf_text_sanitize(text, strlen(text));
+	char *owned;
+	const char *clean = wf_text_safe(text, strlen(text), &owned);
 	x->failed = xmlTextWriterWriteString(x->writer, X(clean)) < 0;
-	free(clean);
+	free(owned);
 }
 
 void
@@ -89,24 +114,18 @@ xmlw_finish(struct xmlw *x, char **out, size_t *len)
 		x->failed = xmlTextWriterEndDocument(x->writer) < 0;
 	}
 	if (x->writer) {
-		xmlFreeTextWriter(x->writer); /* flushes into the buffer */
+		xmlFreeTextWriter(x->writer); /* flushes into x->out */
 	}
-	enum wf_status st = WF_ERR_XML;
-	if (!x->failed && x->buffer) {
-		size_t n = (size_t)xmlBufferLength(x->buffer);
-		char *s = xmalloc(n + 1);
-		memcpy(s, xmlBufferContent(x->buffer), n);
-		s[n] = '\0';
-		*out = s;
-		if (len) {
-			*len = n;
-		}
-		st = WF_OK;
-	}
-	if (x->buffer) {
-		xmlBufferFree(x->buffer);
-	}
-	x->buffer = NULL;
 	x->writer = NULL;
-	return st;
+	if (x->failed) {
+		buf_finish(&x->out);
+		return WF_ERR_XML;
+	}
+	size_t n = 0;
+	char *doc = buf_take(&x->out, &n);
+	*out = xrealloc(doc, n + 1); /* the reserve's slack back, in place */
+	if (len) {
+		*len = n;
+	}
+	return WF_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "wirefeed/datetime.h"
 #include "wirefeed/status.h"
+#include "buf.h"
 
 /*
  * A thin layer over libxml2's xmlTextWriter for the documents wirefeed
@@ -18,7 +19,7 @@
  * xmlw_attr(x, "xmlns:dc", ...).
  */
 struct xmlw {
-	xmlBufferPtr buffer;
+	struct buf out; /* what the writer flushed so far */
 	xmlTextWriterPtr writer;
 	int failed;
 };

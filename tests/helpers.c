@@ -242,3 +242,12 @@ helpers_runf(char **output, const char *fmt, ...)
 	free(cmd);
 	return rc;
 }
+
+int
+helpers_copy_sample_wire(const char *dest)
+{
+	return helpers_runf(NULL,
+			    "cp -R '%s/feeds' '%s' && rm -rf '%s/.wirefeed-index' "
+			    "'%s/.wirefeed-store' '%s/articles/.lock'",
+			    helpers_source_root(), dest, dest, dest, dest);
+}

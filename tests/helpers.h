@@ -50,6 +50,12 @@ helpers_binary(void);
 const char *
 helpers_source_root(void);
 
+/* A copy of the sample newswire (feeds/ in the source tree) at @dest,
+ * which must not exist: its records and config only, without the index
+ * and store a build there (tools/demo) leaves beside them. 0 on success. */
+int
+helpers_copy_sample_wire(const char *dest);
+
 /* Start @argv (argv[0] is a path) in the background with stdout and
  * stderr appended to @log_path; returns the pid. */
 #include <sys/types.h>

@@ -19,10 +19,7 @@ env_init(struct env *e)
 	e->tmp = helpers_make_tempdir();
 	snprintf(e->root, sizeof(e->root), "%s/wire", e->tmp);
 	snprintf(e->out, sizeof(e->out), "%s/public", e->tmp);
-	char cmd[9000];
-	snprintf(cmd, sizeof(cmd), "cp -R '%s/feeds' '%s'", helpers_source_root(),
-		 e->root);
-	ck_assert_int_eq(helpers_run(cmd, NULL), 0);
+	ck_assert_int_eq(helpers_copy_sample_wire(e->root), 0);
 }
 
 static void

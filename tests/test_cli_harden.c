@@ -25,8 +25,7 @@ wire_init(struct wire *w)
 	w->tmp = helpers_make_tempdir();
 	snprintf(w->root, sizeof(w->root), "%s/wire", w->tmp);
 	snprintf(w->out, sizeof(w->out), "%s/public", w->tmp);
-	ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'",
-				      helpers_source_root(), w->root), 0);
+	ck_assert_int_eq(helpers_copy_sample_wire(w->root), 0);
 }
 
 static void

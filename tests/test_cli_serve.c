@@ -44,10 +44,7 @@ serve_prepare(struct served *s)
 	snprintf(s->root, sizeof(s->root), "%s/wire", s->tmp);
 	snprintf(s->out, sizeof(s->out), "%s/public", s->tmp);
 	snprintf(s->log, sizeof(s->log), "%s/serve.log", s->tmp);
-	char cmd[9000];
-	snprintf(cmd, sizeof(cmd), "cp -R '%s/feeds' '%s'", helpers_source_root(),
-		 s->root);
-	ck_assert_int_eq(helpers_run(cmd, NULL), 0);
+	ck_assert_int_eq(helpers_copy_sample_wire(s->root), 0);
 }
 
 /* Start the server on the prepared copy and learn its port. */

@@ -139,7 +139,7 @@ START_TEST(kill_9_during_bulk_imports)
 	}
 	argv[k] = NULL;
 	/* how long one import takes here: kills land inside it */
-	ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'", helpers_source_root(), root), 0);
+	ck_assert_int_eq(helpers_copy_sample_wire(root), 0);
 	int before = count_records(root);
 	double t0 = now_s();
 	ck_assert(!run_and_kill(argv, 60L * 1000000));
@@ -149,7 +149,7 @@ START_TEST(kill_9_during_bulk_imports)
 	int kills = 0, none = 0, all = 0;
 	double start = now_s();
 	helpers_rmtree(root);
-	ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'", helpers_source_root(), root), 0);
+	ck_assert_int_eq(helpers_copy_sample_wire(root), 0);
 	while (kills < MIN_KILLS && now_s() - start < LOOP_SECONDS) {
 		if (run_and_kill(argv, rand() % span_us)) {
 			kills++;
@@ -163,8 +163,7 @@ START_TEST(kill_9_during_bulk_imports)
 		} else {
 			all++;
 			helpers_rmtree(root);
-			ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'",
-						      helpers_source_root(), root), 0);
+			ck_assert_int_eq(helpers_copy_sample_wire(root), 0);
 		}
 	}
 	fprintf(stderr, "imports: %d kills (%d none, %d all) in %.0f s\n", kills, none,
@@ -208,7 +207,7 @@ START_TEST(kill_9_during_builds)
 	snprintf(out, sizeof(out), "%s/public", tmp);
 	snprintf(old_dir, sizeof(old_dir), "%s/old", tmp);
 	snprintf(new_dir, sizeof(new_dir), "%s/new", tmp);
-	ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'", helpers_source_root(), root), 0);
+	ck_assert_int_eq(helpers_copy_sample_wire(root), 0);
 	const char *id = "urn:uuid:dcaf8170-1ddd-4f04-a24b-81aa408285a4";
 	const char *argv[] = { helpers_binary(), "build", "--full", "--quiet", "--root", root,
 			       "--out", out, NULL };

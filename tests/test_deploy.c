@@ -238,8 +238,7 @@ deploy_start(struct deploy *d)
 	ck_assert_int_eq(chmod(d->tmp, 0755), 0);
 	snprintf(d->root, sizeof(d->root), "%s/wire", d->tmp);
 	snprintf(d->out, sizeof(d->out), "%s/public", d->tmp);
-	ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'",
-				      helpers_source_root(), d->root), 0);
+	ck_assert_int_eq(helpers_copy_sample_wire(d->root), 0);
 	/* the production writer: wirefeed serve keeps the files current */
 	char log[4200];
 	snprintf(log, sizeof(log), "%s/serve.log", d->tmp);

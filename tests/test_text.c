@@ -38,6 +38,57 @@ START_TEST(rejects_bad_sequences_table)
 }
 END_TEST
 
+/* The check reads sixteen bytes at a time where it can: a bad byte must
+ * be found at every position of a block and past its end, after plain
+ * ASCII and after multi-byte characters, whatever the length. */
+START_TEST(finds_bad_byte_at_every_offset)
+{
+	static const char *const bad[] = { "\x01", "\xff", "\xc3", "\x7f\x00" };
+	for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+		size_t bad_len = b == 3 ? 2 : strlen(bad[b]);
+		size_t at = b == 3 ? 1 : 0; /* DEL is fine; the NUL is not */
+		for (size_t lead = 0; lead < 70; lead++) {
+			for (int multi = 0; multi < 2; multi++) {
+				char s[128];
+				/* "é" (two bytes) every fifth byte, or ASCII */
+				for (size_t i = 0; i < lead; i++) {
+					s[i] = (char)('a' + i % 26);
+				}
+				for (size_t i = 0; multi && i + 1 < lead; i += 5) {
+					s[i] = (char)0xc3;
+					s[i + 1] = (char)0xa9;
+				}
+				memcpy(s + lead, bad[b], bad_len);
+				memcpy(s + lead + bad_len, "tail text after it", 18);
+				size_t len = lead + bad_len + 18;
+				size_t off = 999;
+				ck_assert_msg(!wf_text_is_xml_safe(s, len, &off, NULL),
+					      "bad %zu at %zu accepted", b, lead);
+				ck_assert_uint_eq(off, lead + at);
+				/* and the same text without it passes */
+				memcpy(s + lead, "xy", 2);
+				ck_assert(wf_text_is_xml_safe(s, lead + 2, NULL, NULL));
+			}
+		}
+	}
+}
+END_TEST
+
+START_TEST(safe_text_is_not_copied)
+{
+	const char *ok = "A story \xe2\x80\x94 with \t tabs & <markup>\n";
+	char *owned = (char *)1;
+	ck_assert_ptr_eq(wf_text_safe(ok, strlen(ok), &owned), ok);
+	ck_assert_ptr_null(owned);
+	const char bad[] = "bell\x07 and \xff";
+	const char *clean = wf_text_safe(bad, sizeof(bad) - 1, &owned);
+	ck_assert_ptr_nonnull(owned);
+	ck_assert_ptr_eq(clean, owned);
+	ck_assert_str_eq(clean, "bell and \xef\xbf\xbd");
+	free(owned);
+}
+END_TEST
+
 START_TEST(sanitize_replaces_and_drops)
 {
 	const char in[] = "a\xff" "b\x01" "c\xc3\xa9";
@@ -107,6 +158,8 @@ main(void)
 	tcase_add_test(tc, accepts_utf8_and_xml_whitespace);
 	tcase_add_test(tc, rejects_bad_sequences_table);
 	tcase_add_test(tc, sanitize_replaces_and_drops);
+	tcase_add_test(tc, finds_bad_byte_at_every_offset);
+	tcase_add_test(tc, safe_text_is_not_copied);
 	tcase_add_test(tc, slugify_table);
 	tcase_add_test(tc, trim_strips_ascii_space);
 	tcase_add_test(tc, position_counts_lines_and_characters);

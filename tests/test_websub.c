@@ -389,8 +389,7 @@ wire_prepare(struct served *s, const char *conf_extra)
 	snprintf(s->root, sizeof(s->root), "%s/wire", s->tmp);
 	snprintf(s->out, sizeof(s->out), "%s/public", s->tmp);
 	snprintf(s->log, sizeof(s->log), "%s/serve.log", s->tmp);
-	ck_assert_int_eq(helpers_runf(NULL, "cp -R '%s/feeds' '%s'",
-				      helpers_source_root(), s->root),
+	ck_assert_int_eq(helpers_copy_sample_wire(s->root),
 			 0);
 	/* archives off: which feeds an edit changes must not depend on
 	 * whether today starts a new archive period (docs/archives.md) */

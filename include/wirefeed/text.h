@@ -24,6 +24,14 @@ wf_text_is_xml_safe(const char *s, size_t len, size_t *bad_offset,
 char *
 wf_text_sanitize(const char *s, size_t len);
 
+/**
+ * @s itself when it is already what wf_text_sanitize() would make of it
+ * (the usual case, checked without copying), else a sanitized copy that
+ * *@owned also points to: free(*@owned) when done with the result.
+ */
+const char *
+wf_text_safe(const char *s, size_t len, char **owned);
+
 /** The 1-based line and column (in characters, UTF-8 continuation bytes
  * not counted) of byte @offset in @s; @column may be NULL. */
 void

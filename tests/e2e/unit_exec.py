@@ -181,7 +181,11 @@ def main():
     root, out = host(root), host(out)
 
     if args.newswire_from:
-        shutil.copytree(args.newswire_from, root, dirs_exist_ok=True)
+        # records and config only: not the index or store a build in the
+        # source tree (tools/demo) leaves there
+        shutil.copytree(args.newswire_from, root, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(
+                            ".wirefeed-index", ".wirefeed-store", ".lock"))
         if as_root:
             for d, _, names in os.walk(root):
                 for p in [d] + [os.path.join(d, n) for n in names]:
