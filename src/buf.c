@@ -2,6 +2,7 @@
 #include "buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "mem.h"
 
@@ -147,49 +149,66 @@ advance_position(const char *p, size_t n, int *line, int *col)
 enum wf_status
 buf_read_file(struct buf *b, const char *path, struct wf_diag *diag)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		int saved = errno;
 		wf_diag_set(diag, path, 0, 0, "cannot open: %s", strerror(saved));
 		return saved == ENOENT ? WF_ERR_NOT_FOUND : WF_ERR_IO;
 	}
-	enum wf_status st = WF_OK;
-	/* one allocation of the right size for regular files */
+	/* For a regular file: one allocation of the right size and one
+	 * read, asking for a byte more than its size (a short read of a
+	 * regular file is its end). Most of a build's reads are of small
+	 * records: the system calls are the cost. */
 	struct stat sb;
-	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    (uint64_t)sb.st_size <= b->max_bytes) {
-		st = reserve(b, (size_t)sb.st_size);
-	}
+	bool regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	size_t want = regular && (uint64_t)sb.st_size < b->max_bytes
+			      ? (size_t)sb.st_size + 1
+			      : 65536;
 	size_t start = b->len;
-	char chunk[65536];
-	for (; st == WF_OK;) {
-		size_t n = fread(chunk, 1, sizeof(chunk), f);
-		if (n > 0) {
-			size_t room = b->max_bytes - b->len;
-			st = buf_append(b, chunk, n);
+	enum wf_status st = WF_OK;
+	for (;;) {
+		size_t room = b->max_bytes - b->len;
+		char past;
+		size_t ask = want < room ? want : room;
+		if (ask > 0) {
+			st = reserve(b, ask);
 			if (st != WF_OK) {
-				/* name the place the limit was crossed: the
-				 * first byte past it */
-				int line = 1, col = 1;
-				advance_position(b->data ? b->data + start : "",
-						 b->len - start, &line, &col);
-				advance_position(chunk, room, &line, &col);
-				wf_diag_set(diag, path, line, col,
-					    "file larger than %zu bytes",
-					    b->max_bytes);
 				break;
 			}
 		}
-		if (n < sizeof(chunk)) {
-			if (ferror(f)) {
-				wf_diag_set(diag, path, 0, 0, "read error: %s",
-					    strerror(errno));
-				st = WF_ERR_IO;
-			}
+		/* at the limit: is there one byte more? */
+		ssize_t n = ask > 0 ? read(fd, b->data + b->len, ask)
+				    : read(fd, &past, 1);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n < 0) {
+			wf_diag_set(diag, path, 0, 0, "read error: %s",
+				    strerror(errno));
+			st = WF_ERR_IO;
 			break;
 		}
+		if (ask == 0 && n > 0) {
+			/* name the place the limit was crossed: the first
+			 * byte past it */
+			int line = 1, col = 1;
+			advance_position(b->data ? b->data + start : "",
+					 b->len - start, &line, &col);
+			wf_diag_set(diag, path, line, col,
+				    "file larger than %zu bytes", b->max_bytes);
+			st = WF_ERR_TOO_LARGE;
+			break;
+		}
+		b->len += (size_t)n;
+		if (b->data) {
+			b->data[b->len] = '\0';
+		}
+		if (n == 0 || (regular && (size_t)n < ask)) {
+			break;
+		}
+		want = 65536;
 	}
-	fclose(f);
+	close(fd);
 	if (st == WF_OK && !b->data) {
 		st = buf_append(b, "", 0);
 	}
