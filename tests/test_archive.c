@@ -504,6 +504,68 @@ START_TEST(closed_archives_keep_their_bytes)
 }
 END_TEST
 
+/* An archive that cannot be written (here: a directory where the file
+ * goes) fails the build with the file's name, removes its temporary and
+ * leaves every other file as it was; from scratch too, where the failing
+ * period is written while the next one renders. */
+START_TEST(archive_write_failure_is_reported_and_leaves_no_temporaries)
+{
+	struct wire w;
+	wire_make(&w);
+	build(&w, w.out);
+	char *before = listing(w.out, "-path '*archives*'");
+	char path[10000];
+	snprintf(path, sizeof(path), "%s/archives/2026-09/rss.xml", w.out);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	char *out = NULL;
+	int rc = helpers_runf(&out, "'%s' build --quiet --full --root '%s' --out '%s'",
+			      helpers_binary(), w.root, w.out);
+	ck_assert_msg(rc != 0, "build succeeded: %s", out);
+	ck_assert_msg(strstr(out, "archives/2026-09/rss.xml") &&
+			      strstr(out, "cannot write"),
+		      "%s", out);
+	free(out);
+	ck_assert_int_eq(rmdir(path), 0);
+	char *after = listing(w.out, "-path '*archives*'");
+	/* the same files but the one made a directory */
+	char *line = strstr(before, "./archives/2026-09/rss.xml");
+	ck_assert_ptr_nonnull(line);
+	char *end = strchr(line, '\n');
+	char *b = before;
+	ck_assert_ptr_nonnull(end);
+	/* the listing is "hash  path": cut that file's line out of it */
+	char *start = line;
+	while (start > b && start[-1] != '\n') {
+		start--;
+	}
+	memmove(start, end + 1, strlen(end + 1) + 1);
+	ck_assert_str_eq(before, after);
+	char *temps = NULL;
+	ck_assert_int_eq(helpers_runf(&temps, "find '%s' -name '*.tmp-*'", w.out), 0);
+	ck_assert_str_eq(temps, "");
+	free(temps);
+	/* from scratch: the first period's file is the one in the way */
+	char fresh[10000];
+	snprintf(fresh, sizeof(fresh), "%s/fresh/archives/2026-08/atom.xml", w.tmp);
+	char *mk = NULL;
+	ck_assert_int_eq(helpers_runf(&mk, "mkdir -p '%s'", fresh), 0);
+	free(mk);
+	snprintf(fresh, sizeof(fresh), "%s/fresh", w.tmp);
+	rc = helpers_runf(&out, "'%s' build --quiet --root '%s' --out '%s'",
+			  helpers_binary(), w.root, fresh);
+	ck_assert_msg(rc != 0, "build succeeded: %s", out);
+	ck_assert_msg(strstr(out, "archives/2026-08/atom.xml"), "%s", out);
+	free(out);
+	ck_assert_int_eq(helpers_runf(&temps, "find '%s' -name '*.tmp-*'", fresh), 0);
+	ck_assert_str_eq(temps, "");
+	free(temps);
+	free(before);
+	free(after);
+	wire_destroy(&w);
+}
+END_TEST
+
 START_TEST(edit_of_an_old_story_changes_only_current_documents)
 {
 	struct wire w;
@@ -741,6 +803,7 @@ archive_suite(void)
 	tcase_add_test(tc, json_feeds_mirror_the_atom_feeds);
 	tcase_add_test(tc, large_archive_is_written_in_batches);
 	tcase_add_test(tc, archives_are_served_immutable_with_304s);
+	tcase_add_test(tc, archive_write_failure_is_reported_and_leaves_no_temporaries);
 	suite_add_tcase(s, tc);
 	return s;
 }
