@@ -10,9 +10,7 @@
 
 #define X(s) ((const xmlChar *)(s))
 
-/* The writer's output, straight into x->out: no intermediate xmlBuffer
- * and no UTF-8 to UTF-8 "conversion" (an encoder would copy every byte
- * once more; the text is UTF-8 already). */
+/* The writer's output, straight into x->out: no intermediate xmlBuffer. */
 static int
 append_output(void *ctx, const char *data, int len)
 {
@@ -40,11 +38,10 @@ xmlw_begin(struct xmlw *x)
 	}
 	xmlTextWriterSetIndent(x->writer, 1);
 	xmlTextWriterSetIndentString(x->writer, X("  "));
-	/* what xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) writes,
-	 * without the encoder it would install */
-	x->failed = xmlTextWriterWriteRaw(
-			    x->writer,
-			    X("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")) < 0;
+	/* the declared encoding is also what lets attribute values keep
+	 * their UTF-8: without it libxml2 writes "&#xC9;" for "É" */
+	x->failed = xmlTextWriterStartDocument(x->writer, "1.0", "UTF-8",
+					       NULL) < 0;
 }
 
 void

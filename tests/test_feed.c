@@ -565,6 +565,29 @@ START_TEST(image_is_media_rss_in_both_formats)
 }
 END_TEST
 
+/* Attribute values keep their UTF-8 as written, byte for byte (a writer
+ * without the declared encoding writes "&#xC9;" instead: valid XML, but
+ * other bytes and another ETag than the archives frozen before). */
+START_TEST(non_ascii_attributes_stay_utf8)
+{
+	struct fixture f;
+	fixture_init(&f, 50);
+	struct wf_article *a = (struct wf_article *)f.entries[0];
+	wf_article_add_section(a, "economie", "\xc3\x89" "conomie & March\xc3\xa9s");
+	char *out;
+	size_t len;
+	ck_assert_int_eq(wf_atom_write(&f.spec, &out, &len), WF_OK);
+	ck_assert_msg(strstr(out, "label=\"\xc3\x89" "conomie &amp; March\xc3\xa9s\""), "%s", out);
+	ck_assert_ptr_null(strstr(out, "&#x"));
+	free(out);
+	char *entry;
+	ck_assert_int_eq(wf_atom_write_entry(&f.spec, a, &entry, &len), WF_OK);
+	ck_assert_ptr_nonnull(strstr(entry, "label=\"\xc3\x89" "conomie &amp; March\xc3\xa9s\""));
+	free(entry);
+	fixture_fini(&f);
+}
+END_TEST
+
 START_TEST(entry_html_escapes_plain_text_fields)
 {
 	struct wf_article *a = story("000000000009", "T", "2021-12-30T09:39:00-05:00",
@@ -598,6 +621,7 @@ main(void)
 	tcase_add_test(w, hostile_strings_stay_well_formed);
 	tcase_add_test(w, empty_feed_is_valid);
 	tcase_add_test(w, image_is_media_rss_in_both_formats);
+	tcase_add_test(w, non_ascii_attributes_stay_utf8);
 	tcase_add_test(w, entry_html_escapes_plain_text_fields);
 	suite_add_tcase(s, w);
 	return helpers_run_suite(s);
