@@ -156,9 +156,10 @@ buf_read_file(struct buf *b, const char *path, struct wf_diag *diag)
 		return saved == ENOENT ? WF_ERR_NOT_FOUND : WF_ERR_IO;
 	}
 	/* For a regular file: one allocation of the right size and one
-	 * read, asking for a byte more than its size (a short read of a
-	 * regular file is its end). Most of a build's reads are of small
-	 * records: the system calls are the cost. */
+	 * read, asking for a byte more than its size (a short read that
+	 * brought all of it is its end; read() returns at most 2 GiB at a
+	 * time). Most of a build's reads are of small records: the system
+	 * calls are the cost. */
 	struct stat sb;
 	bool regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	size_t want = regular && (uint64_t)sb.st_size < b->max_bytes
@@ -203,10 +204,15 @@ buf_read_file(struct buf *b, const char *path, struct wf_diag *diag)
 		if (b->data) {
 			b->data[b->len] = '\0';
 		}
-		if (n == 0 || (regular && (size_t)n < ask)) {
+		if (n == 0 || (regular && (size_t)n < ask &&
+				(uint64_t)(b->len - start) >= (uint64_t)sb.st_size)) {
 			break;
 		}
-		want = 65536;
+		/* the rest of what fstat() saw, or more in chunks */
+		uint64_t got = b->len - start;
+		want = regular && got < (uint64_t)sb.st_size
+			       ? (size_t)((uint64_t)sb.st_size - got) + 1
+			       : 65536;
 	}
 	close(fd);
 	if (st == WF_OK && !b->data) {
