@@ -21,6 +21,7 @@
 #include "block_writer.h"
 #include "buf.h"
 #include "lifecycle.h"
+#include "newswire_private.h"
 #include "selection.h"
 #include "mem.h"
 
@@ -200,24 +201,6 @@ wf_archive_current_entries(const struct wf_archive_plan *plan,
 	return count;
 }
 
-/* Parse the record at @i of @nw into a new article; NULL (reported in
- * @diag) if it no longer loads or its id changed. */
-static struct wf_article *
-load_record(const struct wf_record *r, struct wf_diag *diag)
-{
-	struct wf_article *a = NULL;
-	if (wf_record_parse_file(r->path, &a, diag) != WF_OK) {
-		return NULL;
-	}
-	if (strcmp(a->id, r->article->id) != 0) {
-		wf_diag_set(diag, r->path, 0, 0,
-			    "the record's id changed during the build");
-		wf_article_destroy(a);
-		return NULL;
-	}
-	return a;
-}
-
 size_t
 wf_archive_prepare_view(struct wf_newswire *nw, const struct wf_view *view,
 			wf_report_fn error, void *ctx)
@@ -232,20 +215,7 @@ wf_archive_prepare_view(struct wf_newswire *nw, const struct wf_view *view,
 		if (r->loaded || !wf_archive_is_current(&plan, r->article)) {
 			continue;
 		}
-		struct wf_diag d = { 0 };
-		struct wf_article *a = load_record(r, &d);
-		if (!a) {
-			if (error) {
-				error(ctx, &d);
-			}
-			/* never shown in this build */
-			r->failed = true;
-			r->changed = true;
-			failed++;
-			continue;
-		}
-		wf_article_move_into(r->article, a); /* views stay valid */
-		r->loaded = true;
+		failed += !nw_record_reload(r, error, ctx);
 	}
 	return failed;
 }
@@ -461,7 +431,7 @@ render_worker(void *arg)
 		const struct wf_article *a = ps->all[i];
 		struct wf_article *parsed = NULL;
 		if (ps->parse[i]) {
-			parsed = load_record(ps->parse[i], NULL);
+			parsed = nw_record_parse_again(ps->parse[i], NULL);
 			if (!parsed) {
 				/* the lowest such story is reported, as a
 				 * sequential walk would */
@@ -529,7 +499,7 @@ period_stories_render(struct period_stories *ps, const struct wf_config *c,
 	size_t bad = atomic_load(&ps->first_unparsed);
 	if (bad != SIZE_MAX) {
 		/* again, for the diagnostic the workers did not keep */
-		struct wf_article *a = load_record(ps->parse[bad], diag);
+		struct wf_article *a = nw_record_parse_again(ps->parse[bad], diag);
 		if (a) { /* fixed in the meantime: still not what was read */
 			wf_article_destroy(a);
 			wf_diag_set(diag, ps->parse[bad]->path, 0, 0,

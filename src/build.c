@@ -708,13 +708,6 @@ render_and_publish(const struct wf_build_options *o,
 	/* one selection, from choosing the entries to rendering them */
 	struct wf_selection sel;
 	stats->invalid += wf_selection_make(nw, &sel, cb->error, cb->ctx);
-	size_t unread = wf_archive_prepare_view(nw, &sel.view, cb->error, cb->ctx);
-	if (unread > 0) {
-		/* choose again without them (they are dropped) */
-		stats->invalid += unread;
-		wf_selection_finish(&sel);
-		stats->invalid += wf_selection_make(nw, &sel, cb->error, cb->ctx);
-	}
 	*records = nw->n_records;
 	if (stats->invalid > 0 && !o->keep_going) {
 		wf_selection_finish(&sel);

@@ -98,6 +98,17 @@ nw_parse_record(const char *path, const struct stat *st, struct wf_record *r,
 void
 nw_drop_record(struct wf_record *r);
 
+/* Record @r parsed again into a new article (its stub or its whole
+ * article stays as it was); NULL, the cause in @diag, if it no longer
+ * parses or its id changed since the scan. Safe on any thread. */
+struct wf_article *
+nw_record_parse_again(const struct wf_record *r, struct wf_diag *diag);
+
+/* The same, in place of @r's stub; false if it failed: reported through
+ * @error and marked failed (never chosen again in this build). */
+bool
+nw_record_reload(struct wf_record *r, wf_report_fn error, void *ctx);
+
 bool
 nw_is_hand_edit(const char *old_digest, const struct wf_article *old,
 	     const struct wf_record *r);

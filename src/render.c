@@ -240,7 +240,6 @@ wf_render(struct wf_newswire *nw)
 {
 	struct wf_selection sel;
 	wf_selection_make(nw, &sel, NULL, NULL);
-	wf_archive_prepare_view(nw, &sel.view, NULL, NULL);
 	struct wf_feedset *set = wf_render_selection(nw, &sel);
 	wf_selection_finish(&sel);
 	return set;
@@ -312,7 +311,7 @@ wf_render_selection(const struct wf_newswire *nw,
 					 listings[s].newest_archive);
 		}
 		/* every entry is a whole record: the selection parsed them
-		 * (wf_selection_make(), wf_archive_prepare_view()) */
+		 * (wf_selection_make()) */
 		const struct wf_article **entries = chosen;
 		size_t kept = n_chosen;
 		/* the tombstones of the stories killed within the window that

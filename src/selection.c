@@ -13,25 +13,31 @@
 #include "mem.h"
 #include "newswire_private.h"
 
-/* Parse the stub at @i; false (reported, and marked for removal) if it
- * no longer loads. */
-static bool
-load_stub(struct wf_newswire *nw, size_t i, wf_report_fn error, void *ctx)
+struct wf_article *
+nw_record_parse_again(const struct wf_record *r, struct wf_diag *diag)
 {
-	struct wf_record *r = &nw->records[i];
 	struct wf_article *a = NULL;
+	if (wf_record_parse_file(r->path, &a, diag) != WF_OK) {
+		return NULL;
+	}
+	if (strcmp(a->id, r->article->id) != 0) {
+		wf_diag_set(diag, r->path, 0, 0,
+			    "the record's id changed during the build");
+		wf_article_destroy(a);
+		return NULL;
+	}
+	return a;
+}
+
+bool
+nw_record_reload(struct wf_record *r, wf_report_fn error, void *ctx)
+{
 	struct wf_diag d = { 0 };
-	if (wf_record_parse_file(r->path, &a, &d) != WF_OK ||
-	    strcmp(a->id, r->article->id) != 0) {
-		if (a) {
-			wf_diag_set(&d, r->path, 0, 0,
-				    "the record's id changed during the build");
-		}
+	struct wf_article *a = nw_record_parse_again(r, &d);
+	if (!a) {
 		if (error) {
 			error(ctx, &d);
 		}
-		wf_article_destroy(a);
-		r->changed = true;
 		r->failed = true; /* never selected again in this build */
 		return false;
 	}
@@ -93,17 +99,20 @@ wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
 				size_t i = sel->view.record[sel->picked[f][k]];
 				if (!nw->records[i].loaded &&
 				    nw->records[i].article->status == WF_ARTICLE_PUBLISHED &&
-				    !load_stub(nw, i, error, ctx)) {
+				    !nw_record_reload(&nw->records[i], error, ctx)) {
 					failed_now++;
 				}
 			}
 		}
+		/* and what the subscription documents show of the archives'
+		 * open period (its tombstones need whole records too) */
+		failed_now += wf_archive_prepare_view(nw, &sel->view, error, ctx);
 		if (failed_now == 0) {
 			break;
 		}
 		/* a stub that fails to load drops out and the next story
 		 * takes its place: remove it, then choose again (rare: a
-		 * record broken since the index) */
+		 * record broken since the index or the scan) */
 		failed += failed_now;
 		for (size_t f = 0; f < n_feeds; f++) {
 			free(sel->picked[f]);

@@ -47,7 +47,8 @@ wf_render_source_from_set(struct wf_render_source *out,
 			  const struct wf_feedset *set);
 
 /**
- * Choose, and parse the chosen stubs. A stub that no longer parses is
+ * Choose, and parse the chosen stubs and those the archives' open period
+ * shows (wf_archive_prepare_view()). A stub that no longer parses is
  * reported through @error, dropped from @nw, and the choice made again
  * without it. Returns how many were dropped. Finish @sel either way.
  */
@@ -66,9 +67,10 @@ wf_render_selection(const struct wf_newswire *nw,
 /**
  * Parse the stubs that the subscription documents will show under the
  * newswire's archive plan (stories changed in the open period), as
- * wf_selection_make() does for the newest entries. A record that fails
- * now is reported through @error and marked failed (wf_record.failed):
- * make the selection again to drop it. Returns how many failed.
+ * wf_selection_make() does for the newest entries (and calls this). A
+ * record that fails now is reported through @error and marked failed
+ * (wf_record.failed): the selection is made again without it. Returns
+ * how many failed.
  */
 size_t
 wf_archive_prepare_view(struct wf_newswire *nw, const struct wf_view *view,

@@ -286,6 +286,60 @@ START_TEST(prepare_replaces_a_stub_that_no_longer_loads)
 }
 END_TEST
 
+/* With archives, the subscription documents show every story changed in
+ * the open period, not only the newest max_entries: wf_render() parses
+ * those stubs too, and one that no longer parses is dropped, never
+ * written as an entry without its title and content. */
+START_TEST(render_drops_an_archive_stub_that_no_longer_loads)
+{
+	char *root = helpers_make_tempdir();
+	put(root, "wirefeed.conf", CONF "max_entries = 1\narchives = monthly\n");
+	put_record(root, "a.xml", "000000000001", "Oldest",
+		   "2021-12-30T10:00:00-05:00", "");
+	put_record(root, "b.xml", "000000000002", "Middle",
+		   "2021-12-30T11:00:00-05:00", "");
+	put_record(root, "c.xml", "000000000003", "Newest",
+		   "2021-12-30T12:00:00-05:00", "");
+	char index[4200];
+	snprintf(index, sizeof(index), "%s/.wirefeed-index", root);
+	struct wf_load_options lo = { .index_path = index };
+	struct wf_newswire *nw = NULL;
+	struct wf_load_stats st = { 0 };
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_open(root, &lo, &nw, &st, &d), WF_OK);
+	ck_assert_int_eq(wf_newswire_save_index(nw, index, &d), WF_OK);
+	struct wf_feedset *set = wf_render(nw);
+	ck_assert_uint_eq(wf_feedset_find(set, "atom.xml")->n_entries, 3);
+	wf_feedset_unref(set);
+	wf_newswire_destroy(nw);
+	/* stubs again; then the middle story, below max_entries, breaks */
+	ck_assert_int_eq(wf_newswire_open(root, &lo, &nw, &st, &d), WF_OK);
+	ck_assert_uint_eq(st.reused, 3);
+	put(root, "articles/b.xml", "<entry xmlns=\"http://www.w3.org/2005/Atom\">");
+	set = wf_render(nw);
+	const struct wf_rendered_file *atom = wf_feedset_find(set, "atom.xml");
+	ck_assert_uint_eq(atom->n_entries, 2);
+	ck_assert_ptr_null(strstr(atom->data, "Middle"));
+	ck_assert(strstr(atom->data, "<title>Newest</title>") &&
+		  strstr(atom->data, "<title>Oldest</title>"));
+	/* every entry has its title */
+	size_t entries = 0, titled = 0;
+	for (const char *p = atom->data; (p = strstr(p, "<entry>")) != NULL; p++) {
+		const char *end = strstr(p, "</entry>");
+		const char *title = strstr(p, "<title>");
+		entries++;
+		titled += end && title && title < end;
+	}
+	ck_assert_uint_eq(entries, 2);
+	ck_assert_uint_eq(titled, 2);
+	ck_assert_uint_eq(nw->n_records, 2);
+	wf_feedset_unref(set);
+	wf_newswire_destroy(nw);
+	helpers_rmtree(root);
+	free(root);
+}
+END_TEST
+
 START_TEST(refresh_hands_back_what_it_cannot_do_in_place)
 {
 	char *root = helpers_make_tempdir();
@@ -693,6 +747,7 @@ main(void)
 	tcase_add_test(load, refresh_in_place_matches_a_fresh_load);
 	tcase_add_test(load, refresh_hands_back_what_it_cannot_do_in_place);
 	tcase_add_test(load, prepare_replaces_a_stub_that_no_longer_loads);
+	tcase_add_test(load, render_drops_an_archive_stub_that_no_longer_loads);
 	suite_add_tcase(s, load);
 	TCase *render = tcase_create("render");
 	tcase_add_test(render, render_sample_newswire);
