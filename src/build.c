@@ -543,7 +543,7 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 	     struct wf_newswire **warm, char *cursor, long long *margin_left,
 	     struct wf_build_stats *stats)
 {
-	if (o->full || o->keep_whole || *warm || !store || lb->margin <= 0 ||
+	if (o->full || o->serving || *warm || !store || lb->margin <= 0 ||
 	    !same_target(o, lb)) {
 		return false;
 	}
@@ -666,7 +666,7 @@ save_feed_state(const struct wf_build_options *o, const struct wf_newswire *nw,
 		const struct wf_build_callbacks *cb)
 {
 	long long margin = -1;
-	if (o->keep_whole) {
+	if (o->serving) {
 		/* a server: no journal build starts from its state */
 	} else if (nw->partial) {
 		margin = margin_left;
@@ -723,7 +723,8 @@ render_and_publish(const struct wf_build_options *o,
 	if (o->previous) {
 		wf_render_source_from_set(&source, o->previous);
 	}
-	sel.source = o->previous || (lb && o->out && strcmp(lb->out, o->out) == 0)
+	sel.source = o->previous || (!o->serving && lb && o->out &&
+				     strcmp(lb->out, o->out) == 0)
 			     ? &source
 			     : NULL;
 	struct wf_feedset *set = wf_render_selection(nw, &sel);
@@ -741,7 +742,7 @@ render_and_publish(const struct wf_build_options *o,
 				   : WF_OK;
 	/* a server serves the closed archives too (frozen bytes), and the
 	 * set as soon as it is whole: before its files are written */
-	if (st == WF_OK && o->serve_archives &&
+	if (st == WF_OK && o->serving &&
 	    wf_archive_add_to_set(set, nw, o->out, diag) != WF_OK) {
 		report(cb->error, cb->ctx, diag);
 		wf_diag_clear(diag);

@@ -167,8 +167,7 @@ cli_build(const struct cli_build_options *opts, struct wf_feedset **set_out,
 		.now = opts->now,
 		.keep_going = opts->keep_going,
 		.save_index = true,
-		.serve_archives = keep != NULL, /* serve's first build */
-		.keep_whole = keep != NULL,
+		.serving = keep != NULL, /* serve's first build */
 	};
 	struct build_ctx bc = { .quiet = opts->quiet };
 	struct wf_build_callbacks cb = { .error = report_error,

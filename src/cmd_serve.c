@@ -260,10 +260,9 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 		.n_changed = b ? b->n : 0,
 		.changed_known = b != NULL,
 		.reopen = !*warm || (b && b->everything),
-		.keep_whole = true,
 		.previous = *current,
 		.soft_publish = true,
-		.serve_archives = true,
+		.serving = true,
 	};
 	struct swap_ctx swap = { .server = server };
 	struct wf_build_callbacks cb = { .error = log_record_error,

@@ -199,6 +199,32 @@ wait_for_body(const struct served *s, const char *path, const char *needle,
 	return false;
 }
 
+/* serve over the output of an earlier build: a server holds its set for
+ * hours, so it never maps the files in --out (a deploy that rewrites one
+ * in place would kill it with SIGBUS); it renders or reads its own. */
+START_TEST(serve_maps_no_file_of_its_output_directory)
+{
+	struct served s;
+	serve_prepare(&s);
+	char *out = NULL;
+	ck_assert_msg(helpers_runf(&out, "'%s' build --quiet --root '%s' --out '%s'",
+				   helpers_binary(), s.root, s.out) == 0, "%s", out);
+	free(out);
+	serve_launch(&s, NULL);
+	struct reply r;
+	get(&s, "/atom.xml", &r);
+	ck_assert_int_eq(r.status, 200);
+	free(r.body);
+	char maps_path[64];
+	snprintf(maps_path, sizeof(maps_path), "/proc/%ld/maps", (long)s.pid);
+	char *maps = helpers_read_file(maps_path, NULL);
+	ck_assert_ptr_nonnull(maps);
+	ck_assert_msg(strstr(maps, s.out) == NULL, "mapped from %s:\n%s", s.out, maps);
+	free(maps);
+	serve_stop(&s);
+}
+END_TEST
+
 START_TEST(serves_the_sample_newswire)
 {
 	struct served s;
@@ -912,6 +938,7 @@ main(void)
 	TCase *tc = tcase_create("serve");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, serves_the_sample_newswire);
+	tcase_add_test(tc, serve_maps_no_file_of_its_output_directory);
 	tcase_add_test(tc, max_age_comes_from_the_config);
 	tcase_add_test(tc, an_edit_shows_up_without_restart);
 	tcase_add_test(tc, an_edit_reads_only_that_record);

@@ -103,15 +103,17 @@ struct wf_build_options {
 	/* a failed publish is reported (callbacks' error) and the set still
 	 * returned, for a server that can serve it from memory */
 	bool soft_publish;
-	/* add the closed RFC 5005 archives to the returned set (a server
-	 * serves them; a one-off build only writes them) */
-	bool serve_archives;
 	/* the lifecycle clock, UTC seconds (0: now): render the feeds as
 	 * they are at this time (embargoes, expiry, tombstones) */
 	int64_t now;
-	/* the newswire is kept for later refreshes (serve): always open all
-	 * of it, never just the feed state, and make none (docs/store.md) */
-	bool keep_whole;
+	/* the build is a server's (serve): the closed RFC 5005 archives are
+	 * added to the returned set (a one-off build only writes them); the
+	 * newswire, kept for later refreshes, is always opened whole, never
+	 * just the feed state, and makes none (docs/store.md); unchanged
+	 * feeds come only from @previous, never mapped from the files in
+	 * @out (a long-lived mapping of a file someone rewrites in place
+	 * kills the process with SIGBUS) */
+	bool serving;
 };
 
 /** The paths (relative to the set, as in wf_rendered_file) whose bytes a
@@ -119,7 +121,7 @@ struct wf_build_options {
 typedef void (*wf_build_changed_fn)(void *ctx, const char *const *paths,
 				    size_t n);
 
-/** The new set, complete (closed archives included when serve_archives),
+/** The new set, complete (closed archives included when serving),
  * before its files are written: a server swaps it in here, so clients
  * never wait for the disk (the publish may wait up to a second for a
  * file's new mtime: docs/deploy.md). Borrowed for the call. */
