@@ -256,20 +256,43 @@ same_target(const struct wf_build_options *o, const struct last_build *lb)
 	       inode == lb->conf_inode;
 }
 
+/* Every file the last build published is still as it left it. */
+static bool
+outputs_intact(const struct last_build *lb)
+{
+	for (size_t i = 0; i < lb->n_built; i++) {
+		char *file = xasprintf("%s/%s", lb->out, lb->built[i].path);
+		struct stat fs;
+		bool same = lstat(file, &fs) == 0 && is_as_built(&fs, &lb->built[i]);
+		free(file);
+		if (!same) {
+			return false;
+		}
+	}
+	return lb->n_built > 0;
+}
+
 /* Nothing journaled since the last build into @out, same config, its
- * files still there, and no story changed phase since (@now). */
+ * files as it left them, and no story changed phase since (@now). */
 static bool
 is_up_to_date(const struct wf_build_options *o, const char *cursor,
 	      int64_t now, const struct last_build *lb)
 {
-	if (!*cursor || now >= lb->next_change ||
-	    strcmp(lb->cursor, cursor) != 0 || !same_target(o, lb)) {
-		return false;
-	}
-	char *atom = xasprintf("%s/atom.xml", o->out);
-	bool there = access(atom, F_OK) == 0;
-	free(atom);
-	return there;
+	return *cursor && now < lb->next_change &&
+	       strcmp(lb->cursor, cursor) == 0 && same_target(o, lb) &&
+	       outputs_intact(lb);
+}
+
+/* A build that found the files current: what it reports. */
+static void
+report_up_to_date(struct wf_build_stats *stats, const struct last_build *lb,
+		  bool journal)
+{
+	stats->up_to_date = true;
+	stats->journal_used = journal;
+	stats->next_change = (int64_t)lb->next_change;
+	stats->records = stats->reused = lb->records;
+	stats->files = stats->unchanged = lb->files;
 }
 
 /* Notes for the stories held back (every build: the newsroom wants to
@@ -436,22 +459,6 @@ refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
 
 /* ---- the feed state: a journal build that reads a few stories ---------- */
 
-/* Every file the last build published is still as it left it. */
-static bool
-outputs_intact(const struct last_build *lb)
-{
-	for (size_t i = 0; i < lb->n_built; i++) {
-		char *file = xasprintf("%s/%s", lb->out, lb->built[i].path);
-		struct stat fs;
-		bool same = lstat(file, &fs) == 0 && is_as_built(&fs, &lb->built[i]);
-		free(file);
-		if (!same) {
-			return false;
-		}
-	}
-	return lb->n_built > 0;
-}
-
 /* What changed since the feed state: the journal after its cursor
  * (--journal), or a stat of every record against the state's subset index
  * and the build index (a plain build: hand edits included). */
@@ -556,11 +563,7 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 		  (long long)ch.n <= lb->margin;
 	if (ok && ch.n == 0 && now < lb->next_change && outputs_intact(lb)) {
 		/* nothing changed, nothing due: the files are current */
-		stats->up_to_date = true;
-		stats->journal_used = o->journal;
-		stats->next_change = (int64_t)lb->next_change;
-		stats->records = stats->reused = lb->records;
-		stats->files = stats->unchanged = lb->files;
+		report_up_to_date(stats, lb, o->journal);
 		state_changes_finish(&ch);
 		free(subset);
 		return true;
@@ -797,11 +800,9 @@ wf_build_run(const struct wf_build_options *o,
 	if (o->journal && !o->full && !*warm && store && have_lb &&
 	    wf_store_cursor(store, cursor, diag) == WF_OK &&
 	    is_up_to_date(o, cursor, now, &lb)) {
-		/* nothing journaled since the last build into this --out */
-		stats.up_to_date = stats.journal_used = true;
-		stats.next_change = (int64_t)lb.next_change;
-		stats.records = stats.reused = lb.records;
-		stats.files = stats.unchanged = lb.files;
+		/* nothing journaled since the last build into this --out,
+		 * and its files as it left them */
+		report_up_to_date(&stats, &lb, true);
 		wf_store_close(store);
 		last_build_finish(&lb);
 		*stats_out = stats;

@@ -118,26 +118,46 @@ assert_state_used(const char *summary, bool used)
 		      used ? "used" : "not used", summary);
 }
 
+enum state_use { STATE_EITHER, STATE_USED, STATE_NOT_USED };
+
+/* build_both_by(), then whether the state was used as @expect says. */
+static void
+check_build(const struct wire *w, const char *how, const char *at,
+	    enum state_use expect)
+{
+	char *s = build_both_by(w, how, at);
+	if (expect != STATE_EITHER) {
+		assert_state_used(s, expect == STATE_USED);
+	}
+	free(s);
+}
+
+/* `wirefeed update ID --title TITLE` of story @n. */
+static void
+retitle(const struct wire *w, int n, const char *title)
+{
+	char *id = id_of_story(w, n);
+	char rest[256];
+	snprintf(rest, sizeof(rest), "--title '%s'", title);
+	edit(w, "update", id, rest);
+	free(id);
+}
+
 START_TEST(journal_builds_from_the_state_equal_whole_builds)
 {
 	struct wire w;
 	wire_init(&w, "off");
-	char *s = build_both(&w, ""); /* makes the state */
-	assert_state_used(s, false);
-	free(s);
+	check_build(&w, "--journal", "", STATE_NOT_USED); /* makes the state */
 	/* an old story, far outside the state, updated: it comes to the top */
-	char *old = id_of_story(&w, 3);
-	edit(&w, "update", old, "--title 'Story 3, revised'");
-	s = build_both(&w, "");
+	retitle(&w, 3, "Story 3, revised");
+	char *s = build_both(&w, "");
 	assert_state_used(s, true);
 	ck_assert_msg(strstr(s, "1 read"), "%s", s);
 	free(s);
 	/* the newest story withdrawn: a notice and a tombstone in its place */
 	char *newest = id_of_story(&w, STORIES);
 	edit(&w, "withdraw", newest, "--reason 'Legal review'");
-	s = build_both(&w, "");
-	assert_state_used(s, true);
-	free(s);
+	check_build(&w, "--journal", "", STATE_USED);
 	/* a correction, a minor edit, a new story and one held back */
 	char *mid = id_of_story(&w, STORIES - 4);
 	edit(&w, "correct", mid, "'The vote was on Tuesday.'");
@@ -147,21 +167,15 @@ START_TEST(journal_builds_from_the_state_equal_whole_builds)
 	ck_assert_int_eq(helpers_runf(NULL, "'%s' new --root '%s' --title 'Held' --section politics "
 				      "--embargo 2030-01-01T00:00:00Z >/dev/null",
 				      helpers_binary(), w.root), 0);
-	s = build_both(&w, "");
-	assert_state_used(s, true);
-	free(s);
+	check_build(&w, "--journal", "", STATE_USED);
 	/* the clock: the embargo lifts, later the tombstone's window ends;
 	 * both builds at the same instant */
-	s = build_both(&w, "--at 2030-01-01T00:00:01Z");
-	free(s);
-	s = build_both(&w, "--at 2031-01-01T00:00:00Z");
-	free(s);
+	check_build(&w, "--journal", "--at 2030-01-01T00:00:01Z", STATE_EITHER);
+	check_build(&w, "--journal", "--at 2031-01-01T00:00:00Z", STATE_EITHER);
 	/* a story moved to another section */
 	char *other = id_of_story(&w, STORIES - 1);
 	edit(&w, "update", other, "--section politics");
-	s = build_both(&w, "--at 2031-01-01T00:00:01Z");
-	free(s);
-	free(old);
+	check_build(&w, "--journal", "--at 2031-01-01T00:00:01Z", STATE_EITHER);
 	free(newest);
 	free(mid);
 	free(other);
@@ -175,19 +189,14 @@ START_TEST(a_spent_margin_reads_everything_again)
 {
 	struct wire w;
 	wire_init(&w, "off");
-	char *s = build_both(&w, "");
-	free(s);
+	check_build(&w, "--journal", "", STATE_EITHER);
 	char *id = id_of_story(&w, 7);
 	ck_assert_int_eq(helpers_runf(NULL, "for i in $(seq 205); do '%s' update '%s' --minor --summary \"Pass $i.\" --root '%s' >/dev/null 2>&1 || exit 1; done",
 				      helpers_binary(), id, w.root), 0);
-	s = build_both(&w, "");
-	assert_state_used(s, false);
-	free(s);
+	check_build(&w, "--journal", "", STATE_NOT_USED);
 	/* and the state is back for the next edit */
 	edit(&w, "update", id, "--title 'Story 7, at last'");
-	s = build_both(&w, "");
-	assert_state_used(s, true);
-	free(s);
+	check_build(&w, "--journal", "", STATE_USED);
 	free(id);
 	wire_fini(&w);
 }
@@ -198,14 +207,9 @@ START_TEST(archives_always_read_the_whole_index)
 {
 	struct wire w;
 	wire_init(&w, "monthly");
-	char *s = build_both(&w, "");
-	free(s);
-	char *id = id_of_story(&w, 5);
-	edit(&w, "update", id, "--title 'Story 5, revised'");
-	s = build_both(&w, "");
-	assert_state_used(s, false);
-	free(s);
-	free(id);
+	check_build(&w, "--journal", "", STATE_EITHER);
+	retitle(&w, 5, "Story 5, revised");
+	check_build(&w, "--journal", "", STATE_NOT_USED);
 	wire_fini(&w);
 }
 END_TEST
@@ -216,17 +220,15 @@ START_TEST(a_touched_output_file_is_rendered_again)
 {
 	struct wire w;
 	wire_init(&w, "off");
-	char *s = build_both(&w, "");
-	free(s);
+	check_build(&w, "--journal", "", STATE_EITHER);
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/sections/weather/atom.xml", w.state_out);
+	/* with nothing journaled since: not "nothing changed" either */
 	helpers_write_file(path, "scribbled", 9);
-	char *id = id_of_story(&w, 11);
-	edit(&w, "update", id, "--title 'Story 11, revised'");
-	s = build_both(&w, "");
-	assert_state_used(s, true);
-	free(s);
-	free(id);
+	check_build(&w, "--journal", "", STATE_EITHER);
+	helpers_write_file(path, "scribbled", 9);
+	retitle(&w, 11, "Story 11, revised");
+	check_build(&w, "--journal", "", STATE_USED);
 	wire_fini(&w);
 }
 END_TEST
@@ -252,17 +254,13 @@ START_TEST(plain_builds_from_the_state_see_hand_edits)
 {
 	struct wire w;
 	wire_init(&w, "off");
+	check_build(&w, "", "", STATE_NOT_USED);
 	char *s = build_both_by(&w, "", "");
-	assert_state_used(s, false);
-	free(s);
-	s = build_both_by(&w, "", "");
 	ck_assert_msg(strstr(s, "(nothing changed since the last build)"), "%s", s);
 	free(s);
 	/* an old story, outside the state, edited by hand to the top */
 	hand_edit_in_place(&w, 2, "2026-03-01T00:00:00Z");
-	s = build_both_by(&w, "", "");
-	assert_state_used(s, true);
-	free(s);
+	check_build(&w, "", "", STATE_USED);
 	/* a story at the top removed, and a copy of an old one added, by
 	 * hand: the store's open finds the directory changed, and the build
 	 * reads the whole index (a copy could share an id with a story
@@ -274,9 +272,7 @@ START_TEST(plain_builds_from_the_state_see_hand_edits)
 				      "-e 's|<app:edited>[^<]*</app:edited>|<app:edited>2026-02-01T00:00:00Z</app:edited>|' "
 				      "\"$(grep -l '<title>Story 4</title>' '%s'/articles/*.xml)\" > '%s/articles/zz-copy.xml'",
 				      STORIES - 1, w.root, w.root, w.root), 0);
-	s = build_both_by(&w, "", "");
-	assert_state_used(s, false);
-	free(s);
+	check_build(&w, "", "", STATE_NOT_USED);
 	/* a copy that keeps its original's id: both reported, neither shown,
 	 * as by a whole build */
 	ck_assert_int_eq(helpers_runf(NULL, "cp \"$(grep -l '<title>Story 6</title>' '%s'/articles/*.xml)\" '%s/articles/zz-twin.xml'",
@@ -287,20 +283,13 @@ START_TEST(plain_builds_from_the_state_see_hand_edits)
 	ck_assert_msg(strstr(summary, "zz-twin.xml"), "%s", summary);
 	free(summary);
 	ck_assert_int_eq(helpers_runf(NULL, "rm '%s/articles/zz-twin.xml'", w.root), 0);
-	s = build_both_by(&w, "", "");
-	free(s);
+	check_build(&w, "", "", STATE_EITHER);
 	/* an in-place hand edit again: the state is back */
 	hand_edit_in_place(&w, 8, "2026-03-02T00:00:00Z");
-	s = build_both_by(&w, "", "");
-	assert_state_used(s, true);
-	free(s);
+	check_build(&w, "", "", STATE_USED);
 	/* and a journal build after it */
-	char *id = id_of_story(&w, 9);
-	edit(&w, "update", id, "--title 'Story 9, revised'");
-	s = build_both(&w, "");
-	assert_state_used(s, true);
-	free(s);
-	free(id);
+	retitle(&w, 9, "Story 9, revised");
+	check_build(&w, "--journal", "", STATE_USED);
 	wire_fini(&w);
 }
 END_TEST
