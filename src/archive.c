@@ -347,9 +347,6 @@ frag_pool_finish(struct frag_pool *pool)
 		free(pool->big[i]);
 	}
 	free(pool->big);
-	struct chunk_cache *cache = pool->cache;
-	memset(pool, 0, sizeof(*pool));
-	pool->cache = cache;
 }
 
 /* The stories of one period and each published one's entry in the three
@@ -692,8 +689,8 @@ doc_parts_join(const struct doc_parts *d, size_t *len)
  * wf_write_file_atomic() does (temporary in the same directory, fsync,
  * rename; never through a link), but straight from its parts and past
  * the page cache (block_writer.h): the archives of a large wire are
- * gigabytes, not copied once more to be written. @path names it in
- * @diag. */
+ * gigabytes, written from the entries as they are, not joined into one
+ * buffer first. @path names it in @diag. */
 static enum wf_status
 write_parts_at(int dirfd, const char *name, const char *path,
 	       const struct doc_parts *d, struct wf_diag *diag)
@@ -713,14 +710,12 @@ write_parts_at(int dirfd, const char *name, const char *path,
 	}
 	block_writer_put(&bw, d->frame + d->at, d->frame_len - d->at);
 	int err = block_writer_end(&bw);
-	/* published files are world-readable whatever the umask */
-	if (!err && (fchmod(fd, 0644) != 0 || fsync(fd) != 0)) {
-		err = errno;
-	}
-	if (close(fd) != 0 && !err) {
-		err = errno;
-	}
-	if (!err && renameat(dirfd, tmp, dirfd, name) != 0) {
+	if (err) {
+		close(fd);
+	} else if (wf_atomic_file_finish_temp_at(dirfd, fd, tmp, path, diag) !=
+		   WF_OK) {
+		return WF_ERR_IO; /* removed and reported */
+	} else if (renameat(dirfd, tmp, dirfd, name) != 0) {
 		err = errno;
 	}
 	if (err) {
@@ -858,7 +853,9 @@ period_write(struct period_job *job, struct wf_diag *diag)
 			free(path);
 		}
 		if (dirfd >= 0) {
-			fsync(dirfd); /* some filesystems refuse: fine */
+			if (st == WF_OK) {
+				st = wf_atomic_file_sync_dir(dirfd, fa->rel, diag);
+			}
 			close(dirfd);
 		}
 	}
@@ -881,36 +878,36 @@ period_job_free(struct period_job *job)
 	free(job);
 }
 
-/* The sink's half of a period (on the writer thread). */
+/* The writing of a period, on the writer thread. */
 static void *
-period_job_sink(void *arg)
+period_write_job(void *arg)
 {
 	struct period_job *job = arg;
-	if (job->w->mode == SINK_DISK) {
-		job->st = period_write(job, &job->diag);
-		return NULL;
-	}
-	job->st = WF_OK;
-	for (size_t i = 0; job->st == WF_OK && i < job->n_feeds; i++) {
-		job->st = feed_archive_add(job->w, job->period, &job->feeds[i],
-					   &job->diag);
-	}
+	job->st = period_write(job, &job->diag);
 	return NULL;
 }
 
-/* Wait for the period being written; its status, its error in w->diag. */
+/* A written period's status (its error in w->diag); frees it. */
 static enum wf_status
-finish_sink(struct walk *w, pthread_t *writer, struct period_job **writing)
+period_job_result(struct walk *w, struct period_job *job)
+{
+	enum wf_status st = job->st;
+	if (st != WF_OK && w->diag) {
+		*w->diag = job->diag;
+	}
+	period_job_free(job);
+	return st;
+}
+
+/* Wait for the period being written, if any: period_job_result(). */
+static enum wf_status
+finish_writing(struct walk *w, pthread_t *writer, struct period_job **writing)
 {
 	if (!*writing) {
 		return WF_OK;
 	}
 	pthread_join(*writer, NULL);
-	enum wf_status st = (*writing)->st;
-	if (st != WF_OK && w->diag) {
-		*w->diag = (*writing)->diag;
-	}
-	period_job_free(*writing);
+	enum wf_status st = period_job_result(w, *writing);
 	*writing = NULL;
 	return st;
 }
@@ -963,6 +960,7 @@ walk_archives(struct walk *w)
 	w->cache = &cache;
 	pthread_t writer;
 	struct period_job *writing = NULL;
+	size_t frozen = 0; /* the writer thread counts the others */
 	for (size_t p = 0; st == WF_OK && p < n_periods; p++) {
 		struct period_job *job = xcalloc(1, sizeof(*job));
 		job->w = w;
@@ -981,27 +979,35 @@ walk_archives(struct walk *w)
 						  &c->sections[s]);
 			free(feed_dir);
 		}
-		enum wf_status sunk = finish_sink(w, &writer, &writing);
-		st = st == WF_OK ? sunk : st;
-		if (st != WF_OK) {
+		if (st == WF_OK && w->mode == SINK_SET) {
+			/* the set is filled in order, on this thread */
+			for (size_t i = 0; st == WF_OK && i < job->n_feeds; i++) {
+				st = feed_archive_add(w, job->period,
+						      &job->feeds[i], w->diag);
+			}
 			period_job_free(job);
-			break;
+			continue;
 		}
-		if (w->mode == SINK_DISK &&
-		    pthread_create(&writer, NULL, period_job_sink, job) == 0) {
+		/* the older period's error first, as a walk in order would */
+		enum wf_status written = finish_writing(w, &writer, &writing);
+		st = written != WF_OK ? written : st;
+		if (st != WF_OK || !job->ps.all) {
+			/* failed, or every file on disk already (nothing was
+			 * rendered): no thread for counting them */
+			frozen += st == WF_OK ? 3 * job->n_feeds : 0;
+			period_job_free(job);
+			continue;
+		}
+		if (pthread_create(&writer, NULL, period_write_job, job) == 0) {
 			writing = job;
 			continue;
 		}
-		/* the set is filled in order, on this thread */
-		period_job_sink(job);
-		st = job->st;
-		if (st != WF_OK && w->diag) {
-			*w->diag = job->diag;
-		}
-		period_job_free(job);
+		period_write_job(job);
+		st = period_job_result(w, job);
 	}
-	enum wf_status sunk = finish_sink(w, &writer, &writing);
-	st = st == WF_OK ? sunk : st;
+	enum wf_status written = finish_writing(w, &writer, &writing);
+	st = written != WF_OK ? written : st;
+	w->stats.frozen += frozen;
 	chunk_cache_finish(&cache);
 	w->cache = NULL;
 	free(start);

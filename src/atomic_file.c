@@ -192,6 +192,36 @@ wf_atomic_file_create_temp_at(int dirfd, const char *name, const char *label,
 }
 
 enum wf_status
+wf_atomic_file_finish_temp_at(int dirfd, int fd, char *tmp, const char *label,
+			      struct wf_diag *diag)
+{
+	/* published files are world-readable whatever the umask */
+	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+		wf_diag_set(diag, label, 0, 0, "cannot sync: %s", strerror(errno));
+		close(fd);
+	} else if (close(fd) != 0) {
+		wf_diag_set(diag, label, 0, 0, "cannot close: %s", strerror(errno));
+	} else {
+		return WF_OK;
+	}
+	unlinkat(dirfd, tmp, 0);
+	free(tmp);
+	return WF_ERR_IO;
+}
+
+enum wf_status
+wf_atomic_file_sync_dir(int dirfd, const char *label, struct wf_diag *diag)
+{
+	/* makes renames durable; some filesystems refuse: fine */
+	if (fsync(dirfd) != 0 && errno != EINVAL) {
+		wf_diag_set(diag, label, 0, 0, "cannot sync directory: %s",
+			    strerror(errno));
+		return WF_ERR_IO;
+	}
+	return WF_OK;
+}
+
+enum wf_status
 wf_atomic_file_write_temp_at(int dirfd, const char *name, const char *label,
 			     const void *data, size_t len, char **tmp_name,
 			     struct wf_diag *diag)
@@ -216,15 +246,9 @@ wf_atomic_file_write_temp_at(int dirfd, const char *name, const char *label,
 		p += n;
 		left -= (size_t)n;
 	}
-	/* published files are world-readable whatever the umask */
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		wf_diag_set(diag, label, 0, 0, "cannot sync: %s", strerror(errno));
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		wf_diag_set(diag, label, 0, 0, "cannot close: %s", strerror(errno));
-		goto fail;
+	if (wf_atomic_file_finish_temp_at(dirfd, fd, tmp, label, diag) !=
+	    WF_OK) {
+		return WF_ERR_IO;
 	}
 	*tmp_name = tmp;
 	return WF_OK;
@@ -269,12 +293,7 @@ wf_write_file_atomic(const char *path, const void *data, size_t len,
 		goto out;
 	}
 	free(tmp);
-	/* make the rename durable; some filesystems refuse: fine */
-	if (fsync(dirfd) != 0 && errno != EINVAL) {
-		wf_diag_set(diag, dir, 0, 0, "cannot sync directory: %s",
-			    strerror(errno));
-		st = WF_ERR_IO;
-	}
+	st = wf_atomic_file_sync_dir(dirfd, dir, diag);
 out:
 	if (dirfd >= 0) {
 		close(dirfd);

@@ -634,16 +634,12 @@ feed_state_members(const struct wf_newswire *nw)
 	bool *keep = xcalloc(nw->n_records ? nw->n_records : 1, sizeof(*keep));
 	struct wf_view view;
 	wf_view_make(nw, &view);
-	const struct wf_config *c = nw->config;
-	size_t n_feeds = 1 + c->n_sections;
-	const char **slugs = xcalloc(n_feeds, sizeof(*slugs));
-	for (size_t k = 1; k < n_feeds; k++) {
-		slugs[k] = c->sections[k - 1].slug;
-	}
+	size_t n_feeds = 1 + nw->config->n_sections;
 	size_t **picked = xcalloc(n_feeds, sizeof(*picked));
 	size_t *counts = xcalloc(n_feeds, sizeof(*counts));
-	wf_feed_select_many(view.shown, view.n_shown, slugs, n_feeds,
-			    c->max_entries + FEED_STATE_MARGIN, picked, counts);
+	wf_newswire_select(nw, view.shown, view.n_shown,
+			   nw->config->max_entries + FEED_STATE_MARGIN, picked,
+			   counts);
 	for (size_t k = 0; k < n_feeds; k++) {
 		for (size_t j = 0; j < counts[k]; j++) {
 			keep[view.record[picked[k][j]]] = true;
@@ -655,7 +651,6 @@ feed_state_members(const struct wf_newswire *nw)
 	}
 	free(picked);
 	free(counts);
-	free(slugs);
 	wf_view_finish(&view);
 	return keep;
 }

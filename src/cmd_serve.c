@@ -216,8 +216,6 @@ log_record_note(void *ctx, const struct wf_diag *d)
 	wf_log_info("%s", line);
 }
 
-/* After a rebuild swapped in a new feed set: the feed paths whose bytes
- * changed (the place for anything that tells subscribers, e.g. WebSub). */
 /* The new set, whole, before its files are written: served at once (the
  * publish after it may wait for a new second: docs/deploy.md). */
 struct swap_ctx {
@@ -233,6 +231,8 @@ swap_now(void *ctx, struct wf_feedset *set)
 	sc->swapped = true;
 }
 
+/* After a rebuild swapped in a new feed set: the feed paths whose bytes
+ * changed (the place for anything that tells subscribers, e.g. WebSub). */
 static void
 feeds_changed(void *ctx, const char *const *paths, size_t n)
 {

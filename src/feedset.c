@@ -37,7 +37,7 @@ static void
 file_finish(struct wf_rendered_file *f)
 {
 	free(f->path);
-	if (f->mapped_) {
+	if (f->on_disk) {
 		munmap(f->data, f->len);
 	} else {
 		free(f->data);
@@ -128,7 +128,7 @@ wf_feedset_add_known(struct wf_feedset *set, const char *path,
 		     const char *title, size_t n_entries)
 {
 	struct wf_rendered_file *f = place(set, path, kind, data, len);
-	f->mapped_ = mapped;
+	f->on_disk = mapped;
 	snprintf(f->etag, sizeof(f->etag), "%s", etag);
 	describe(set, f, updated, title, n_entries);
 	return f;

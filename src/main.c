@@ -67,7 +67,7 @@ usage(FILE *out)
  * to the kernel as soon as 128 KiB are free at a heap's top and mmap()
  * each block past a threshold that moves, so the same pages are faulted
  * in again and again (a third of an archive build's system time, more
- * under a hypervisor). Keep up to 64 MiB of each heap instead. */
+ * under a hypervisor). Keep up to 16 MiB free at each heap's top instead. */
 static void
 tune_malloc(void)
 {

@@ -180,8 +180,6 @@ parse_fields(char *line, struct index_entry *e)
 	return true;
 }
 
-/* Read @path; false (index left empty) if missing or unusable, with the
- * reason in @why when it exists but is corrupt. */
 /* Read the index at @path into @b, check its checksum and header, and
  * take its journal cursor ("" if none): the newline before the first
  * entry line (the text ends there with the entries, "end" line cut off),
@@ -245,6 +243,8 @@ index_text(const char *path, struct buf *b, char journal[WF_NEWSWIRE_CURSOR_MAX]
 	return nl;
 }
 
+/* Read @path; false (index left empty) if missing or unusable, with the
+ * reason in @why when it exists but is corrupt. */
 bool
 nw_index_read(const char *path, struct index *ix, const char **why)
 {
@@ -365,9 +365,12 @@ save_index(const struct wf_newswire *nw, const bool *keep, const char *path,
 					(long long)r->stamp.mtime_ns,
 					(unsigned long long)r->stamp.inode,
 					r->digest, a->id, pub, upd, ed,
-					a->status == WF_ARTICLE_WITHDRAWN ? 'w'
-					: a->has_embargo || a->has_expiry ? 'e'
-									 : 'p');
+					/* 'p': a stub serves; the others are
+					 * parsed on every open (the scan's
+					 * rule: the same predicate) */
+					!wf_article_depends_on_clock(a) ? 'p'
+					: a->status == WF_ARTICLE_WITHDRAWN ? 'w'
+									    : 'e');
 		}
 		for (size_t s = 0; st == WF_OK && s < a->n_sections; s++) {
 			if (s) {

@@ -100,7 +100,6 @@ add_feed_pair(struct wf_feedset *set, const struct wf_selection *sel,
 						 data, len, mapped, etag,
 						 spec->updated, spec->title,
 						 spec->n_entries);
-			f->on_disk = mapped; /* the published file itself */
 		} else {
 			/* The writers only fail if libxml2 cannot allocate:
 			 * treat like OOM. */

@@ -48,7 +48,7 @@ nw_record_reload(struct wf_record *r, wf_report_fn error, void *ctx)
 
 void
 wf_newswire_select(const struct wf_newswire *nw,
-		   const struct wf_article *const *shown, size_t n,
+		   const struct wf_article *const *shown, size_t n, size_t max,
 		   size_t **picked, size_t *counts)
 {
 	const struct wf_config *c = nw->config;
@@ -56,8 +56,8 @@ wf_newswire_select(const struct wf_newswire *nw,
 	for (size_t s = 0; s < c->n_sections; s++) {
 		slugs[s + 1] = c->sections[s].slug;
 	}
-	wf_feed_select_many(shown, n, slugs, 1 + c->n_sections,
-			    c->max_entries, picked, counts);
+	wf_feed_select_many(shown, n, slugs, 1 + c->n_sections, max, picked,
+			    counts);
 	free(slugs);
 }
 
@@ -92,7 +92,8 @@ wf_selection_make(struct wf_newswire *nw, struct wf_selection *sel,
 	for (;;) {
 		wf_view_make(nw, &sel->view);
 		wf_newswire_select(nw, sel->view.shown, sel->view.n_shown,
-				   sel->picked, sel->n_picked);
+				   nw->config->max_entries, sel->picked,
+				   sel->n_picked);
 		size_t failed_now = 0;
 		for (size_t f = 0; f < n_feeds; f++) {
 			for (size_t k = 0; k < sel->n_picked[f]; k++) {

@@ -22,7 +22,6 @@
 #include "wirefeed/atomic_file.h"
 #include "wirefeed/record.h"
 #include "wirefeed/text.h"
-#include "wirefeed/atomic_file.h"
 #include "buf.h"
 #include "hash64.h"
 #include "mem.h"

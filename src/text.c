@@ -127,12 +127,10 @@ wf_text_is_xml_safe(const char *s, size_t len, size_t *bad_offset,
 	return true;
 }
 
-char *
-wf_text_sanitize(const char *s, size_t len)
+/* The copy wf_text_sanitize() makes, without checking first. */
+static char *
+sanitized_copy(const char *s, size_t len)
 {
-	if (wf_text_is_xml_safe(s, len, NULL, NULL)) {
-		return xstrndup(s, len);
-	}
 	const unsigned char *p = (const unsigned char *)s;
 	char *out = xmalloc(len * 3 + 1);
 	size_t o = 0, i = 0;
@@ -155,6 +153,13 @@ wf_text_sanitize(const char *s, size_t len)
 	return out;
 }
 
+char *
+wf_text_sanitize(const char *s, size_t len)
+{
+	return wf_text_is_xml_safe(s, len, NULL, NULL) ? xstrndup(s, len)
+						       : sanitized_copy(s, len);
+}
+
 const char *
 wf_text_safe(const char *s, size_t len, char **owned)
 {
@@ -162,7 +167,7 @@ wf_text_safe(const char *s, size_t len, char **owned)
 	if (wf_text_is_xml_safe(s, len, NULL, NULL)) {
 		return s;
 	}
-	*owned = wf_text_sanitize(s, len);
+	*owned = sanitized_copy(s, len);
 	return *owned;
 }
 

@@ -560,6 +560,13 @@ START_TEST(archive_write_failure_is_reported_and_leaves_no_temporaries)
 	ck_assert_int_eq(helpers_runf(&temps, "find '%s' -name '*.tmp-*'", fresh), 0);
 	ck_assert_str_eq(temps, "");
 	free(temps);
+	/* the next period, rendered meanwhile, was not written, and no
+	 * subscription document links to archives that are not there */
+	char *left = NULL;
+	ck_assert_int_eq(helpers_runf(&left, "cd '%s' && find . -path '*2026-09*' -o -name atom.xml -type f "
+				      "| grep -v '^./archives/2026-08/atom.xml$' || true", fresh), 0);
+	ck_assert_msg(strcmp(left, "") == 0, "written after the failure:\n%s", left);
+	free(left);
 	free(before);
 	free(after);
 	wire_destroy(&w);

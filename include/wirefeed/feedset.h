@@ -39,10 +39,10 @@ struct wf_rendered_file {
 	/* what it was rendered from (wf_feed_spec_digest()); 0: unknown */
 	uint64_t source_digest;
 	/* these bytes are the file the last build published at @path under
-	 * the output directory, taken from there unchanged (mapped, not
-	 * read): publishing leaves that file alone */
+	 * the output directory, taken from there unchanged: data is an
+	 * mmap() of its @len bytes (unmapped with the set), and publishing
+	 * leaves that file alone */
 	bool on_disk;
-	bool mapped_; /* private: data is an mmap() of @len bytes */
 };
 
 struct wf_feedset {
@@ -76,7 +76,8 @@ wf_feedset_add(struct wf_feedset *set, const char *path,
 /**
  * wf_feedset_add() of bytes whose ETag is known (@etag, quoted, as
  * wf_feedset_add() makes them): nothing is hashed. @data is heap, or with
- * @mapped an mmap() of exactly @len bytes the set unmaps.
+ * @mapped an mmap() of exactly @len bytes of the published file (marked
+ * on_disk), which the set unmaps.
  */
 struct wf_rendered_file *
 wf_feedset_add_known(struct wf_feedset *set, const char *path,

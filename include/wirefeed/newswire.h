@@ -33,7 +33,7 @@ struct wf_record {
 	struct wf_article *article; /* owned; a stub unless loaded */
 	bool loaded;                /* article is the full record */
 	/* could not be read again in this build (changed under it): shown
-	 * nowhere, and dropped (wf_selection_make(), wf_archive_prepare()) */
+	 * nowhere, and dropped (wf_selection_make()) */
 	bool failed;
 	bool changed;               /* parsed in this load: new or modified */
 	struct wf_file_stamp stamp; /* the file as read (or as indexed) */
@@ -128,13 +128,14 @@ wf_newswire_load(const char *root, wf_report_fn report, void *ctx,
 
 /**
  * Choose every feed's entries in one pass over the @n stories @shown (as
- * the feeds show them: docs/lifecycle.md): feed 0 is the whole wire, feed
- * k the config's section k-1. picked[k] gets positions in @shown (free()
- * each), counts[k] how many; both arrays hold 1 + config->n_sections.
+ * the feeds show them: docs/lifecycle.md), at most @max each (the feeds
+ * take config->max_entries): feed 0 is the whole wire, feed k the
+ * config's section k-1. picked[k] gets positions in @shown (free() each),
+ * counts[k] how many; both arrays hold 1 + config->n_sections.
  */
 void
 wf_newswire_select(const struct wf_newswire *nw,
-		   const struct wf_article *const *shown, size_t n,
+		   const struct wf_article *const *shown, size_t n, size_t max,
 		   size_t **picked, size_t *counts);
 
 /**
