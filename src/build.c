@@ -745,7 +745,9 @@ render_and_publish(const struct wf_build_options *o,
 		report(cb->error, cb->ctx, diag);
 		wf_diag_clear(diag);
 	}
-	if (st == WF_OK && cb->ready) {
+	/* ready: once for the set returned, as early as that is certain */
+	bool returned_anyway = o->soft_publish || !o->out;
+	if (cb->ready && returned_anyway) {
 		cb->ready(cb->ctx, set);
 	}
 	if (o->out) {
@@ -764,6 +766,9 @@ render_and_publish(const struct wf_build_options *o,
 		stats->written = ps.written + as.written;
 		stats->unchanged = ps.unchanged + as.frozen;
 		stats->files += as.written + as.frozen;
+	}
+	if (cb->ready && !returned_anyway) {
+		cb->ready(cb->ctx, set);
 	}
 	if (cb->changed && n_changed > 0) {
 		cb->changed(cb->ctx, (const char *const *)changed, n_changed);

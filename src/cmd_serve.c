@@ -217,18 +217,12 @@ log_record_note(void *ctx, const struct wf_diag *d)
 }
 
 /* The new set, whole, before its files are written: served at once (the
- * publish after it may wait for a new second: docs/deploy.md). */
-struct swap_ctx {
-	struct wf_server *server;
-	bool swapped;
-};
-
+ * publish after it may wait for a new second: docs/deploy.md). @ctx: the
+ * server. */
 static void
 swap_now(void *ctx, struct wf_feedset *set)
 {
-	struct swap_ctx *sc = ctx;
-	wf_server_swap(sc->server, set);
-	sc->swapped = true;
+	wf_server_swap(ctx, set);
 }
 
 /* After a rebuild swapped in a new feed set: the feed paths whose bytes
@@ -264,13 +258,12 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 		.soft_publish = true,
 		.serving = true,
 	};
-	struct swap_ctx swap = { .server = server };
 	struct wf_build_callbacks cb = { .error = log_record_error,
 					 .warning = log_record_warning,
 					 .note = log_record_note,
 					 .changed = feeds_changed,
 					 .ready = swap_now,
-					 .ctx = &swap };
+					 .ctx = server };
 	struct wf_build_stats stats = { 0 };
 	struct wf_feedset *set = NULL;
 	struct wf_diag diag = { 0 };
@@ -290,9 +283,6 @@ rebuild(const struct serve_options *o, struct wf_server *server,
 	}
 	if (!set) {
 		return false; /* nothing changed */
-	}
-	if (!swap.swapped) {
-		wf_server_swap(server, set);
 	}
 	if (o->notifier) {
 		websub_notify_set(o->notifier, set); /* pings changed feeds */

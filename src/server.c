@@ -373,16 +373,15 @@ empty_response(void)
 					       MHD_RESPMEM_PERSISTENT);
 }
 
-/* What @previous served at @f's path if it had the same bytes, or NULL. */
+/* What @previous served at @f's path, or NULL; *@same: the same bytes. */
 static const struct served_file *
-served_before(const struct wf_rendered_file *f, const struct version *previous)
+served_at_path(const struct wf_rendered_file *f, const struct version *previous,
+	       bool *same)
 {
 	const struct wf_rendered_file *old =
 		previous ? wf_feedset_find(previous->set, f->path) : NULL;
-	if (!old || strcmp(old->etag, f->etag) != 0) {
-		return NULL;
-	}
-	return &previous->files[old - previous->set->files];
+	*same = old && strcmp(old->etag, f->etag) == 0;
+	return old ? &previous->files[old - previous->set->files] : NULL;
 }
 
 /* @f's gzip body: @before's (the same bytes served before, or NULL), else
@@ -453,24 +452,24 @@ published_mtime(const struct wf_server *s, const struct wf_rendered_file *f)
  * changes within one second must not share a date; settled_now() makes
  * that second come before the swap, so the date is never in the future,
  * §8.8.2.1). */
+/* @before: what was served at @f's path (NULL: nothing), @same: with
+ * these bytes. */
 static int64_t
 last_modified_for(const struct wf_server *s, const struct wf_rendered_file *f,
-		  const struct version *previous, int64_t now, bool *shared)
+		  const struct served_file *before, bool same, int64_t now,
+		  bool *shared)
 {
-	const struct wf_rendered_file *old =
-		previous ? wf_feedset_find(previous->set, f->path) : NULL;
-	const struct served_file *before =
-		old ? &previous->files[old - previous->set->files] : NULL;
 	*shared = false;
-	if (before && strcmp(old->etag, f->etag) == 0 &&
-	    !(before->date_shared && now > before->last_modified)) {
+	if (same && !(before->date_shared && now > before->last_modified)) {
 		*shared = before->date_shared;
 		return before->last_modified;
 	}
 	/* new bytes, or bytes whose shared second has passed: re-dated, as
 	 * new bytes are, to a date of their own (their published file's,
-	 * when it holds them) */
-	int64_t published = published_mtime(s, f);
+	 * when it holds them: at start-up, or re-dating; bytes new to a
+	 * running server are swapped in before they are written, so the
+	 * file still holds the old ones and is not read) */
+	int64_t published = before && !same ? -1 : published_mtime(s, f);
 	int64_t t = published < 0 || published > now ? now : published;
 	if (before && t <= before->last_modified) {
 		t = before->last_modified + 1;
@@ -503,7 +502,9 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 {
 	const struct wf_rendered_file *f = &set->files[i];
 	sf->file = f;
-	sf->last_modified = last_modified_for(s, f, previous, now,
+	bool same = false;
+	const struct served_file *prior = served_at_path(f, previous, &same);
+	sf->last_modified = last_modified_for(s, f, prior, same, now,
 					      &sf->date_shared);
 
 	/* identity: the set's own bytes, kept alive by a set reference */
@@ -517,7 +518,7 @@ build_file(struct wf_server *s, struct wf_feedset *set, size_t i,
 	/* gzip: its own strong ETag (the identity tag + "-gzip") */
 	snprintf(sf->etag_gzip, sizeof(sf->etag_gzip), "%.*s-gzip\"",
 		 (int)strlen(f->etag) - 1, f->etag);
-	const struct served_file *before = served_before(f, previous);
+	const struct served_file *before = same ? prior : NULL;
 	sf->gzip = gzip_body_for(f, before, compress);
 	if (sf->gzip) {
 		/* the response owns one reference to the body */

@@ -340,6 +340,72 @@ START_TEST(render_drops_an_archive_stub_that_no_longer_loads)
 }
 END_TEST
 
+/* The ready callback sees every set wf_build_run() returns, once, and no
+ * other: before the publish when the set is returned whatever the publish
+ * does (soft_publish), after it otherwise. */
+struct readiness {
+	int calls;
+	struct wf_feedset *seen;
+};
+
+static void
+on_ready(void *ctx, struct wf_feedset *set)
+{
+	struct readiness *r = ctx;
+	r->calls++;
+	r->seen = set;
+}
+
+static enum wf_status
+run_build(const char *root, const char *out, bool soft, struct readiness *r,
+	  struct wf_feedset **set)
+{
+	struct wf_build_options o = { .root = root, .out = out, .full = true,
+				      .soft_publish = soft };
+	struct wf_build_callbacks cb = { .ready = on_ready, .ctx = r };
+	struct wf_build_stats stats = { 0 };
+	struct wf_diag d = { 0 };
+	*r = (struct readiness){ 0 };
+	*set = NULL;
+	return wf_build_run(&o, &cb, NULL, set, &stats, &d);
+}
+
+START_TEST(ready_is_called_once_for_every_set_returned)
+{
+	char *root = helpers_make_tempdir();
+	put(root, "wirefeed.conf", CONF);
+	put_record(root, "a.xml", "000000000001", "One",
+		   "2021-12-30T10:00:00-05:00", "");
+	char out[4200], blocked[4200];
+	snprintf(out, sizeof(out), "%s/out", root);
+	/* an output directory that cannot be made: a file is in the way */
+	put(root, "file", "x");
+	snprintf(blocked, sizeof(blocked), "%s/file/out", root);
+	struct readiness r;
+	struct wf_feedset *set = NULL;
+	for (int soft = 0; soft < 2; soft++) {
+		ck_assert_int_eq(run_build(root, out, soft, &r, &set), WF_OK);
+		ck_assert_int_eq(r.calls, 1);
+		ck_assert_ptr_eq(r.seen, set);
+		wf_feedset_unref(set);
+	}
+	ck_assert_int_ne(run_build(root, blocked, false, &r, &set), WF_OK);
+	ck_assert_ptr_null(set);
+	ck_assert_int_eq(r.calls, 0);
+	ck_assert_int_eq(run_build(root, blocked, true, &r, &set), WF_OK);
+	ck_assert_ptr_nonnull(set);
+	ck_assert_int_eq(r.calls, 1);
+	ck_assert_ptr_eq(r.seen, set);
+	wf_feedset_unref(set);
+	ck_assert_int_eq(run_build(root, NULL, false, &r, &set), WF_OK);
+	ck_assert_int_eq(r.calls, 1);
+	ck_assert_ptr_eq(r.seen, set);
+	wf_feedset_unref(set);
+	helpers_rmtree(root);
+	free(root);
+}
+END_TEST
+
 START_TEST(refresh_hands_back_what_it_cannot_do_in_place)
 {
 	char *root = helpers_make_tempdir();
@@ -748,6 +814,7 @@ main(void)
 	tcase_add_test(load, refresh_hands_back_what_it_cannot_do_in_place);
 	tcase_add_test(load, prepare_replaces_a_stub_that_no_longer_loads);
 	tcase_add_test(load, render_drops_an_archive_stub_that_no_longer_loads);
+	tcase_add_test(load, ready_is_called_once_for_every_set_returned);
 	suite_add_tcase(s, load);
 	TCase *render = tcase_create("render");
 	tcase_add_test(render, render_sample_newswire);

@@ -121,10 +121,12 @@ struct wf_build_options {
 typedef void (*wf_build_changed_fn)(void *ctx, const char *const *paths,
 				    size_t n);
 
-/** The new set, complete (closed archives included when serving),
- * before its files are written: a server swaps it in here, so clients
- * never wait for the disk (the publish may wait up to a second for a
- * file's new mtime: docs/deploy.md). Borrowed for the call. */
+/** The new set, complete (closed archives included when serving), once
+ * for every set wf_build_run() returns: with soft_publish (or no output
+ * directory) before its files are written, so a server that swaps it in
+ * here never makes clients wait for the disk (the publish may wait up to
+ * a second for a file's new mtime: docs/deploy.md); otherwise after the
+ * publish succeeded. Borrowed for the call. */
 typedef void (*wf_build_ready_fn)(void *ctx, struct wf_feedset *set);
 
 struct wf_build_callbacks {
