@@ -82,18 +82,13 @@ feed_state_index_path(const char *root)
 	return xasprintf("%s/.wirefeed-store/feeds-index", root);
 }
 
-static long long
-mtime_ns_of(const struct stat *st)
-{
-	return (long long)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-}
-
 /* The file @st describes is the one @bf recorded. */
 static bool
 is_as_built(const struct stat *st, const struct built_file *bf)
 {
-	return S_ISREG(st->st_mode) && st->st_size == bf->size &&
-	       mtime_ns_of(st) == bf->mtime_ns;
+	struct wf_file_stamp now = wf_file_stamp_of(st);
+	return S_ISREG(st->st_mode) && now.size == bf->size &&
+	       now.mtime_ns == bf->mtime_ns;
 }
 
 static char *
@@ -111,9 +106,10 @@ conf_stamp(const char *root, long long *size, long long *mtime,
 	bool ok = stat(path, &st) == 0;
 	free(path);
 	if (ok) {
-		*size = (long long)st.st_size;
-		*mtime = mtime_ns_of(&st);
-		*inode = (long long)st.st_ino;
+		struct wf_file_stamp s = wf_file_stamp_of(&st);
+		*size = s.size;
+		*mtime = s.mtime_ns;
+		*inode = (long long)s.inode;
 	}
 	return ok;
 }
@@ -187,7 +183,8 @@ write_last_build(const char *root, const char *cursor, const char *out,
 		    (size_t)fs.st_size == f->len) {
 			st = buf_printf(&b, "file %016llx %lld %lld %s %s\n",
 					(unsigned long long)f->source_digest,
-					(long long)fs.st_size, mtime_ns_of(&fs),
+					(long long)fs.st_size,
+					(long long)wf_file_stamp_of(&fs).mtime_ns,
 					f->etag, f->path);
 		}
 		free(file);

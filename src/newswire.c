@@ -51,22 +51,22 @@ nw_join_path(const char *dir, const char *name)
 	return path;
 }
 
-int64_t
-nw_mtime_ns(const struct stat *st)
+static int64_t
+mtime_ns(const struct stat *st)
 {
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
 struct wf_file_stamp
-nw_stamp_of(const struct stat *st)
+wf_file_stamp_of(const struct stat *st)
 {
 	return (struct wf_file_stamp){ .size = st->st_size,
-				       .mtime_ns = nw_mtime_ns(st),
+				       .mtime_ns = mtime_ns(st),
 				       .inode = (uint64_t)st->st_ino };
 }
 
 bool
-nw_stamp_equal(struct wf_file_stamp a, struct wf_file_stamp b)
+wf_file_stamp_equal(struct wf_file_stamp a, struct wf_file_stamp b)
 {
 	return a.size == b.size && a.mtime_ns == b.mtime_ns &&
 	       a.inode == b.inode;
@@ -179,7 +179,7 @@ nw_parse_record(const char *path, const struct stat *st, struct wf_record *r,
 	r->article = a;
 	r->loaded = true;
 	r->changed = true;
-	r->stamp = nw_stamp_of(st);
+	r->stamp = wf_file_stamp_of(st);
 	return true;
 }
 
@@ -355,7 +355,7 @@ scan_one(struct scan *sc, size_t i)
 	char *path = nw_join_path(sc->dir, name);
 	struct wf_record *r = &sc->recs[i];
 	if (trusted || (old && old->stub && !old->always_parse &&
-			nw_stamp_equal(old->stamp, nw_stamp_of(&st)))) {
+			wf_file_stamp_equal(old->stamp, wf_file_stamp_of(&st)))) {
 		/* unchanged since the last build: the index's stub */
 		r->path = path;
 		r->article = old->stub; /* moved out of the index */
@@ -383,7 +383,7 @@ scan_one(struct scan *sc, size_t i)
 	} else {
 		sc->diags[i] = d;
 		sc->result[i] = SCAN_INVALID;
-		r->stamp = nw_stamp_of(&st); /* remembered as refused */
+		r->stamp = wf_file_stamp_of(&st); /* remembered as refused */
 	}
 	free(path);
 }
@@ -488,7 +488,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	struct stat conf_st;
 	struct wf_file_stamp conf_seen = { -1, -1, 0 };
 	if (stat(conf_path, &conf_st) == 0) {
-		conf_seen = nw_stamp_of(&conf_st);
+		conf_seen = wf_file_stamp_of(&conf_st);
 	}
 	enum wf_status st = wf_config_load(conf_path, &config, diag);
 	free(conf_path);

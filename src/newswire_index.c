@@ -531,7 +531,7 @@ stat_worker(void *arg)
 		struct stat st;
 		if (fstatat(j->dir_fd, j->names[i], &st, 0) == 0 &&
 		    S_ISREG(st.st_mode)) {
-			j->stamps[i] = nw_stamp_of(&st);
+			j->stamps[i] = wf_file_stamp_of(&st);
 		} else {
 			j->stamps[i].size = -1;
 		}
@@ -592,7 +592,7 @@ wf_newswire_stat_changes(const char *root, const char *index_path,
 		} else if (gone) {
 			out->removed++;
 		}
-		if (gone ? e != NULL : !e || !nw_stamp_equal(e->stamp, stamps[i])) {
+		if (gone ? e != NULL : !e || !wf_file_stamp_equal(e->stamp, stamps[i])) {
 			if (out->n == cap) {
 				cap = cap ? cap * 2 : 16;
 				out->names = xreallocarray(out->names, cap,

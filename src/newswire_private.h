@@ -55,15 +55,6 @@ nw_base_name(const char *path);
 char *
 nw_join_path(const char *dir, const char *name);
 
-int64_t
-nw_mtime_ns(const struct stat *st);
-
-struct wf_file_stamp
-nw_stamp_of(const struct stat *st);
-
-bool
-nw_stamp_equal(struct wf_file_stamp a, struct wf_file_stamp b);
-
 void
 nw_refuse(struct wf_newswire_private *p, const char *name, struct wf_file_stamp seen);
 

@@ -129,7 +129,7 @@ changed_names(const struct wf_newswire *nw, const char *dir, int dir_fd,
 			struct wf_file_stamp seen = is_loaded
 						    ? nw->records[j].stamp
 						    : p->refused[k].seen;
-			changed = !nw_stamp_equal(seen, nw_stamp_of(&st));
+			changed = !wf_file_stamp_equal(seen, wf_file_stamp_of(&st));
 		}
 		if (changed) {
 			push_name(&out, &n_out, &cap, name);
@@ -174,9 +174,9 @@ refresh_one(struct wf_newswire *nw, const char *dir, int dir_fd,
 		free(path);
 		return result;
 	}
-	struct wf_file_stamp now = nw_stamp_of(&st);
-	if ((old && nw_stamp_equal(now, old->stamp)) ||
-	    (refused_at >= 0 && nw_stamp_equal(now, p->refused[refused_at].seen))) {
+	struct wf_file_stamp now = wf_file_stamp_of(&st);
+	if ((old && wf_file_stamp_equal(now, old->stamp)) ||
+	    (refused_at >= 0 && wf_file_stamp_equal(now, p->refused[refused_at].seen))) {
 		free(path);
 		return WF_REFRESH_UNCHANGED;
 	}
@@ -228,7 +228,7 @@ wf_newswire_refresh(struct wf_newswire *nw, const char *const *names,
 	char *conf_path = xasprintf("%s/wirefeed.conf", nw->root);
 	struct stat st;
 	bool same_config = stat(conf_path, &st) == 0 &&
-			   nw_stamp_equal(nw_stamp_of(&st), p->config);
+			   wf_file_stamp_equal(wf_file_stamp_of(&st), p->config);
 	free(conf_path);
 	char *dir = xasprintf("%s/articles", nw->root);
 	int dir_fd = same_config

@@ -28,6 +28,13 @@ struct wf_file_stamp {
 	uint64_t inode;
 };
 
+struct stat;
+/** The stamp of the file @st describes. */
+struct wf_file_stamp
+wf_file_stamp_of(const struct stat *st);
+bool
+wf_file_stamp_equal(struct wf_file_stamp a, struct wf_file_stamp b);
+
 struct wf_record {
 	char *path;                 /* "<root>/articles/<name>.xml" */
 	struct wf_article *article; /* owned; a stub unless loaded */
