@@ -460,21 +460,10 @@ refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
  * (--journal), or a stat of every record against the state's subset index
  * and the build index (a plain build: hand edits included). */
 struct state_changes {
-	char **names;
-	size_t n;
-	size_t created, removed;
+	struct wf_stat_changes found;
+	size_t records; /* the wire's, counted as the last build counted */
 	char next[WF_STORE_CURSOR_MAX]; /* the journal cursor they go to */
 };
-
-static void
-state_changes_finish(struct state_changes *c)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->names[i]);
-	}
-	free(c->names);
-	memset(c, 0, sizeof(*c));
-}
 
 static bool
 state_changes(const struct wf_build_options *o, struct wf_store *store,
@@ -500,27 +489,26 @@ state_changes(const struct wf_build_options *o, struct wf_store *store,
 		ok = changes.items[i].op != WF_STORE_OP_REPAIR &&
 		     changes.items[i].op != WF_STORE_OP_REMOVE;
 	}
+	struct wf_stat_changes *found = &out->found;
 	if (ok && o->journal) {
-		out->names = xcalloc(changes.n + 1, sizeof(*out->names));
+		/* no removals (they fall back above) */
+		found->names = xcalloc(changes.n + 1, sizeof(*found->names));
 		for (size_t i = 0; i < changes.n; i++) {
-			out->created += changes.items[i].op == WF_STORE_OP_CREATE;
-			out->names[out->n++] = xstrdup(changes.items[i].location);
+			found->added +=
+				changes.items[i].op == WF_STORE_OP_CREATE;
+			found->names[found->n++] =
+				xstrdup(changes.items[i].location);
 		}
 		snprintf(next, sizeof(next), "%s", changes.next);
 	} else if (ok) {
 		/* a stat of every record: in-place hand edits too */
 		char *index_path = wf_newswire_index_path(o->root);
-		struct wf_stat_changes sc;
-		ok = wf_newswire_stat_changes(o->root, index_path, subset, &sc);
+		ok = wf_newswire_stat_changes(o->root, index_path, subset, found);
 		free(index_path);
-		if (ok) {
-			out->names = sc.names;
-			out->n = sc.n;
-			out->created = sc.added;
-			out->removed = sc.removed;
-		}
 	}
 	wf_store_changes_finish(&changes);
+	size_t there = lb->records + found->added;
+	out->records = there > found->removed ? there - found->removed : 0;
 	snprintf(out->next, sizeof(out->next), "%s", next);
 	return ok;
 }
@@ -557,11 +545,11 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 	bool ok = wf_newswire_index_cursor(subset, since) &&
 		  strcmp(since, lb->cursor) == 0 &&
 		  state_changes(o, store, lb, subset, &ch) &&
-		  (long long)ch.n <= lb->margin;
-	if (ok && ch.n == 0 && now < lb->next_change && outputs_intact(lb)) {
+		  (long long)ch.found.n <= lb->margin;
+	if (ok && ch.found.n == 0 && now < lb->next_change && outputs_intact(lb)) {
 		/* nothing changed, nothing due: the files are current */
 		report_up_to_date(stats, lb, o->journal);
-		state_changes_finish(&ch);
+		wf_stat_changes_finish(&ch.found);
 		free(subset);
 		return true;
 	}
@@ -574,8 +562,8 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 					      .warning = cb->warning,
 					      .ctx = cb->ctx,
 					      .trust_index = true,
-					      .changed = (const char *const *)ch.names,
-					      .n_changed = ch.n,
+					      .changed = (const char *const *)ch.found.names,
+					      .n_changed = ch.found.n,
 					      .stubs = true };
 		ok = wf_newswire_open(o->root, &lo, &nw, &ls, &ignored) == WF_OK;
 		/* an unusable subset index makes open read everything: that
@@ -586,12 +574,12 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 			stats->reused = ls.reused;
 			stats->invalid = ls.invalid;
 			snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", ch.next);
-			state_changes_finish(&ch);
+			wf_stat_changes_finish(&ch.found);
 			free(subset);
 			return true;
 		}
 	}
-	long long spent = (long long)ch.n;
+	long long spent = (long long)ch.found.n;
 	int64_t window = ok ? wf_view_window(nw->config) : 0;
 	for (size_t i = 0; ok && i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
@@ -606,7 +594,7 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 		nw->partial = true;
 		*warm = nw;
 		*margin_left = lb->margin - spent;
-		size_t records = lb->records + ch.created - ch.removed;
+		size_t records = ch.records;
 		stats->parsed = ls.parsed;
 		stats->reused = records > ls.parsed ? records - ls.parsed : 0;
 		stats->invalid = ls.invalid;
@@ -617,7 +605,7 @@ open_partial(const struct wf_build_options *o, const struct wf_build_callbacks *
 	} else {
 		wf_newswire_destroy(nw);
 	}
-	state_changes_finish(&ch);
+	wf_stat_changes_finish(&ch.found);
 	free(subset);
 	return ok;
 }

@@ -626,7 +626,6 @@ wf_newswire_stat_changes(const char *root, const char *index_path,
 	free(stamps);
 	stamp_index_free(&whole);
 	stamp_index_free(&subset);
-	out->n_records = ok ? n : 0;
 	if (!ok) {
 		wf_stat_changes_finish(out);
 	}

@@ -205,7 +205,6 @@ struct wf_stat_changes {
 	char **names; /* changed, new or gone record names (heap) */
 	size_t n;
 	size_t added, removed; /* new files, and indexed ones now gone */
-	size_t n_records;      /* record files there now */
 };
 
 /**
