@@ -43,7 +43,7 @@ struct built_file {
 	char *path;
 	unsigned long long source; /* wf_rendered_file.source_digest */
 	long long size, mtime_ns;
-	char etag[72];
+	char etag[WF_ETAG_MAX];
 };
 
 /* What the last build published, so that a journal-trusting build with
@@ -209,7 +209,7 @@ struct built_source {
 
 static bool
 take_built(void *ctx, const char *path, uint64_t source, char **data,
-	   size_t *len, bool *mapped, char etag[72])
+	   size_t *len, bool *mapped, char etag[WF_ETAG_MAX])
 {
 	const struct built_source *bs = ctx;
 	const struct built_file *bf = NULL;
@@ -238,7 +238,7 @@ take_built(void *ctx, const char *path, uint64_t source, char **data,
 	*data = map;
 	*len = (size_t)bf->size;
 	*mapped = true;
-	snprintf(etag, 72, "%s", bf->etag);
+	snprintf(etag, WF_ETAG_MAX, "%s", bf->etag);
 	return true;
 }
 
@@ -680,10 +680,11 @@ render_and_publish(const struct wf_build_options *o,
 	report_notes(nw, cb);
 	/* a partial newswire holds a subset: open_partial() counted the
 	 * wire's records */
-	size_t subset_records = 0;
-	size_t *records = nw->partial ? &subset_records : &stats->records;
+	bool count = !nw->partial;
+	if (count) {
+		stats->records = nw->n_records;
+	}
 	if (stats->invalid > 0 && !o->keep_going) {
-		*records = nw->n_records;
 		wf_diag_set(diag, NULL, 0, 0, "%zu invalid record%s", stats->invalid,
 			    stats->invalid == 1 ? "" : "s");
 		return WF_ERR_INVALID;
@@ -691,7 +692,9 @@ render_and_publish(const struct wf_build_options *o,
 	/* one selection, from choosing the entries to rendering them */
 	struct wf_selection sel;
 	stats->invalid += wf_selection_make(nw, &sel, cb->error, cb->ctx);
-	*records = nw->n_records;
+	if (count) {
+		stats->records = nw->n_records; /* without the ones dropped */
+	}
 	if (stats->invalid > 0 && !o->keep_going) {
 		wf_selection_finish(&sel);
 		wf_diag_set(diag, NULL, 0, 0, "%zu invalid record%s", stats->invalid,
@@ -701,10 +704,12 @@ render_and_publish(const struct wf_build_options *o,
 	/* unchanged feeds are taken, not rendered: from the set being
 	 * served, or from what the last build published here */
 	struct built_source bs = { lb, o->out };
-	struct wf_render_source source = { take_built, &bs };
+	struct wf_render_source source;
 	sel.previous = o->previous;
 	if (o->previous) {
 		wf_render_source_from_set(&source, o->previous);
+	} else {
+		source = (struct wf_render_source){ take_built, &bs };
 	}
 	sel.source = o->previous || (!o->serving && lb && o->out &&
 				     strcmp(lb->out, o->out) == 0)

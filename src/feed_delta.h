@@ -66,7 +66,7 @@ feed_delta_index_finish(struct feed_delta_index *index);
  * reference count between the history and the served versions. */
 struct feed_delta_version {
 	atomic_long refs;
-	char etag[72];      /* strong ETag of the identity bytes, quoted */
+	char etag[WF_ETAG_MAX];      /* strong ETag of the identity bytes, quoted */
 	uint64_t *ids;      /* entry ids and digests, in feed order */
 	uint64_t *digests;
 	size_t n;

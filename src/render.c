@@ -46,7 +46,7 @@ struct listing {
  * @source: a copy of its bytes (the set stays the server's). */
 static bool
 take_from_set(void *ctx, const char *path, uint64_t source, char **data,
-	      size_t *len, bool *mapped, char etag[72])
+	      size_t *len, bool *mapped, char etag[WF_ETAG_MAX])
 {
 	const struct wf_rendered_file *f = wf_feedset_find(ctx, path);
 	if (!f || f->source_digest != source) {
@@ -57,7 +57,7 @@ take_from_set(void *ctx, const char *path, uint64_t source, char **data,
 	(*data)[f->len] = '\0';
 	*len = f->len;
 	*mapped = false;
-	memcpy(etag, f->etag, 72);
+	memcpy(etag, f->etag, WF_ETAG_MAX);
 	return true;
 }
 
@@ -90,7 +90,7 @@ add_feed_pair(struct wf_feedset *set, const struct wf_selection *sel,
 		char *path = xasprintf("%s%s", dir, formats[k].name);
 		size_t len = 0;
 		char *data = NULL;
-		char etag[72];
+		char etag[WF_ETAG_MAX];
 		bool mapped = false;
 		struct wf_rendered_file *f = NULL;
 		if (sel->source &&

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wirefeed/feedset.h"
 #include "wirefeed/newswire.h"
 #include "lifecycle.h"
 
@@ -37,7 +38,7 @@ struct wf_render_source {
 	 * the published file itself, *len bytes, which publishing then
 	 * leaves alone), *len and @etag filled, else false. */
 	bool (*take)(void *ctx, const char *path, uint64_t source_digest,
-		     char **data, size_t *len, bool *mapped, char etag[72]);
+		     char **data, size_t *len, bool *mapped, char etag[WF_ETAG_MAX]);
 	void *ctx;
 };
 

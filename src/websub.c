@@ -45,7 +45,7 @@ struct hub {
 
 struct known {
 	char *path;
-	char etag[72];
+	char etag[WF_ETAG_MAX];
 };
 
 struct websub {

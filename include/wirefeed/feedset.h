@@ -22,6 +22,10 @@ enum wf_file_kind {
 	WF_FILE_JSON, /* JSON Feed 1.1 */
 };
 
+/** Room for a strong ETag as wf_feedset_add() makes them, quotes and NUL
+ * included. */
+#define WF_ETAG_MAX 72
+
 struct wf_rendered_file {
 	char *path;               /* relative, '/'-separated: "atom.xml",
 				     "sections/politics/rss.xml", "index.html" */
@@ -29,7 +33,7 @@ struct wf_rendered_file {
 	size_t len;
 	enum wf_file_kind kind;
 	const char *content_type; /* static, with charset */
-	char etag[72];            /* strong ETag with quotes, from the bytes */
+	char etag[WF_ETAG_MAX];   /* strong ETag with quotes, from the bytes */
 	struct wf_time updated;   /* feed updated (its newest entry); not
 				     Last-Modified, see server.h */
 	char *title;              /* feed title (for index pages) */

@@ -19,7 +19,7 @@
  * inode, content digest, id, sections, times and status), records whose file
  * did not change are not parsed: they come back as stubs holding just that
  * metadata, which is all that choosing a feed's entries needs, and
- * wf_newswire_prepare() then parses only the entries the feeds will show.
+ * wf_render() then parses only the entries the feeds will show.
  */
 /** A file as it was last seen: when any of these differ, it changed. */
 struct wf_file_stamp {
@@ -147,9 +147,10 @@ wf_newswire_select(const struct wf_newswire *nw,
 
 /**
  * Parse the stub records that some feed will show (the newest
- * config->max_entries of the wire and of each section), so that wf_render()
- * has their full text. A record that fails now (changed under us) is
- * reported and dropped. Returns how many failed.
+ * config->max_entries of the wire and of each section, and the archives'
+ * open period), as wf_render() does itself, but reporting each record
+ * that fails now (changed under us) through @error; it is dropped.
+ * Returns how many failed. Optional before wf_render().
  */
 size_t
 wf_newswire_prepare(struct wf_newswire *nw, wf_report_fn error, void *ctx);
@@ -175,7 +176,7 @@ enum wf_refresh {
  * REOPEN (and @nw is then only fit for wf_newswire_destroy()) when
  * wirefeed.conf changed, when a duplicate id is involved, or when so many
  * files changed that wf_newswire_open(), which parses in parallel, is the
- * faster way. Call wf_newswire_prepare() again before rendering.
+ * faster way. wf_render() parses the stubs it needs afterwards.
  */
 enum wf_refresh
 wf_newswire_refresh(struct wf_newswire *nw, const char *const *names,
