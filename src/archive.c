@@ -429,6 +429,15 @@ render_worker(void *arg)
 		struct wf_article *parsed = NULL;
 		if (ps->parse[i]) {
 			parsed = nw_record_parse_again(ps->parse[i], NULL);
+			/* the documents are laid out from the stub: a record
+			 * changed since (status, or the time that files it in
+			 * a period) fails as one that no longer parses */
+			if (parsed && (parsed->status != a->status ||
+				       wf_time_compare(wf_archive_change_time(parsed),
+						       wf_archive_change_time(a)) != 0)) {
+				wf_article_destroy(parsed);
+				parsed = NULL;
+			}
 			if (!parsed) {
 				/* the lowest such story is reported, as a
 				 * sequential walk would */
