@@ -4,6 +4,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "wirefeed/text.h"
 #include "mem.h"
@@ -18,11 +21,64 @@ append_output(void *ctx, const char *data, int len)
 	return buf_append(b, data, (size_t)len) == WF_OK ? len : -1;
 }
 
+/* The length of the run at @p that needs no escaping. */
+static size_t
+plain_run(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+		      amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"'),
+		      cr = _mm_set1_epi8('\r');
+	while (len - i >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i hit = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp),
+						  _mm_cmpeq_epi8(v, quot)),
+				     _mm_cmpeq_epi8(v, cr)));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+		if (mask) {
+			return i + (size_t)__builtin_ctz(mask);
+		}
+		i += 16;
+	}
+#endif
+	while (i < len && p[i] != '<' && p[i] != '>' && p[i] != '&' &&
+	       p[i] != '"' && p[i] != '\r') {
+		i++;
+	}
+	return i;
+}
+
+enum wf_status
+xmlw_escape_text(struct buf *out, const char *text, size_t len)
+{
+	static const char *const entity[UCHAR_MAX + 1] = {
+		['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
+		['"'] = "&quot;", ['\r'] = "&#13;",
+	};
+	const unsigned char *p = (const unsigned char *)text;
+	buf_reset(out);
+	/* markup escaped for XML grows by about a fifth */
+	enum wf_status st = buf_reserve(out, len + len / 4 + 16);
+	for (size_t i = 0; st == WF_OK && i < len;) {
+		size_t run = plain_run(p + i, len - i);
+		st = buf_append(out, text + i, run);
+		i += run;
+		if (st == WF_OK && i < len) {
+			st = buf_append_str(out, entity[p[i++]]);
+		}
+	}
+	return st;
+}
+
 void
 xmlw_begin(struct xmlw *x)
 {
 	/* an entry is a few kilobytes: most need no growing */
 	buf_init(&x->out, (size_t)INT_MAX);
+	buf_init(&x->scratch, (size_t)INT_MAX);
 	x->failed = buf_reserve(&x->out, 16384) != WF_OK;
 	xmlOutputBufferPtr out =
 		x->failed ? NULL
@@ -72,8 +128,12 @@ xmlw_text(struct xmlw *x, const char *text)
 		return;
 	}
 	char *owned;
-	const char *clean = wf_text_safe(text, strlen(text), &owned);
-	x->failed = xmlTextWriterWriteString(x->writer, X(clean)) < 0;
+	size_t len = strlen(text);
+	const char *clean = wf_text_safe(text, len, &owned);
+	len = owned ? strlen(owned) : len;
+	x->failed = xmlw_escape_text(&x->scratch, clean, len) != WF_OK ||
+		    xmlTextWriterWriteRawLen(x->writer, X(x->scratch.data),
+					     (int)x->scratch.len) < 0;
 	free(owned);
 }
 
@@ -114,6 +174,7 @@ xmlw_finish(struct xmlw *x, char **out, size_t *len)
 		xmlFreeTextWriter(x->writer); /* flushes into x->out */
 	}
 	x->writer = NULL;
+	buf_finish(&x->scratch);
 	if (x->failed) {
 		buf_finish(&x->out);
 		return WF_ERR_XML;

@@ -20,9 +20,18 @@
  */
 struct xmlw {
 	struct buf out; /* what the writer flushed so far */
+	struct buf scratch; /* the text being written, escaped */
 	xmlTextWriterPtr writer;
 	int failed;
 };
+
+/**
+ * @len bytes of element text into @out (emptied first), escaped exactly as
+ * xmlTextWriterWriteString() escapes it (libxml2's xmlEncodeSpecialChars:
+ * < > & " and CR as references), found sixteen bytes at a time.
+ */
+WF_MUST_CHECK enum wf_status
+xmlw_escape_text(struct buf *out, const char *text, size_t len);
 
 /** Start a UTF-8 document indented by two spaces. */
 void

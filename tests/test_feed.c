@@ -8,10 +8,12 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <libxml/entities.h>
 
 #include "wirefeed/feed.h"
 #include "wirefeed/validate.h"
 #include "helpers.h"
+#include "xmlw.h"
 
 static struct wf_time
 t(const char *rfc3339)
@@ -588,6 +590,63 @@ START_TEST(non_ascii_attributes_stay_utf8)
 }
 END_TEST
 
+/* xmlw escapes element text itself (one raw write) and must give the
+ * bytes libxml2's own xmlTextWriterWriteString() gives: its escaping
+ * routine is the oracle, on every special byte at every offset around
+ * the sixteen-byte blocks and on random mixes. */
+static void
+check_escape(const char *text, size_t len)
+{
+	struct buf out;
+	buf_init(&out, (size_t)1 << 30);
+	ck_assert_int_eq(xmlw_escape_text(&out, text, len), WF_OK);
+	xmlChar *want = xmlEncodeSpecialChars(NULL, (const xmlChar *)text);
+	ck_assert_uint_eq(out.len, strlen((const char *)want));
+	ck_assert_msg(memcmp(out.data, want, out.len) == 0, "%s != %s",
+		      out.data, (const char *)want);
+	xmlFree(want);
+	buf_finish(&out);
+}
+
+START_TEST(text_is_escaped_as_libxml2_escapes_it)
+{
+	const char special[] = "<>&\"\r\n'\t";
+	char text[80];
+	for (size_t c = 0; special[c]; c++) {
+		for (size_t at = 0; at < 40; at++) {
+			memset(text, 'a', sizeof(text));
+			text[at] = special[c];
+			text[at + 33] = special[(c + 1) % (sizeof(special) - 1)];
+			text[at + 34] = '\0';
+			check_escape(text, at + 34);
+		}
+	}
+	check_escape("", 0);
+	const char *utf8 = "\xc3\xa9<\xe2\x80\x94>&\xf0\x9f\x93\xb0\"";
+	check_escape(utf8, strlen(utf8));
+	unsigned seed = 12345;
+	const char alphabet[] = "ab <>&\"\r\n\xc3\xa9";
+	for (int round = 0; round < 2000; round++) {
+		char mix[200];
+		size_t len = (size_t)(rand_r(&seed) % (sizeof(mix) - 1));
+		for (size_t i = 0; i < len; i++) {
+			char ch = alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+			/* keep the UTF-8 pair whole: \xc3 is always followed by \xa9 */
+			mix[i] = ch == '\xa9' ? 'b' : ch;
+			if (ch == '\xc3') {
+				if (i + 1 < len) {
+					mix[++i] = '\xa9';
+				} else {
+					mix[i] = 'a';
+				}
+			}
+		}
+		mix[len] = '\0';
+		check_escape(mix, len);
+	}
+}
+END_TEST
+
 START_TEST(entry_html_escapes_plain_text_fields)
 {
 	struct wf_article *a = story("000000000009", "T", "2021-12-30T09:39:00-05:00",
@@ -622,6 +681,7 @@ main(void)
 	tcase_add_test(w, empty_feed_is_valid);
 	tcase_add_test(w, image_is_media_rss_in_both_formats);
 	tcase_add_test(w, non_ascii_attributes_stay_utf8);
+	tcase_add_test(w, text_is_escaped_as_libxml2_escapes_it);
 	tcase_add_test(w, entry_html_escapes_plain_text_fields);
 	suite_add_tcase(s, w);
 	return helpers_run_suite(s);
