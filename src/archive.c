@@ -19,6 +19,7 @@
 #include "wirefeed/feed.h"
 #include "wirefeed/record.h"
 #include "block_writer.h"
+#include "entry_spool.h"
 #include "buf.h"
 #include "lifecycle.h"
 #include "newswire_private.h"
@@ -308,20 +309,17 @@ chunk_cache_finish(struct chunk_cache *cache)
 	cache->n = cache->cap = 0;
 }
 
-/* A copy of the @len bytes at @s (NUL-terminated) in @pool. */
-static const char *
-frag_pool_copy(struct frag_pool *pool, const char *s, size_t len)
+/* @size bytes in @pool. */
+static char *
+frag_pool_alloc(struct frag_pool *pool, size_t size)
 {
-	if (len + 1 > FRAG_POOL_CHUNK) {
+	if (size > FRAG_POOL_CHUNK) {
 		/* an entry larger than a chunk gets a block of its own */
 		pool->big = xreallocarray(pool->big, pool->n_big + 1,
 					  sizeof(*pool->big));
-		char *own = pool->big[pool->n_big++] = xmalloc(len + 1);
-		memcpy(own, s, len);
-		own[len] = '\0';
-		return own;
+		return pool->big[pool->n_big++] = xmalloc(size);
 	}
-	if (len + 1 > pool->left) {
+	if (size > pool->left) {
 		pool->chunks = xreallocarray(pool->chunks, pool->n_chunks + 1,
 					     sizeof(*pool->chunks));
 		pool->cur = pool->chunks[pool->n_chunks++] =
@@ -329,10 +327,18 @@ frag_pool_copy(struct frag_pool *pool, const char *s, size_t len)
 		pool->left = FRAG_POOL_CHUNK;
 	}
 	char *out = pool->cur;
+	pool->cur += size;
+	pool->left -= size;
+	return out;
+}
+
+/* A copy of the @len bytes at @s (NUL-terminated) in @pool. */
+static const char *
+frag_pool_copy(struct frag_pool *pool, const char *s, size_t len)
+{
+	char *out = frag_pool_alloc(pool, len + 1);
 	memcpy(out, s, len);
 	out[len] = '\0';
-	pool->cur += len + 1;
-	pool->left -= len + 1;
 	return out;
 }
 
@@ -360,6 +366,10 @@ struct period_stories {
 	size_t n;
 	/* [story]: the record to parse (the view kept a stub), else NULL */
 	const struct wf_record **parse;
+	/* [story]: where such a record's entries were spooled when it was
+	 * parsed at open (0: nowhere, parse it) */
+	uint64_t *spooled;
+	const struct wf_entry_spool *spool;
 	struct wf_article **owned; /* [story]: parsed and kept (withdrawn) */
 	const char *(*frag)[3];    /* [story][format], in the pools */
 	size_t (*frag_len)[3];
@@ -387,6 +397,7 @@ period_stories_finish(struct period_stories *ps)
 	}
 	free(ps->owned);
 	free(ps->parse);
+	free(ps->spooled);
 	free(ps->all);
 	memset(ps, 0, sizeof(*ps));
 }
@@ -415,6 +426,30 @@ render_entries(struct period_stories *ps, size_t i, const struct wf_article *a,
 	return true;
 }
 
+/* Story @i's three entries from the spool into @pool; false (nothing
+ * kept) if they cannot be read back. */
+static bool
+spooled_entries(struct period_stories *ps, size_t i, struct frag_pool *pool)
+{
+	size_t len[3];
+	bool has_image;
+	if (!entry_spool_get(ps->spool, ps->spooled[i], len, &has_image)) {
+		return false;
+	}
+	/* a failed read leaves its bytes unused in the pool */
+	char *text = frag_pool_alloc(pool, len[0] + len[1] + len[2] + 3);
+	if (!entry_spool_read(ps->spool, ps->spooled[i], text)) {
+		return false;
+	}
+	for (int f = 0; f < 3; f++) {
+		ps->frag[i][f] = text;
+		ps->frag_len[i][f] = len[f];
+		text += len[f] + 1;
+	}
+	ps->has_image[i] = has_image;
+	return true;
+}
+
 static void *
 render_worker(void *arg)
 {
@@ -426,6 +461,9 @@ render_worker(void *arg)
 			return NULL;
 		}
 		const struct wf_article *a = ps->all[i];
+		if (ps->spooled[i] && spooled_entries(ps, i, pool)) {
+			continue;
+		}
 		struct wf_article *parsed = NULL;
 		if (ps->parse[i]) {
 			parsed = nw_record_parse_again(ps->parse[i], NULL);
@@ -530,12 +568,19 @@ period_stories_collect(struct period_stories *ps, const struct wf_newswire *nw,
 	ps->all = xcalloc(n ? n : 1, sizeof(*ps->all));
 	ps->parse = xcalloc(n ? n : 1, sizeof(*ps->parse));
 	ps->owned = xcalloc(n ? n : 1, sizeof(*ps->owned));
+	ps->spooled = xcalloc(n ? n : 1, sizeof(*ps->spooled));
+	ps->spool = nw->spool;
 	for (size_t k = 0; k < n; k++) {
 		const struct wf_article *kept = view->history[idx[k]];
 		const struct wf_record *r = &nw->records[view->history_record[idx[k]]];
 		ps->all[k] = kept;
 		if (!r->loaded && kept == r->article) {
 			ps->parse[k] = r;
+			/* rendered from the very parse the stub came from */
+			ps->spooled[k] = nw->spool && kept->status ==
+							     WF_ARTICLE_PUBLISHED
+						 ? r->spooled
+						 : 0;
 		}
 	}
 }
@@ -694,20 +739,20 @@ doc_parts_join(const struct doc_parts *d, size_t *len)
 	return out;
 }
 
-/* The document to @name in the directory @dirfd, atomically as
- * wf_write_file_atomic() does (temporary in the same directory, fsync,
- * rename; never through a link), but straight from its parts and past
- * the page cache (block_writer.h): the archives of a large wire are
+/* The document to @name in the directory @dirfd, written into a fresh
+ * temporary (never through a link) straight from its parts and past the
+ * page cache (block_writer.h): the archives of a large wire are
  * gigabytes, written from the entries as they are, not joined into one
- * buffer first. @path names it in @diag. */
-static enum wf_status
-write_parts_at(int dirfd, const char *name, const char *path,
-	       const struct doc_parts *d, struct wf_diag *diag)
+ * buffer first. The temporary's descriptor (-1 on failure, reported in
+ * @diag with @path) and, in *@tmp, its name: still to be synced and
+ * renamed (commit_temp), as wf_write_file_atomic() does. */
+static int
+write_temp_at(int dirfd, const char *name, const char *path,
+	      const struct doc_parts *d, char **tmp, struct wf_diag *diag)
 {
-	char *tmp = NULL;
-	int fd = wf_atomic_file_create_temp_at(dirfd, name, path, &tmp, diag);
+	int fd = wf_atomic_file_create_temp_at(dirfd, name, path, tmp, diag);
 	if (fd < 0) {
-		return WF_ERR_IO;
+		return -1;
 	}
 	struct block_writer bw;
 	block_writer_begin(&bw, fd);
@@ -720,19 +765,33 @@ write_parts_at(int dirfd, const char *name, const char *path,
 	block_writer_put(&bw, d->frame + d->at, d->frame_len - d->at);
 	int err = block_writer_end(&bw);
 	if (err) {
-		close(fd);
-	} else if (wf_atomic_file_finish_temp_at(dirfd, fd, tmp, path, diag) !=
-		   WF_OK) {
-		return WF_ERR_IO; /* removed and reported */
-	} else if (renameat(dirfd, tmp, dirfd, name) != 0) {
-		err = errno;
-	}
-	if (err) {
 		wf_diag_set(diag, path, 0, 0, "cannot write: %s", strerror(err));
+		close(fd);
+		unlinkat(dirfd, *tmp, 0);
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	return fd;
+}
+
+/* The temporary @tmp (open as @fd, closed here) synced and renamed to
+ * @name; on failure removed and reported. Frees @tmp. */
+static enum wf_status
+commit_temp(int dirfd, int fd, char *tmp, const char *name, const char *path,
+	    struct wf_diag *diag)
+{
+	if (wf_atomic_file_finish_temp_at(dirfd, fd, tmp, path, diag) != WF_OK) {
+		return WF_ERR_IO; /* removed, freed and reported */
+	}
+	enum wf_status st = WF_OK;
+	if (renameat(dirfd, tmp, dirfd, name) != 0) {
+		wf_diag_set(diag, path, 0, 0, "cannot write: %s", strerror(errno));
 		unlinkat(dirfd, tmp, 0);
+		st = WF_ERR_IO;
 	}
 	free(tmp);
-	return err ? WF_ERR_IO : WF_OK;
+	return st;
 }
 
 /* One feed's archive of one period: which of its files are on disk
@@ -825,27 +884,133 @@ feed_archive_add(struct walk *w, int64_t period, struct feed_archive *fa,
 	return st;
 }
 
+/* A file of the period being written: its temporary, until renamed. */
+struct pending {
+	int dirfd; /* the feed's, borrowed */
+	size_t feed;
+	int format;
+	char *path;
+	int fd; /* once written */
+	char *tmp;
+};
+
+/* Files written before their syncs, at most this many open at once. */
+enum { PENDING_MAX = 48, WRITE_THREADS = 3 };
+
+/* A batch of temporaries written by several threads: one synchronous
+ * write stream leaves the disk idle between its requests. */
+struct write_batch {
+	struct walk *w;
+	struct period_job *job;
+	struct pending *pend;
+	size_t n;
+	atomic_size_t next;
+	atomic_int failed; /* 1 + the first failing index, 0: none */
+	struct wf_diag diags[PENDING_MAX];
+};
+
+static void *
+write_batch_worker(void *arg)
+{
+	struct write_batch *b = arg;
+	for (;;) {
+		size_t k = atomic_fetch_add(&b->next, 1);
+		if (k >= b->n || atomic_load(&b->failed)) {
+			return NULL;
+		}
+		struct pending *p = &b->pend[k];
+		struct feed_archive *fa = &b->job->feeds[p->feed];
+		p->fd = write_temp_at(p->dirfd, FILES[p->format], p->path,
+				      &fa->parts[p->format], &p->tmp,
+				      &b->diags[k]);
+		if (p->fd < 0) {
+			int none = 0;
+			atomic_compare_exchange_strong(&b->failed, &none,
+						       (int)k + 1);
+		}
+	}
+}
+
+/* The @n temporaries of @pend written (on up to WRITE_THREADS threads),
+ * then synced and renamed in turn: the first sync commits the
+ * filesystem's journal for the whole batch, so the others cost little (a
+ * sync right after each write waited on the disk hundreds of times a
+ * build). After a failure the rest are removed. */
+static enum wf_status
+write_pending(struct walk *w, struct period_job *job, struct pending *pend,
+	      size_t n, struct wf_diag *diag)
+{
+	struct write_batch *b = xcalloc(1, sizeof(*b));
+	b->w = w;
+	b->job = job;
+	b->pend = pend;
+	b->n = n;
+	atomic_init(&b->next, 0);
+	atomic_init(&b->failed, 0);
+	for (size_t k = 0; k < n; k++) {
+		pend[k].fd = -1;
+	}
+	pthread_t tid[WRITE_THREADS];
+	size_t started = 0;
+	for (size_t t = 1; t < WRITE_THREADS && t < n; t++) {
+		if (pthread_create(&tid[started], NULL, write_batch_worker, b) == 0) {
+			started++;
+		}
+	}
+	write_batch_worker(b);
+	for (size_t t = 0; t < started; t++) {
+		pthread_join(tid[t], NULL);
+	}
+	int failed = atomic_load(&b->failed);
+	enum wf_status st = WF_OK;
+	if (failed) {
+		*diag = b->diags[failed - 1];
+		st = WF_ERR_IO;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct pending *p = &pend[k];
+		if (p->fd >= 0 && st == WF_OK) {
+			st = commit_temp(p->dirfd, p->fd, p->tmp,
+					 FILES[p->format], p->path, diag);
+			w->stats.written += st == WF_OK;
+		} else if (p->fd >= 0) {
+			close(p->fd);
+			unlinkat(p->dirfd, p->tmp, 0);
+			free(p->tmp);
+		}
+		free(p->path);
+	}
+	free(b);
+	return st;
+}
+
 /* Every missing file of the period written (while the next period
- * renders). Errors in @diag. */
+ * renders), in batches (write_pending), then each directory synced.
+ * Errors in @diag. */
 static enum wf_status
 period_write(struct period_job *job, struct wf_diag *diag)
 {
 	struct walk *w = job->w;
 	enum wf_status st = WF_OK;
+	int *dirfd = xcalloc(job->n_feeds, sizeof(*dirfd));
+	struct pending pend[PENDING_MAX];
+	size_t n_pend = 0;
+	for (size_t i = 0; i < job->n_feeds; i++) {
+		dirfd[i] = -1;
+	}
 	for (size_t i = 0; st == WF_OK && i < job->n_feeds; i++) {
 		struct feed_archive *fa = &job->feeds[i];
-		int dirfd = -1;
 		for (int f = 0; st == WF_OK && f < 3; f++) {
 			if (fa->have[f]) {
 				w->stats.frozen++;
 				continue;
 			}
-			if (dirfd < 0) {
+			if (dirfd[i] < 0) {
 				/* rel without its trailing slash */
 				char *dir = xstrndup(fa->rel, strlen(fa->rel) - 1);
-				dirfd = wf_publish_open_dir(w->out_dir, dir, diag);
+				dirfd[i] = wf_publish_open_dir(w->out_dir, dir, diag);
 				free(dir);
-				if (dirfd < 0) {
+				if (dirfd[i] < 0) {
 					st = WF_ERR_IO;
 					break;
 				}
@@ -853,21 +1018,39 @@ period_write(struct period_job *job, struct wf_diag *diag)
 				 * left its temporaries here, and only here
 				 * (the directory of a whole archive is never
 				 * opened again) */
-				wf_atomic_file_sweep_at(dirfd, wf_time_now().utc);
+				wf_atomic_file_sweep_at(dirfd[i], wf_time_now().utc);
 			}
-			char *path = xasprintf("%s/%s", w->out_dir, fa->paths[f]);
-			st = write_parts_at(dirfd, FILES[f], path,
-					    &fa->parts[f], diag);
-			w->stats.written += st == WF_OK;
-			free(path);
-		}
-		if (dirfd >= 0) {
-			if (st == WF_OK) {
-				st = wf_atomic_file_sync_dir(dirfd, fa->rel, diag);
+			if (n_pend == PENDING_MAX) {
+				st = write_pending(w, job, pend, n_pend, diag);
+				n_pend = 0;
+				if (st != WF_OK) {
+					break;
+				}
 			}
-			close(dirfd);
+			struct pending *p = &pend[n_pend++];
+			p->dirfd = dirfd[i];
+			p->feed = i;
+			p->format = f;
+			p->path = xasprintf("%s/%s", w->out_dir, fa->paths[f]);
 		}
 	}
+	if (st == WF_OK) {
+		st = write_pending(w, job, pend, n_pend, diag);
+	} else {
+		for (size_t k = 0; k < n_pend; k++) {
+			free(pend[k].path);
+		}
+	}
+	for (size_t i = 0; i < job->n_feeds; i++) {
+		if (dirfd[i] >= 0 && st == WF_OK) {
+			st = wf_atomic_file_sync_dir(dirfd[i], job->feeds[i].rel,
+						     diag);
+		}
+		if (dirfd[i] >= 0) {
+			close(dirfd[i]);
+		}
+	}
+	free(dirfd);
 	return st;
 }
 

@@ -19,6 +19,7 @@
 #include "wirefeed/feed.h"
 #include "wirefeed/store.h"
 #include "buf.h"
+#include "entry_spool.h"
 #include "lifecycle.h"
 #include "mem.h"
 #include "selection.h"
@@ -390,6 +391,24 @@ open_store(const struct wf_build_options *o, const struct wf_build_callbacks *cb
 	}
 }
 
+/* Whether this build may write archives it has not got: a first build
+ * into --out (no archives/ there yet), or a server's first, which keeps
+ * them in memory. Then the records it parses have their archive entries
+ * rendered as they are read (wf_load_options.spool), instead of parsed
+ * again for the archives; a config without archives spools nothing. */
+static bool
+archives_to_render(const struct wf_build_options *o)
+{
+	if (!o->out) {
+		return true;
+	}
+	char *dir = xasprintf("%s/archives", o->out);
+	struct stat st;
+	bool there = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	free(dir);
+	return !there;
+}
+
 /* Bring *warm up to date, or open the newswire. */
 static enum wf_status
 refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
@@ -442,6 +461,8 @@ refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
 			lo.n_changed = changes.n;
 			snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", changes.next);
 		}
+		lo.spool = archives_to_render(o) ? entry_spool_create(o->root)
+						 : NULL;
 		st = wf_newswire_open(o->root, &lo, warm, &ls, diag);
 		stats->journal_used = st == WF_OK && lo.trust_index && ls.index_used;
 	}
@@ -816,6 +837,11 @@ wf_build_run(const struct wf_build_options *o,
 	if (st == WF_OK && !stats.up_to_date && *warm) {
 		st = render_and_publish(o, cb, *warm, have_lb ? &lb : NULL, set,
 					&stats, diag);
+	}
+	if (*warm && (*warm)->spool) {
+		/* the archives are written (or the build failed): a server
+		 * keeps its newswire for hours, not the spool's disk space */
+		wf_newswire_release_spool(*warm);
 	}
 	if ((st == WF_OK || st == WF_ERR_INVALID) && *warm) {
 		struct wf_newswire *nw = *warm;

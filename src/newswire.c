@@ -19,6 +19,7 @@
 #include "mem.h"
 #include "hash64.h"
 #include "newswire_private.h"
+#include "entry_spool.h"
 
 bool
 wf_newswire_is_record_name(const char *name)
@@ -179,6 +180,7 @@ nw_parse_record(const char *path, const struct stat *st, struct wf_record *r,
 	r->article = a;
 	r->loaded = true;
 	r->changed = true;
+	r->spooled = 0;
 	r->stamp = wf_file_stamp_of(st);
 	return true;
 }
@@ -330,6 +332,8 @@ struct scan {
 	struct index_entry **match; /* the index entry of each name, or NULL */
 	const bool *trusted; /* NULL, or per name: take the index entry as is */
 	bool stubs; /* keep parsed records as stubs (wf_load_options) */
+	const struct wf_config *config;
+	struct wf_entry_spool *spool; /* NULL: none */
 	/* work distribution */
 	atomic_size_t next;
 	/* per file */
@@ -376,6 +380,9 @@ scan_one(struct scan *sc, size_t i)
 			       strcmp(old->digest, r->digest) == 0);
 		sc->result[i] = SCAN_PARSED;
 		if (sc->stubs && !wf_article_depends_on_clock(r->article)) {
+			/* the archives' entries, while the text is here */
+			r->spooled = entry_spool_add(sc->spool, sc->config,
+						     r->article);
 			strip_to_stub(r->article);
 			r->loaded = false;
 		}
@@ -476,10 +483,10 @@ trusted_names(const struct index *ix, const char *const *changed,
 	return names;
 }
 
-enum wf_status
-wf_newswire_open(const char *root, const struct wf_load_options *o,
-		 struct wf_newswire **out, struct wf_load_stats *stats,
-		 struct wf_diag *diag)
+static enum wf_status
+open_records(const char *root, const struct wf_load_options *o,
+	     struct wf_newswire **out, struct wf_load_stats *stats,
+	     struct wf_diag *diag)
 {
 	struct wf_load_stats local = { 0 };
 	char *conf_path = xasprintf("%s/wirefeed.conf", root);
@@ -544,6 +551,8 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 		.match = nw_match_index(&ix, names, n_files),
 		.trusted = trusted,
 		.stubs = o->stubs,
+		.config = config,
+		.spool = o->stubs ? o->spool : NULL,
 		.result = xcalloc(slots, sizeof(*sc.result)),
 		.recs = xcalloc(slots, sizeof(*sc.recs)),
 		.diags = xcalloc(slots, sizeof(*sc.diags)),
@@ -623,6 +632,30 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 }
 
 enum wf_status
+wf_newswire_open(const char *root, const struct wf_load_options *o,
+		 struct wf_newswire **out, struct wf_load_stats *stats,
+		 struct wf_diag *diag)
+{
+	enum wf_status st = open_records(root, o, out, stats, diag);
+	if (st == WF_OK) {
+		(*out)->spool = o->spool;
+	} else {
+		entry_spool_destroy(o->spool);
+	}
+	return st;
+}
+
+void
+wf_newswire_release_spool(struct wf_newswire *nw)
+{
+	entry_spool_destroy(nw->spool);
+	nw->spool = NULL;
+	for (size_t i = 0; i < nw->n_records; i++) {
+		nw->records[i].spooled = 0;
+	}
+}
+
+enum wf_status
 wf_newswire_load(const char *root, wf_report_fn report_fn, void *ctx,
 		 struct wf_newswire **out, size_t *n_invalid,
 		 struct wf_diag *diag)
@@ -655,6 +688,7 @@ wf_newswire_destroy(struct wf_newswire *nw)
 		free(nw->priv_->index_text);
 		free(nw->priv_);
 	}
+	entry_spool_destroy(nw->spool);
 	free(nw->root);
 	free(nw->journal_cursor);
 	free(nw);

@@ -17,6 +17,8 @@
 #include "wirefeed/archive.h"
 #include "wirefeed/feed.h"
 #include "wirefeed/newswire.h"
+#include "wirefeed/record.h"
+#include "entry_spool.h"
 #include "helpers.h"
 
 /* ---- periods and the plan ------------------------------------------------ */
@@ -232,6 +234,119 @@ START_TEST(assembled_documents_equal_written_ones)
 	free(all);
 	wf_newswire_destroy(nw);
 	free(root);
+}
+END_TEST
+
+/* A load with a spool renders each published record's three archive
+ * entries while it parses it: the spooled bytes are the entries of the
+ * record parsed on its own; withdrawn records, loaded records and a
+ * config without archives spool nothing. */
+static void
+open_with_spool(const char *root, const char *spool_dir, struct wf_newswire **nw)
+{
+	struct wf_load_options lo = { .stubs = true,
+				      .spool = entry_spool_create(spool_dir) };
+	struct wf_diag d = { 0 };
+	ck_assert_int_eq(wf_newswire_open(root, &lo, nw, NULL, &d), WF_OK);
+	ck_assert_ptr_eq((*nw)->spool, lo.spool);
+}
+
+START_TEST(records_parsed_at_open_carry_their_entries)
+{
+	char *tmp = helpers_make_tempdir();
+	char root[4096];
+	snprintf(root, sizeof(root), "%s/wire", tmp);
+	helpers_copy_sample_wire(root);
+	struct wf_newswire *nw = NULL;
+	open_with_spool(root, tmp, &nw);
+	struct wf_feed_spec spec = { .default_author = nw->config->default_author };
+	typedef enum wf_status (*entry_fn)(const struct wf_feed_spec *, const struct wf_article *, char **, size_t *);
+	static const entry_fn one[3] = { wf_atom_write_entry, wf_rss_write_entry, wf_json_write_entry };
+	size_t spooled = 0, withdrawn = 0;
+	for (size_t i = 0; i < nw->n_records; i++) {
+		const struct wf_record *r = &nw->records[i];
+		struct wf_article *a = NULL;
+		struct wf_diag d = { 0 };
+		ck_assert_int_eq(wf_record_parse_file(r->path, &a, &d), WF_OK);
+		if (a->status != WF_ARTICLE_PUBLISHED || r->loaded) {
+			ck_assert_uint_eq(r->spooled, 0);
+			withdrawn += a->status == WF_ARTICLE_WITHDRAWN;
+			wf_article_destroy(a);
+			continue;
+		}
+		ck_assert_uint_ne(r->spooled, 0);
+		spooled++;
+		size_t len[3];
+		bool has_image;
+		ck_assert(entry_spool_get(nw->spool, r->spooled, len, &has_image));
+		ck_assert_int_eq(has_image, a->image != NULL);
+		char *text = malloc(len[0] + len[1] + len[2] + 3);
+		ck_assert(entry_spool_read(nw->spool, r->spooled, text));
+		const char *at = text;
+		for (int f = 0; f < 3; f++) {
+			char *want = NULL;
+			size_t want_len = 0;
+			ck_assert_int_eq(one[f](&spec, a, &want, &want_len), WF_OK);
+			ck_assert_uint_eq(len[f], want_len);
+			ck_assert_str_eq(at, want);
+			at += len[f] + 1;
+			free(want);
+		}
+		free(text);
+		wf_article_destroy(a);
+	}
+	ck_assert_uint_ge(spooled, 10);
+	ck_assert_uint_ge(withdrawn, 1);
+	/* no such ticket */
+	size_t len[3];
+	bool has_image;
+	ck_assert(!entry_spool_get(nw->spool, 0, len, &has_image));
+	ck_assert(!entry_spool_get(nw->spool, 100000, len, &has_image));
+	/* released: the tickets go with it */
+	wf_newswire_release_spool(nw);
+	ck_assert_ptr_null(nw->spool);
+	for (size_t i = 0; i < nw->n_records; i++) {
+		ck_assert_uint_eq(nw->records[i].spooled, 0);
+	}
+	wf_newswire_destroy(nw);
+	/* archives off: nothing rendered */
+	char conf[8192];
+	snprintf(conf, sizeof(conf), "sed -i 's/^archives = .*/archives = off/' '%s/wirefeed.conf'", root);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "%s", conf), 0);
+	free(out);
+	open_with_spool(root, tmp, &nw);
+	for (size_t i = 0; i < nw->n_records; i++) {
+		ck_assert_uint_eq(nw->records[i].spooled, 0);
+	}
+	wf_newswire_destroy(nw);
+	helpers_rmtree(tmp);
+	free(tmp);
+}
+END_TEST
+
+/* A spool that cannot make its file (its directory is gone) spools
+ * nothing, and the load goes on: the archives parse the records again. */
+START_TEST(spool_without_a_file_spools_nothing)
+{
+	char *tmp = helpers_make_tempdir();
+	char root[4096], gone[4096];
+	snprintf(root, sizeof(root), "%s/wire", tmp);
+	snprintf(gone, sizeof(gone), "%s/no-such-dir", tmp);
+	helpers_copy_sample_wire(root);
+	struct wf_newswire *nw = NULL;
+	open_with_spool(root, gone, &nw);
+	ck_assert_uint_gt(nw->n_records, 0);
+	for (size_t i = 0; i < nw->n_records; i++) {
+		ck_assert_uint_eq(nw->records[i].spooled, 0);
+	}
+	wf_newswire_destroy(nw);
+	/* a failed open frees the spool it was handed (ASan checks) */
+	struct wf_load_options lo = { .stubs = true, .spool = entry_spool_create(tmp) };
+	struct wf_diag d = { 0 };
+	ck_assert_int_ne(wf_newswire_open(gone, &lo, &nw, NULL, &d), WF_OK);
+	helpers_rmtree(tmp);
+	free(tmp);
 }
 END_TEST
 
@@ -655,6 +770,31 @@ END_TEST
 /* A month of more entries than writev() takes pieces (IOV_MAX, 1024):
  * the archive is written in batches. Regression: the JSON document of a
  * 100,000-story wire's month failed with EINVAL. */
+/* The archives written from the entries spooled while the records were
+ * read (a first build into an empty --out) are the bytes of the ones
+ * written from the records parsed again (an --out whose archives/ is
+ * there but empty: no spool). */
+START_TEST(spooled_archives_equal_parsed_ones)
+{
+	struct wire w;
+	wire_make(&w);
+	build(&w, w.out);
+	char *spooled = listing(w.out, "-path '*archives*'");
+	char parsed[10000];
+	snprintf(parsed, sizeof(parsed), "%s/public2/archives", w.tmp);
+	char *out = NULL;
+	ck_assert_int_eq(helpers_runf(&out, "mkdir -p '%s'", parsed), 0);
+	free(out);
+	snprintf(parsed, sizeof(parsed), "%s/public2", w.tmp);
+	build(&w, parsed);
+	char *again = listing(parsed, "-path '*archives*'");
+	ck_assert_str_eq(spooled, again);
+	free(spooled);
+	free(again);
+	wire_destroy(&w);
+}
+END_TEST
+
 START_TEST(large_archive_is_written_in_batches)
 {
 	struct wire w;
@@ -798,6 +938,8 @@ archive_suite(void)
 	tc = tcase_create("json_writer");
 	tcase_add_test(tc, json_is_valid_utf8_whatever_the_strings_hold);
 	tcase_add_test(tc, assembled_documents_equal_written_ones);
+	tcase_add_test(tc, records_parsed_at_open_carry_their_entries);
+	tcase_add_test(tc, spool_without_a_file_spools_nothing);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("end_to_end");
 	tcase_set_timeout(tc, 120);
@@ -809,6 +951,7 @@ archive_suite(void)
 	tcase_add_test(tc, closing_a_period_archives_it_once);
 	tcase_add_test(tc, json_feeds_mirror_the_atom_feeds);
 	tcase_add_test(tc, large_archive_is_written_in_batches);
+	tcase_add_test(tc, spooled_archives_equal_parsed_ones);
 	tcase_add_test(tc, archives_are_served_immutable_with_304s);
 	tcase_add_test(tc, archive_write_failure_is_reported_and_leaves_no_temporaries);
 	suite_add_tcase(s, tc);

@@ -49,9 +49,13 @@ struct wf_record {
 	 * records only), so rewriting the index is mostly a copy */
 	const char *index_line;
 	size_t index_line_len;
+	/* private: the ticket of the entries rendered when it was parsed
+	 * (the newswire's spool), 0: none */
+	uint64_t spooled;
 };
 
 struct wf_newswire_private;
+struct wf_entry_spool;
 
 /* A store journal cursor as text (WF_STORE_CURSOR_MAX). */
 #define WF_NEWSWIRE_CURSOR_MAX 48
@@ -77,6 +81,9 @@ struct wf_newswire {
 	 * feed. Never saved as the index. */
 	bool partial;
 	struct wf_newswire_private *priv_; /* what wf_newswire_refresh needs */
+	/* private: the archive entries of the records parsed at open
+	 * (wf_load_options.spool), until wf_newswire_release_spool() */
+	struct wf_entry_spool *spool;
 };
 
 /** Called once per record that cannot be used (error) or deserves a look
@@ -99,6 +106,12 @@ struct wf_load_options {
 	 * hundred, and wf_selection_make() parses those again. Memory for
 	 * 100,000 stories drops from about 500 MiB to a tenth. */
 	bool stubs;
+	/* With @stubs, the archive entries of each record parsed whole are
+	 * rendered into this spool while it is parsed (src/entry_spool.h),
+	 * so the archives need not parse it again. The newswire takes it
+	 * (freed with it, or by wf_newswire_release_spool()); freed here if
+	 * the open fails. NULL: none. */
+	struct wf_entry_spool *spool;
 };
 
 struct wf_load_stats {
@@ -126,6 +139,11 @@ WF_MUST_CHECK enum wf_status
 wf_newswire_open(const char *root, const struct wf_load_options *options,
 		 struct wf_newswire **out, struct wf_load_stats *stats,
 		 struct wf_diag *diag);
+
+/** Free the newswire's spool (wf_load_options.spool), once the archives
+ * that read it are written. */
+void
+wf_newswire_release_spool(struct wf_newswire *nw);
 
 /** wf_newswire_open() without an index: every record parsed and loaded. */
 WF_MUST_CHECK enum wf_status
