@@ -109,12 +109,14 @@ struct wf_archive_stats {
 
 /**
  * Write every closed archive document of @nw that @out_dir does not hold
- * yet (atomically, one file at a time, oldest period first, past the page
- * cache where the filesystem allows), each period written on a thread of
- * its own while the next one renders: memory stays bounded by two
- * periods' entries. An archive whose three files exist is frozen: never
- * read, rendered or rewritten. Stories not loaded (index stubs) are
- * parsed, rendered and freed on every CPU. Call before publishing the
+ * yet (atomically: each file a temporary in its directory, synced and
+ * renamed; oldest period first, past the page cache where the filesystem
+ * allows), each period written on a thread of its own while the next one
+ * renders: memory stays bounded by two periods' entries. An archive whose
+ * three files exist is frozen: never read, rendered or rewritten. Stories
+ * not loaded (index stubs) take their entries from the newswire's spool
+ * (wf_load_options.spool) where it has them, else are parsed, rendered and
+ * freed on every CPU. Call before publishing the
  * subscription documents, so they never link to an archive that is not
  * there yet.
  * WF_ERR_IO (write) or WF_ERR_INVALID (a record of the period no longer
