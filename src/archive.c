@@ -947,9 +947,6 @@ write_pending(struct walk *w, struct period_job *job, struct pending *pend,
 	b->n = n;
 	atomic_init(&b->next, 0);
 	atomic_init(&b->failed, 0);
-	for (size_t k = 0; k < n; k++) {
-		pend[k].fd = -1;
-	}
 	pthread_t tid[WRITE_THREADS];
 	size_t started = 0;
 	for (size_t t = 1; t < WRITE_THREADS && t < n; t++) {
@@ -1027,11 +1024,13 @@ period_write(struct period_job *job, struct wf_diag *diag)
 					break;
 				}
 			}
-			struct pending *p = &pend[n_pend++];
-			p->dirfd = dirfd[i];
-			p->feed = i;
-			p->format = f;
-			p->path = xasprintf("%s/%s", w->out_dir, fa->paths[f]);
+			pend[n_pend++] = (struct pending){
+				.dirfd = dirfd[i],
+				.feed = i,
+				.format = f,
+				.path = xasprintf("%s/%s", w->out_dir, fa->paths[f]),
+				.fd = -1,
+			};
 		}
 	}
 	if (st == WF_OK) {
