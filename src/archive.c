@@ -19,7 +19,7 @@
 #include "wirefeed/feed.h"
 #include "wirefeed/record.h"
 #include "block_writer.h"
-#include "entry_spool.h"
+#include "record_spool.h"
 #include "buf.h"
 #include "lifecycle.h"
 #include "newswire_private.h"
@@ -235,6 +235,7 @@ struct walk {
 	struct wf_archive_stats stats;
 	struct wf_diag *diag;
 	struct chunk_cache *cache; /* for the entries of every period */
+	struct committer *commit;  /* syncs and renames what is written */
 };
 
 static const char *const FILES[3] = { "atom.xml", "rss.xml", "feed.json" };
@@ -366,10 +367,10 @@ struct period_stories {
 	size_t n;
 	/* [story]: the record to parse (the view kept a stub), else NULL */
 	const struct wf_record **parse;
-	/* [story]: where such a record's entries were spooled when it was
-	 * parsed at open (0: nowhere, parse it) */
+	/* [story]: such a record's ticket in the spool, where it was kept
+	 * whole when the load parsed it (0: not there: parse it) */
 	uint64_t *spooled;
-	const struct wf_entry_spool *spool;
+	const struct wf_record_spool *spool;
 	struct wf_article **owned; /* [story]: parsed and kept (withdrawn) */
 	const char *(*frag)[3];    /* [story][format], in the pools */
 	size_t (*frag_len)[3];
@@ -426,30 +427,6 @@ render_entries(struct period_stories *ps, size_t i, const struct wf_article *a,
 	return true;
 }
 
-/* Story @i's three entries from the spool into @pool; false (nothing
- * kept) if they cannot be read back. */
-static bool
-spooled_entries(struct period_stories *ps, size_t i, struct frag_pool *pool)
-{
-	size_t len[3];
-	bool has_image;
-	if (!entry_spool_get(ps->spool, ps->spooled[i], len, &has_image)) {
-		return false;
-	}
-	/* a failed read leaves its bytes unused in the pool */
-	char *text = frag_pool_alloc(pool, len[0] + len[1] + len[2] + 3);
-	if (!entry_spool_read(ps->spool, ps->spooled[i], text)) {
-		return false;
-	}
-	for (int f = 0; f < 3; f++) {
-		ps->frag[i][f] = text;
-		ps->frag_len[i][f] = len[f];
-		text += len[f] + 1;
-	}
-	ps->has_image[i] = has_image;
-	return true;
-}
-
 static void *
 render_worker(void *arg)
 {
@@ -461,12 +438,14 @@ render_worker(void *arg)
 			return NULL;
 		}
 		const struct wf_article *a = ps->all[i];
-		if (ps->spooled[i] && spooled_entries(ps, i, pool)) {
-			continue;
-		}
 		struct wf_article *parsed = NULL;
 		if (ps->parse[i]) {
-			parsed = nw_record_parse_again(ps->parse[i], NULL);
+			/* from the spool (the very parse the stub came
+			 * from), else from the file */
+			parsed = record_spool_load(ps->spool, ps->spooled[i]);
+			if (!parsed) {
+				parsed = nw_record_parse_again(ps->parse[i], NULL);
+			}
 			/* the documents are laid out from the stub: a record
 			 * changed since (status, or the time that files it in
 			 * a period) fails as one that no longer parses */
@@ -576,11 +555,7 @@ period_stories_collect(struct period_stories *ps, const struct wf_newswire *nw,
 		ps->all[k] = kept;
 		if (!r->loaded && kept == r->article) {
 			ps->parse[k] = r;
-			/* rendered from the very parse the stub came from */
-			ps->spooled[k] = nw->spool && kept->status ==
-							     WF_ARTICLE_PUBLISHED
-						 ? r->spooled
-						 : 0;
+			ps->spooled[k] = nw->spool ? r->spooled : 0;
 		}
 	}
 }
@@ -740,19 +715,19 @@ doc_parts_join(const struct doc_parts *d, size_t *len)
 }
 
 /* The document to @name in the directory @dirfd, written into a fresh
- * temporary (never through a link) straight from its parts and past the
- * page cache (block_writer.h): the archives of a large wire are
- * gigabytes, written from the entries as they are, not joined into one
- * buffer first. The temporary's descriptor (-1 on failure, reported in
- * @diag with @path) and, in *@tmp, its name: still to be synced and
- * renamed (commit_temp), as wf_write_file_atomic() does. */
-static int
+ * temporary (never through a link; world-readable whatever the umask)
+ * straight from its parts and past the page cache (block_writer.h): the
+ * archives of a large wire are gigabytes, written from the entries as
+ * they are, not joined into one buffer first. On success *@tmp names the
+ * closed temporary, still to be synced and renamed (commit_temp); on
+ * failure nothing is left and @diag names @path. */
+static enum wf_status
 write_temp_at(int dirfd, const char *name, const char *path,
 	      const struct doc_parts *d, char **tmp, struct wf_diag *diag)
 {
 	int fd = wf_atomic_file_create_temp_at(dirfd, name, path, tmp, diag);
 	if (fd < 0) {
-		return -1;
+		return WF_ERR_IO;
 	}
 	struct block_writer bw;
 	block_writer_begin(&bw, fd);
@@ -764,34 +739,40 @@ write_temp_at(int dirfd, const char *name, const char *path,
 	}
 	block_writer_put(&bw, d->frame + d->at, d->frame_len - d->at);
 	int err = block_writer_end(&bw);
+	if (!err && fchmod(fd, 0644) != 0) {
+		err = errno;
+	}
+	if (close(fd) != 0 && !err) {
+		err = errno;
+	}
 	if (err) {
 		wf_diag_set(diag, path, 0, 0, "cannot write: %s", strerror(err));
-		close(fd);
 		unlinkat(dirfd, *tmp, 0);
 		free(*tmp);
 		*tmp = NULL;
-		return -1;
+		return WF_ERR_IO;
 	}
-	return fd;
+	return WF_OK;
 }
 
-/* The temporary @tmp (open as @fd, closed here) synced and renamed to
- * @name; on failure removed and reported. Frees @tmp. */
+/* The written temporary @tmp synced; on failure reported (@path names
+ * it). The caller renames or removes it. */
 static enum wf_status
-commit_temp(int dirfd, int fd, char *tmp, const char *name, const char *path,
-	    struct wf_diag *diag)
+sync_temp(int dirfd, const char *tmp, const char *path, struct wf_diag *diag)
 {
-	if (wf_atomic_file_finish_temp_at(dirfd, fd, tmp, path, diag) != WF_OK) {
-		return WF_ERR_IO; /* removed, freed and reported */
+	int fd = openat(dirfd, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		wf_diag_set(diag, path, 0, 0, "cannot sync: %s", strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+		}
+		return WF_ERR_IO;
 	}
-	enum wf_status st = WF_OK;
-	if (renameat(dirfd, tmp, dirfd, name) != 0) {
-		wf_diag_set(diag, path, 0, 0, "cannot write: %s", strerror(errno));
-		unlinkat(dirfd, tmp, 0);
-		st = WF_ERR_IO;
+	if (close(fd) != 0) {
+		wf_diag_set(diag, path, 0, 0, "cannot close: %s", strerror(errno));
+		return WF_ERR_IO;
 	}
-	free(tmp);
-	return st;
+	return WF_OK;
 }
 
 /* One feed's archive of one period: which of its files are on disk
@@ -884,29 +865,237 @@ feed_archive_add(struct walk *w, int64_t period, struct feed_archive *fa,
 	return st;
 }
 
-/* A file of the period being written: its temporary, until renamed. */
+/* A file of a period: its temporary, written, until synced and renamed. */
 struct pending {
-	int dirfd; /* the feed's, borrowed */
 	size_t feed;
 	int format;
-	char *path;
-	int fd; /* once written */
-	char *tmp;
+	char *path; /* for messages */
+	char *tmp;  /* once written */
+	int dirfd;  /* while it is written (its feed's, borrowed) */
 };
 
-/* Files written before their syncs, at most this many open at once. */
-enum { PENDING_MAX = 48, WRITE_THREADS = 3 };
+/* A period's written temporaries, for the committer thread: their syncs
+ * and renames, then their directories' syncs. Directories are opened
+ * again there, one at a time, so descriptors stay few whatever the
+ * number of sections. */
+struct commit_batch {
+	struct commit_batch *next;
+	const char *out_dir;
+	struct pending *pend; /* in feed order */
+	size_t n;
+	char **rel; /* [feed]: its directory, relative, no trailing slash */
+	size_t n_feeds;
+};
 
-/* A batch of temporaries written by several threads: one synchronous
- * write stream leaves the disk idle between its requests. */
+/*
+ * Syncing and renaming a period's files on a thread of their own, while
+ * the next period is written: the first fsync of a period waits for the
+ * filesystem's journal commit (tens of milliseconds), and the disk sat
+ * idle meanwhile. Batches are committed in order, and after a failure the
+ * ones after it are removed (temporaries, and their directories where
+ * they are left empty), so no later period appears.
+ */
+struct committer {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct commit_batch *head, *tail;
+	size_t queued;
+	bool closing;
+	bool started;
+	pthread_t thread;
+	enum wf_status st; /* the first failure */
+	struct wf_diag diag;
+	size_t written;
+};
+
+enum { WRITE_THREADS = 3, COMMIT_QUEUE_MAX = 2, WRITE_CHUNK = 16 };
+
+static void
+commit_batch_free(struct commit_batch *b)
+{
+	for (size_t k = 0; k < b->n; k++) {
+		free(b->pend[k].path);
+		free(b->pend[k].tmp);
+	}
+	for (size_t i = 0; i < b->n_feeds; i++) {
+		free(b->rel[i]);
+	}
+	free(b->pend);
+	free(b->rel);
+	free(b);
+}
+
+/* The files of one feed (@pend, @n of them, in @dirfd): synced, then
+ * renamed, then the directory synced; once *@st is a failure, removed
+ * instead. Returns how many were renamed. */
+static size_t
+commit_feed(int dirfd, const char *dir, struct pending *pend, size_t n,
+	    enum wf_status *st, struct wf_diag *diag)
+{
+	/* every sync before any rename: the first one commits the journal
+	 * for all of them, and no rename dirties it again in between */
+	for (size_t k = 0; k < n && *st == WF_OK; k++) {
+		*st = sync_temp(dirfd, pend[k].tmp, pend[k].path, diag);
+	}
+	size_t renamed = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (*st == WF_OK &&
+		    renameat(dirfd, pend[k].tmp, dirfd, FILES[pend[k].format]) != 0) {
+			wf_diag_set(diag, pend[k].path, 0, 0, "cannot write: %s",
+				    strerror(errno));
+			*st = WF_ERR_IO;
+		}
+		if (*st == WF_OK) {
+			renamed++;
+		} else {
+			unlinkat(dirfd, pend[k].tmp, 0);
+		}
+	}
+	if (*st == WF_OK) {
+		*st = wf_atomic_file_sync_dir(dirfd, dir, diag);
+	}
+	return renamed;
+}
+
+/* @b committed, feed by feed; once *@st is a failure, removed instead
+ * (with its directories where that leaves them empty). Returns how many
+ * files were renamed. */
+static size_t
+commit_batch_run(struct commit_batch *b, enum wf_status *st,
+		 struct wf_diag *diag)
+{
+	size_t renamed = 0;
+	for (size_t k = 0; k < b->n;) {
+		size_t feed = b->pend[k].feed, end = k;
+		while (end < b->n && b->pend[end].feed == feed) {
+			end++;
+		}
+		char *dir = xasprintf("%s/%s", b->out_dir, b->rel[feed]);
+		struct wf_diag ignored = { 0 };
+		int dirfd = wf_publish_open_dir(b->out_dir, b->rel[feed],
+						*st == WF_OK ? diag : &ignored);
+		if (dirfd < 0) {
+			*st = WF_ERR_IO;
+		} else {
+			renamed += commit_feed(dirfd, dir, b->pend + k, end - k,
+					       st, diag);
+			close(dirfd);
+		}
+		if (*st != WF_OK) {
+			rmdir(dir); /* made for this period, now empty */
+		}
+		free(dir);
+		k = end;
+	}
+	return renamed;
+}
+
+static void *
+committer_main(void *arg)
+{
+	struct committer *c = arg;
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		while (!c->head && !c->closing) {
+			pthread_cond_wait(&c->changed, &c->lock);
+		}
+		struct commit_batch *b = c->head;
+		if (!b) {
+			break;
+		}
+		c->head = b->next;
+		c->tail = c->head ? c->tail : NULL;
+		enum wf_status st = c->st;
+		pthread_mutex_unlock(&c->lock);
+		struct wf_diag diag = { 0 };
+		size_t renamed = commit_batch_run(b, &st, &diag);
+		commit_batch_free(b);
+		pthread_mutex_lock(&c->lock);
+		if (c->st == WF_OK && st != WF_OK) {
+			c->st = st;
+			c->diag = diag;
+		}
+		c->written += renamed;
+		c->queued--;
+		pthread_cond_broadcast(&c->changed);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* Hand @b to the committer (waiting while COMMIT_QUEUE_MAX batches are
+ * queued), or commit it here if its thread cannot start (or is done). */
+static void
+committer_add(struct committer *c, struct commit_batch *b)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!c->started && !c->closing) {
+		c->started = pthread_create(&c->thread, NULL, committer_main,
+					    c) == 0;
+	}
+	if (!c->started) {
+		enum wf_status st = c->st;
+		struct wf_diag diag = { 0 };
+		c->written += commit_batch_run(b, &st, &diag);
+		commit_batch_free(b);
+		if (c->st == WF_OK && st != WF_OK) {
+			c->st = st;
+			c->diag = diag;
+		}
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	while (c->queued >= COMMIT_QUEUE_MAX) {
+		pthread_cond_wait(&c->changed, &c->lock);
+	}
+	if (c->tail) {
+		c->tail->next = b;
+	} else {
+		c->head = b;
+	}
+	c->tail = b;
+	c->queued++;
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* The first failure so far, its message in @diag. */
+static enum wf_status
+committer_status(struct committer *c, struct wf_diag *diag)
+{
+	pthread_mutex_lock(&c->lock);
+	enum wf_status st = c->st;
+	if (st != WF_OK && diag) {
+		*diag = c->diag;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return st;
+}
+
+/* Every batch committed (or removed after a failure); the thread gone. */
+static void
+committer_finish(struct committer *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->closing = true;
+	pthread_cond_broadcast(&c->changed);
+	bool started = c->started;
+	c->started = false; /* joined once; later batches are committed here */
+	pthread_mutex_unlock(&c->lock);
+	if (started) {
+		pthread_join(c->thread, NULL);
+	}
+}
+
+/* Temporaries written by several threads: one synchronous write stream
+ * leaves the disk idle between its requests. */
 struct write_batch {
-	struct walk *w;
 	struct period_job *job;
 	struct pending *pend;
 	size_t n;
 	atomic_size_t next;
-	atomic_int failed; /* 1 + the first failing index, 0: none */
-	struct wf_diag diags[PENDING_MAX];
+	atomic_size_t failed; /* 1 + the first failing index, 0: none */
+	struct wf_diag *diags; /* [n] */
 };
 
 static void *
@@ -920,137 +1109,126 @@ write_batch_worker(void *arg)
 		}
 		struct pending *p = &b->pend[k];
 		struct feed_archive *fa = &b->job->feeds[p->feed];
-		p->fd = write_temp_at(p->dirfd, FILES[p->format], p->path,
-				      &fa->parts[p->format], &p->tmp,
-				      &b->diags[k]);
-		if (p->fd < 0) {
-			int none = 0;
-			atomic_compare_exchange_strong(&b->failed, &none,
-						       (int)k + 1);
+		if (write_temp_at(p->dirfd, FILES[p->format], p->path,
+				  &fa->parts[p->format], &p->tmp,
+				  &b->diags[k]) != WF_OK) {
+			size_t none = 0;
+			atomic_compare_exchange_strong(&b->failed, &none, k + 1);
 		}
 	}
 }
 
-/* The @n temporaries of @pend written (on up to WRITE_THREADS threads),
- * then synced and renamed in turn: the first sync commits the
- * filesystem's journal for the whole batch, so the others cost little (a
- * sync right after each write waited on the disk hundreds of times a
- * build). After a failure the rest are removed. */
+/* The @n temporaries of @pend written, on up to WRITE_THREADS threads;
+ * after a failure none is left. */
 static enum wf_status
-write_pending(struct walk *w, struct period_job *job, struct pending *pend,
-	      size_t n, struct wf_diag *diag)
+write_temps(struct period_job *job, struct pending *pend, size_t n,
+	    struct wf_diag *diag)
 {
-	struct write_batch *b = xcalloc(1, sizeof(*b));
-	b->w = w;
-	b->job = job;
-	b->pend = pend;
-	b->n = n;
-	atomic_init(&b->next, 0);
-	atomic_init(&b->failed, 0);
+	struct write_batch b = { .job = job, .pend = pend, .n = n,
+				 .diags = xcalloc(n ? n : 1, sizeof(*b.diags)) };
+	atomic_init(&b.next, 0);
+	atomic_init(&b.failed, 0);
 	pthread_t tid[WRITE_THREADS];
 	size_t started = 0;
 	for (size_t t = 1; t < WRITE_THREADS && t < n; t++) {
-		if (pthread_create(&tid[started], NULL, write_batch_worker, b) == 0) {
+		if (pthread_create(&tid[started], NULL, write_batch_worker, &b) == 0) {
 			started++;
 		}
 	}
-	write_batch_worker(b);
+	write_batch_worker(&b);
 	for (size_t t = 0; t < started; t++) {
 		pthread_join(tid[t], NULL);
 	}
-	int failed = atomic_load(&b->failed);
-	enum wf_status st = WF_OK;
+	size_t failed = atomic_load(&b.failed);
 	if (failed) {
-		*diag = b->diags[failed - 1];
-		st = WF_ERR_IO;
-	}
-	for (size_t k = 0; k < n; k++) {
-		struct pending *p = &pend[k];
-		if (p->fd >= 0 && st == WF_OK) {
-			st = commit_temp(p->dirfd, p->fd, p->tmp,
-					 FILES[p->format], p->path, diag);
-			w->stats.written += st == WF_OK;
-		} else if (p->fd >= 0) {
-			close(p->fd);
-			unlinkat(p->dirfd, p->tmp, 0);
-			free(p->tmp);
+		*diag = b.diags[failed - 1];
+		for (size_t k = 0; k < n; k++) {
+			if (pend[k].tmp) {
+				unlinkat(pend[k].dirfd, pend[k].tmp, 0);
+			}
 		}
-		free(p->path);
 	}
-	free(b);
-	return st;
+	free(b.diags);
+	return failed ? WF_ERR_IO : WF_OK;
 }
 
-/* Every missing file of the period written (while the next period
- * renders), in batches (write_pending), then each directory synced.
- * Errors in @diag. */
+/* Every missing file of the period written into its temporary (while the
+ * next period renders), WRITE_CHUNK at a time, then handed to the
+ * committer to be synced and renamed while the next period is written.
+ * Errors in @diag; after one, nothing of the period is left. */
 static enum wf_status
 period_write(struct period_job *job, struct wf_diag *diag)
 {
 	struct walk *w = job->w;
 	enum wf_status st = WF_OK;
-	int *dirfd = xcalloc(job->n_feeds, sizeof(*dirfd));
-	struct pending pend[PENDING_MAX];
-	size_t n_pend = 0;
-	for (size_t i = 0; i < job->n_feeds; i++) {
-		dirfd[i] = -1;
-	}
+	struct commit_batch *b = xcalloc(1, sizeof(*b));
+	b->out_dir = w->out_dir;
+	b->n_feeds = job->n_feeds;
+	b->rel = xcalloc(job->n_feeds, sizeof(*b->rel));
+	b->pend = xcalloc(3 * job->n_feeds, sizeof(*b->pend));
+	size_t chunk = 0; /* the first pending file of the chunk */
+	int *open_fds = xcalloc(WRITE_CHUNK, sizeof(*open_fds));
+	size_t n_open = 0;
 	for (size_t i = 0; st == WF_OK && i < job->n_feeds; i++) {
 		struct feed_archive *fa = &job->feeds[i];
+		int dirfd = -1;
 		for (int f = 0; st == WF_OK && f < 3; f++) {
 			if (fa->have[f]) {
 				w->stats.frozen++;
 				continue;
 			}
-			if (dirfd[i] < 0) {
+			if (dirfd < 0) {
 				/* rel without its trailing slash */
-				char *dir = xstrndup(fa->rel, strlen(fa->rel) - 1);
-				dirfd[i] = wf_publish_open_dir(w->out_dir, dir, diag);
-				free(dir);
-				if (dirfd[i] < 0) {
+				b->rel[i] = xstrndup(fa->rel, strlen(fa->rel) - 1);
+				dirfd = wf_publish_open_dir(w->out_dir, b->rel[i], diag);
+				if (dirfd < 0) {
 					st = WF_ERR_IO;
 					break;
 				}
+				open_fds[n_open++] = dirfd;
 				/* a build killed while writing this archive
 				 * left its temporaries here, and only here
 				 * (the directory of a whole archive is never
 				 * opened again) */
-				wf_atomic_file_sweep_at(dirfd[i], wf_time_now().utc);
+				wf_atomic_file_sweep_at(dirfd, wf_time_now().utc);
 			}
-			if (n_pend == PENDING_MAX) {
-				st = write_pending(w, job, pend, n_pend, diag);
-				n_pend = 0;
-				if (st != WF_OK) {
-					break;
-				}
-			}
-			pend[n_pend++] = (struct pending){
-				.dirfd = dirfd[i],
+			b->pend[b->n++] = (struct pending){
 				.feed = i,
 				.format = f,
 				.path = xasprintf("%s/%s", w->out_dir, fa->paths[f]),
-				.fd = -1,
+				.dirfd = dirfd,
 			};
 		}
-	}
-	if (st == WF_OK) {
-		st = write_pending(w, job, pend, n_pend, diag);
-	} else {
-		for (size_t k = 0; k < n_pend; k++) {
-			free(pend[k].path);
+		/* a chunk is written once it holds WRITE_CHUNK directories'
+		 * files, or at the end: few descriptors open at a time */
+		bool last = i + 1 == job->n_feeds;
+		if (st == WF_OK && (n_open == WRITE_CHUNK || last) && b->n > chunk) {
+			st = write_temps(job, b->pend + chunk, b->n - chunk, diag);
+			chunk = st == WF_OK ? b->n : chunk;
+		}
+		if (n_open == WRITE_CHUNK || last || st != WF_OK) {
+			for (size_t k = 0; k < n_open; k++) {
+				close(open_fds[k]);
+			}
+			n_open = 0;
 		}
 	}
-	for (size_t i = 0; i < job->n_feeds; i++) {
-		if (dirfd[i] >= 0 && st == WF_OK) {
-			st = wf_atomic_file_sync_dir(dirfd[i], job->feeds[i].rel,
-						     diag);
+	free(open_fds);
+	if (st != WF_OK) {
+		/* the chunks written before: removed (the failed one
+		 * removed its own) */
+		for (size_t k = 0; k < chunk; k++) {
+			char *tmp_path = xasprintf("%s/%s/%s", w->out_dir,
+						   b->rel[b->pend[k].feed],
+						   b->pend[k].tmp);
+			unlink(tmp_path);
+			free(tmp_path);
 		}
-		if (dirfd[i] >= 0) {
-			close(dirfd[i]);
-		}
+		commit_batch_free(b);
+		return st;
 	}
-	free(dirfd);
-	return st;
+	committer_add(w->commit, b);
+	return WF_OK;
 }
 
 static void
@@ -1103,6 +1281,22 @@ finish_writing(struct walk *w, pthread_t *writer, struct period_job **writing)
 	return st;
 }
 
+/* The walk's status once the period being written is: the oldest
+ * period's error first, as a walk in order would report it (the
+ * committer's, then the writer's, then @st, the period just rendered). */
+static enum wf_status
+settle(struct walk *w, pthread_t *writer, struct period_job **writing,
+       enum wf_status st)
+{
+	enum wf_status written = finish_writing(w, writer, writing);
+	if (written != WF_OK) {
+		/* the periods before it finish committing (or are removed) */
+		committer_finish(w->commit);
+	}
+	enum wf_status committed = committer_status(w->commit, w->diag);
+	return committed != WF_OK ? committed : written != WF_OK ? written : st;
+}
+
 static enum wf_status
 walk_archives(struct walk *w)
 {
@@ -1149,6 +1343,9 @@ walk_archives(struct walk *w)
 	enum wf_status st = WF_OK;
 	struct chunk_cache cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	w->cache = &cache;
+	struct committer commit = { .lock = PTHREAD_MUTEX_INITIALIZER,
+				    .changed = PTHREAD_COND_INITIALIZER };
+	w->commit = &commit;
 	pthread_t writer;
 	struct period_job *writing = NULL;
 	size_t frozen = 0; /* the writer thread counts the others */
@@ -1180,8 +1377,7 @@ walk_archives(struct walk *w)
 			continue;
 		}
 		/* the older period's error first, as a walk in order would */
-		enum wf_status written = finish_writing(w, &writer, &writing);
-		st = written != WF_OK ? written : st;
+		st = settle(w, &writer, &writing, st);
 		if (st != WF_OK || !job->ps.all) {
 			/* failed, or every file on disk already (nothing was
 			 * rendered): no thread for counting them */
@@ -1196,8 +1392,11 @@ walk_archives(struct walk *w)
 		period_write_job(job);
 		st = period_job_result(w, job);
 	}
-	enum wf_status written = finish_writing(w, &writer, &writing);
-	st = written != WF_OK ? written : st;
+	st = settle(w, &writer, &writing, st);
+	committer_finish(&commit);
+	st = settle(w, &writer, &writing, st); /* the last renames' status */
+	w->stats.written += commit.written;
+	w->commit = NULL;
 	w->stats.frozen += frozen;
 	chunk_cache_finish(&cache);
 	w->cache = NULL;

@@ -19,7 +19,7 @@
 #include "wirefeed/feed.h"
 #include "wirefeed/store.h"
 #include "buf.h"
-#include "entry_spool.h"
+#include "record_spool.h"
 #include "lifecycle.h"
 #include "mem.h"
 #include "selection.h"
@@ -393,9 +393,9 @@ open_store(const struct wf_build_options *o, const struct wf_build_callbacks *cb
 
 /* Whether this build may write archives it has not got: a first build
  * into --out (no archives/ there yet), or a server's first, which keeps
- * them in memory. Then the records it parses have their archive entries
- * rendered as they are read (wf_load_options.spool), instead of parsed
- * again for the archives; a config without archives spools nothing. */
+ * them in memory. Then the records it parses are kept whole outside
+ * memory as they are read (wf_load_options.spool), instead of parsed
+ * again for the archives; a config without archives keeps nothing. */
 static bool
 archives_to_render(const struct wf_build_options *o)
 {
@@ -461,7 +461,7 @@ refresh(const struct wf_build_options *o, const struct wf_build_callbacks *cb,
 			lo.n_changed = changes.n;
 			snprintf(cursor, WF_STORE_CURSOR_MAX, "%s", changes.next);
 		}
-		lo.spool = archives_to_render(o) ? entry_spool_create(o->root)
+		lo.spool = archives_to_render(o) ? record_spool_create(o->root)
 						 : NULL;
 		st = wf_newswire_open(o->root, &lo, warm, &ls, diag);
 		stats->journal_used = st == WF_OK && lo.trust_index && ls.index_used;
@@ -756,6 +756,9 @@ render_and_publish(const struct wf_build_options *o,
 		report(cb->error, cb->ctx, diag);
 		wf_diag_clear(diag);
 	}
+	/* the archives were its only reader: its disk space back before
+	 * the feeds are published */
+	wf_newswire_release_spool(nw);
 	/* ready: once for the set returned, as early as that is certain */
 	bool returned_anyway = o->soft_publish || !o->out;
 	if (cb->ready && returned_anyway) {

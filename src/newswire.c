@@ -19,7 +19,7 @@
 #include "mem.h"
 #include "hash64.h"
 #include "newswire_private.h"
-#include "entry_spool.h"
+#include "record_spool.h"
 
 bool
 wf_newswire_is_record_name(const char *name)
@@ -333,7 +333,7 @@ struct scan {
 	const bool *trusted; /* NULL, or per name: take the index entry as is */
 	bool stubs; /* keep parsed records as stubs (wf_load_options) */
 	const struct wf_config *config;
-	struct wf_entry_spool *spool; /* NULL: none */
+	struct wf_record_spool *spool; /* NULL: none */
 	/* work distribution */
 	atomic_size_t next;
 	/* per file */
@@ -380,9 +380,9 @@ scan_one(struct scan *sc, size_t i)
 			       strcmp(old->digest, r->digest) == 0);
 		sc->result[i] = SCAN_PARSED;
 		if (sc->stubs && !wf_article_depends_on_clock(r->article)) {
-			/* the archives' entries, while the text is here */
-			r->spooled = entry_spool_add(sc->spool, sc->config,
-						     r->article);
+			/* kept whole for the archives, outside memory */
+			r->spooled = record_spool_add(sc->spool, sc->config,
+						      r->article);
 			strip_to_stub(r->article);
 			r->loaded = false;
 		}
@@ -640,7 +640,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 	if (st == WF_OK) {
 		(*out)->spool = o->spool;
 	} else {
-		entry_spool_destroy(o->spool);
+		record_spool_destroy(o->spool);
 	}
 	return st;
 }
@@ -648,7 +648,7 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 void
 wf_newswire_release_spool(struct wf_newswire *nw)
 {
-	entry_spool_destroy(nw->spool);
+	record_spool_destroy(nw->spool);
 	nw->spool = NULL;
 	for (size_t i = 0; i < nw->n_records; i++) {
 		nw->records[i].spooled = 0;
@@ -688,7 +688,7 @@ wf_newswire_destroy(struct wf_newswire *nw)
 		free(nw->priv_->index_text);
 		free(nw->priv_);
 	}
-	entry_spool_destroy(nw->spool);
+	record_spool_destroy(nw->spool);
 	free(nw->root);
 	free(nw->journal_cursor);
 	free(nw);

@@ -27,8 +27,10 @@ struct xmlw {
 
 /**
  * @len bytes of element text into @out (emptied first), escaped exactly as
- * xmlTextWriterWriteString() escapes it (libxml2's xmlEncodeSpecialChars:
- * < > & " and CR as references), found sixteen bytes at a time.
+ * xmlTextWriterWriteString() escapes text inside an element (libxml2's
+ * xmlEncodeSpecialChars: < > & " and CR as references; attribute values
+ * and text outside any element are another matter), found sixteen bytes
+ * at a time.
  */
 WF_MUST_CHECK enum wf_status
 xmlw_escape_text(struct buf *out, const char *text, size_t len);

@@ -18,7 +18,7 @@
 #include "wirefeed/feed.h"
 #include "wirefeed/newswire.h"
 #include "wirefeed/record.h"
-#include "entry_spool.h"
+#include "record_spool.h"
 #include "helpers.h"
 
 /* ---- periods and the plan ------------------------------------------------ */
@@ -237,21 +237,21 @@ START_TEST(assembled_documents_equal_written_ones)
 }
 END_TEST
 
-/* A load with a spool renders each published record's three archive
- * entries while it parses it: the spooled bytes are the entries of the
- * record parsed on its own; withdrawn records, loaded records and a
- * config without archives spool nothing. */
+/* A load with a spool keeps each record it parses whole (and then keeps
+ * as a stub) in the spool: what comes back is the record as parsed,
+ * every field (wf_article_digest covers them all); records kept whole in
+ * memory (withdrawn ones) and a config without archives keep nothing. */
 static void
 open_with_spool(const char *root, const char *spool_dir, struct wf_newswire **nw)
 {
 	struct wf_load_options lo = { .stubs = true,
-				      .spool = entry_spool_create(spool_dir) };
+				      .spool = record_spool_create(spool_dir) };
 	struct wf_diag d = { 0 };
 	ck_assert_int_eq(wf_newswire_open(root, &lo, nw, NULL, &d), WF_OK);
 	ck_assert_ptr_eq((*nw)->spool, lo.spool);
 }
 
-START_TEST(records_parsed_at_open_carry_their_entries)
+START_TEST(records_parsed_at_open_are_kept_whole)
 {
 	char *tmp = helpers_make_tempdir();
 	char root[4096];
@@ -259,49 +259,32 @@ START_TEST(records_parsed_at_open_carry_their_entries)
 	helpers_copy_sample_wire(root);
 	struct wf_newswire *nw = NULL;
 	open_with_spool(root, tmp, &nw);
-	struct wf_feed_spec spec = { .default_author = nw->config->default_author };
-	typedef enum wf_status (*entry_fn)(const struct wf_feed_spec *, const struct wf_article *, char **, size_t *);
-	static const entry_fn one[3] = { wf_atom_write_entry, wf_rss_write_entry, wf_json_write_entry };
-	size_t spooled = 0, withdrawn = 0;
+	size_t spooled = 0, whole = 0;
 	for (size_t i = 0; i < nw->n_records; i++) {
 		const struct wf_record *r = &nw->records[i];
 		struct wf_article *a = NULL;
 		struct wf_diag d = { 0 };
 		ck_assert_int_eq(wf_record_parse_file(r->path, &a, &d), WF_OK);
-		if (a->status != WF_ARTICLE_PUBLISHED || r->loaded) {
+		if (r->loaded) {
 			ck_assert_uint_eq(r->spooled, 0);
-			withdrawn += a->status == WF_ARTICLE_WITHDRAWN;
+			whole++;
 			wf_article_destroy(a);
 			continue;
 		}
 		ck_assert_uint_ne(r->spooled, 0);
 		spooled++;
-		size_t len[3];
-		bool has_image;
-		ck_assert(entry_spool_get(nw->spool, r->spooled, len, &has_image));
-		ck_assert_int_eq(has_image, a->image != NULL);
-		char *text = malloc(len[0] + len[1] + len[2] + 3);
-		ck_assert(entry_spool_read(nw->spool, r->spooled, text));
-		const char *at = text;
-		for (int f = 0; f < 3; f++) {
-			char *want = NULL;
-			size_t want_len = 0;
-			ck_assert_int_eq(one[f](&spec, a, &want, &want_len), WF_OK);
-			ck_assert_uint_eq(len[f], want_len);
-			ck_assert_str_eq(at, want);
-			at += len[f] + 1;
-			free(want);
-		}
-		free(text);
+		struct wf_article *back = record_spool_load(nw->spool, r->spooled);
+		ck_assert_ptr_nonnull(back);
+		ck_assert_str_eq(back->id, a->id);
+		ck_assert_uint_eq(wf_article_digest(back), wf_article_digest(a));
+		wf_article_destroy(back);
 		wf_article_destroy(a);
 	}
 	ck_assert_uint_ge(spooled, 10);
-	ck_assert_uint_ge(withdrawn, 1);
+	ck_assert_uint_ge(whole, 1); /* the withdrawn story */
 	/* no such ticket */
-	size_t len[3];
-	bool has_image;
-	ck_assert(!entry_spool_get(nw->spool, 0, len, &has_image));
-	ck_assert(!entry_spool_get(nw->spool, 100000, len, &has_image));
+	ck_assert_ptr_null(record_spool_load(nw->spool, 0));
+	ck_assert_ptr_null(record_spool_load(nw->spool, 100000));
 	/* released: the tickets go with it */
 	wf_newswire_release_spool(nw);
 	ck_assert_ptr_null(nw->spool);
@@ -309,7 +292,7 @@ START_TEST(records_parsed_at_open_carry_their_entries)
 		ck_assert_uint_eq(nw->records[i].spooled, 0);
 	}
 	wf_newswire_destroy(nw);
-	/* archives off: nothing rendered */
+	/* archives off: nothing kept */
 	char conf[8192];
 	snprintf(conf, sizeof(conf), "sed -i 's/^archives = .*/archives = off/' '%s/wirefeed.conf'", root);
 	char *out = NULL;
@@ -320,6 +303,67 @@ START_TEST(records_parsed_at_open_carry_their_entries)
 		ck_assert_uint_eq(nw->records[i].spooled, 0);
 	}
 	wf_newswire_destroy(nw);
+	helpers_rmtree(tmp);
+	free(tmp);
+}
+END_TEST
+
+/* Every field of an article, each optional one present, comes back from
+ * the spool as it went in; so do the absent ones (NULL, false, none). */
+START_TEST(spool_keeps_every_field)
+{
+	char *tmp = helpers_make_tempdir();
+	struct wf_config config = { .archives = WF_ARCHIVE_MONTHLY };
+	struct wf_record_spool *spool = record_spool_create(tmp);
+	struct wf_article *full = wf_article_create();
+	wf_article_set_string(&full->id, "urn:uuid:00000000-0000-4000-8000-000000000001");
+	wf_article_set_string(&full->title, "T \xc3\xa9 <&>");
+	wf_article_add_author(full, "A", "https://a.example/", "a@example.org");
+	wf_article_add_author(full, "B", NULL, NULL);
+	wf_article_set_string(&full->source, "Src");
+	wf_article_set_string(&full->dateline, "CITY");
+	wf_article_add_section(full, "x", "Ex");
+	wf_article_add_section(full, "y", NULL);
+	full->published = (struct wf_time){ 1700000000, 5, -18000 };
+	full->updated = (struct wf_time){ 1700000100, 0, 3600 };
+	full->edited = (struct wf_time){ 1700000200, 7, 0 };
+	full->has_edited = true;
+	wf_article_set_string(&full->summary, "S");
+	wf_article_set_string(&full->content_html, "<p>C</p>");
+	wf_article_set_string(&full->link, "https://x.example/s");
+	full->image = calloc(1, sizeof(*full->image));
+	wf_article_set_string(&full->image->url, "https://x.example/i.jpg");
+	wf_article_set_string(&full->image->type, "image/jpeg");
+	full->image->length = 12345;
+	wf_article_set_string(&full->image->caption, "Cap");
+	wf_article_set_string(&full->image->credit, "Cred");
+	wf_article_set_string(&full->rights, "R");
+	wf_article_add_correction(full, (struct wf_time){ 1700000300, 0, 0 }, "Fixed.");
+	full->status = WF_ARTICLE_WITHDRAWN;
+	full->withdrawn_at = (struct wf_time){ 1700000400, 0, 0 };
+	wf_article_set_string(&full->withdrawn_reason, "Why");
+	full->has_embargo = true;
+	full->embargo_until = (struct wf_time){ 1700000500, 0, 0 };
+	full->has_expiry = true;
+	full->expires_at = (struct wf_time){ 1700000600, 0, 0 };
+	struct wf_article *bare = wf_article_create();
+	wf_article_set_string(&bare->id, "urn:uuid:00000000-0000-4000-8000-000000000002");
+	const struct wf_article *in[2] = { full, bare };
+	for (int k = 0; k < 2; k++) {
+		uint64_t ticket = record_spool_add(spool, &config, in[k]);
+		ck_assert_uint_ne(ticket, 0);
+		struct wf_article *back = record_spool_load(spool, ticket);
+		ck_assert_ptr_nonnull(back);
+		ck_assert_uint_eq(wf_article_digest(back), wf_article_digest(in[k]));
+		ck_assert_int_eq(back->image != NULL, in[k]->image != NULL);
+		ck_assert_int_eq(back->summary != NULL, in[k]->summary != NULL);
+		wf_article_destroy(back);
+	}
+	config.archives = WF_ARCHIVE_OFF;
+	ck_assert_uint_eq(record_spool_add(spool, &config, full), 0);
+	wf_article_destroy(full);
+	wf_article_destroy(bare);
+	record_spool_destroy(spool);
 	helpers_rmtree(tmp);
 	free(tmp);
 }
@@ -342,7 +386,7 @@ START_TEST(spool_without_a_file_spools_nothing)
 	}
 	wf_newswire_destroy(nw);
 	/* a failed open frees the spool it was handed (ASan checks) */
-	struct wf_load_options lo = { .stubs = true, .spool = entry_spool_create(tmp) };
+	struct wf_load_options lo = { .stubs = true, .spool = record_spool_create(tmp) };
 	struct wf_diag d = { 0 };
 	ck_assert_int_ne(wf_newswire_open(gone, &lo, &nw, NULL, &d), WF_OK);
 	helpers_rmtree(tmp);
@@ -767,11 +811,8 @@ START_TEST(json_feeds_mirror_the_atom_feeds)
 }
 END_TEST
 
-/* A month of more entries than writev() takes pieces (IOV_MAX, 1024):
- * the archive is written in batches. Regression: the JSON document of a
- * 100,000-story wire's month failed with EINVAL. */
-/* The archives written from the entries spooled while the records were
- * read (a first build into an empty --out) are the bytes of the ones
+/* The archives written from the records kept in the spool while they
+ * were read (a first build into an empty --out) are the bytes of the ones
  * written from the records parsed again (an --out whose archives/ is
  * there but empty: no spool). */
 START_TEST(spooled_archives_equal_parsed_ones)
@@ -795,6 +836,9 @@ START_TEST(spooled_archives_equal_parsed_ones)
 }
 END_TEST
 
+/* A month of more entries than writev() takes pieces (IOV_MAX, 1024):
+ * the archive is written in batches. Regression: the JSON document of a
+ * 100,000-story wire's month failed with EINVAL. */
 START_TEST(large_archive_is_written_in_batches)
 {
 	struct wire w;
@@ -938,7 +982,8 @@ archive_suite(void)
 	tc = tcase_create("json_writer");
 	tcase_add_test(tc, json_is_valid_utf8_whatever_the_strings_hold);
 	tcase_add_test(tc, assembled_documents_equal_written_ones);
-	tcase_add_test(tc, records_parsed_at_open_carry_their_entries);
+	tcase_add_test(tc, records_parsed_at_open_are_kept_whole);
+	tcase_add_test(tc, spool_keeps_every_field);
 	tcase_add_test(tc, spool_without_a_file_spools_nothing);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("end_to_end");

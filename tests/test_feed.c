@@ -594,6 +594,53 @@ END_TEST
  * bytes libxml2's own xmlTextWriterWriteString() gives: its escaping
  * routine is the oracle, on every special byte at every offset around
  * the sixteen-byte blocks and on random mixes. */
+/* <a>text</a><b><c/>text</b> by libxml2's own writer: the text written
+ * right after a start tag, and after a child element. */
+static char *
+written_by_libxml2(const char *text)
+{
+	xmlBufferPtr mem = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(mem, 0);
+	ck_assert_ptr_nonnull(w);
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, (const xmlChar *)"  ");
+	ck_assert_int_ge(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL), 0);
+	ck_assert_int_ge(xmlTextWriterStartElement(w, (const xmlChar *)"r"), 0);
+	ck_assert_int_ge(xmlTextWriterStartElement(w, (const xmlChar *)"a"), 0);
+	ck_assert_int_ge(xmlTextWriterWriteString(w, (const xmlChar *)text), 0);
+	ck_assert_int_ge(xmlTextWriterEndElement(w), 0);
+	ck_assert_int_ge(xmlTextWriterStartElement(w, (const xmlChar *)"b"), 0);
+	ck_assert_int_ge(xmlTextWriterStartElement(w, (const xmlChar *)"c"), 0);
+	ck_assert_int_ge(xmlTextWriterEndElement(w), 0);
+	ck_assert_int_ge(xmlTextWriterWriteString(w, (const xmlChar *)text), 0);
+	ck_assert_int_ge(xmlTextWriterEndElement(w), 0);
+	ck_assert_int_ge(xmlTextWriterEndDocument(w), 0);
+	xmlFreeTextWriter(w);
+	char *out = strdup((const char *)xmlBufferContent(mem));
+	xmlBufferFree(mem);
+	return out;
+}
+
+/* The same document by xmlw. */
+static char *
+written_by_xmlw(const char *text)
+{
+	struct xmlw x;
+	xmlw_begin(&x);
+	xmlw_start(&x, "r");
+	xmlw_element(&x, "a", text);
+	xmlw_start(&x, "b");
+	xmlw_start(&x, "c");
+	xmlw_end(&x);
+	xmlw_text(&x, text);
+	xmlw_end(&x);
+	xmlw_end(&x);
+	char *out = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(xmlw_finish(&x, &out, &len), WF_OK);
+	return out;
+}
+
 static void
 check_escape(const char *text, size_t len)
 {
@@ -606,6 +653,12 @@ check_escape(const char *text, size_t len)
 		      out.data, (const char *)want);
 	xmlFree(want);
 	buf_finish(&out);
+	/* and through the writers, where it counts */
+	char *lib = written_by_libxml2(text);
+	char *ours = written_by_xmlw(text);
+	ck_assert_str_eq(ours, lib);
+	free(lib);
+	free(ours);
 }
 
 START_TEST(text_is_escaped_as_libxml2_escapes_it)

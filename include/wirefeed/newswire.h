@@ -49,13 +49,13 @@ struct wf_record {
 	 * records only), so rewriting the index is mostly a copy */
 	const char *index_line;
 	size_t index_line_len;
-	/* private: the ticket of the entries rendered when it was parsed
-	 * (the newswire's spool), 0: none */
+	/* private: its ticket in the newswire's spool (the whole record,
+	 * kept when it was parsed), 0: none */
 	uint64_t spooled;
 };
 
 struct wf_newswire_private;
-struct wf_entry_spool;
+struct wf_record_spool;
 
 /* A store journal cursor as text (WF_STORE_CURSOR_MAX). */
 #define WF_NEWSWIRE_CURSOR_MAX 48
@@ -81,9 +81,9 @@ struct wf_newswire {
 	 * feed. Never saved as the index. */
 	bool partial;
 	struct wf_newswire_private *priv_; /* what wf_newswire_refresh needs */
-	/* private: the archive entries of the records parsed at open
+	/* private: the records parsed whole at open, kept outside memory
 	 * (wf_load_options.spool), until wf_newswire_release_spool() */
-	struct wf_entry_spool *spool;
+	struct wf_record_spool *spool;
 };
 
 /** Called once per record that cannot be used (error) or deserves a look
@@ -106,12 +106,12 @@ struct wf_load_options {
 	 * hundred, and wf_selection_make() parses those again. Memory for
 	 * 100,000 stories drops from about 500 MiB to a tenth. */
 	bool stubs;
-	/* With @stubs, the archive entries of each record parsed whole are
-	 * rendered into this spool while it is parsed (src/entry_spool.h),
-	 * so the archives need not parse it again. The newswire takes it
-	 * (freed with it, or by wf_newswire_release_spool()); freed here if
-	 * the open fails. NULL: none. */
-	struct wf_entry_spool *spool;
+	/* With @stubs, each record parsed whole is also kept in this spool
+	 * before it becomes a stub (src/record_spool.h), so the archives
+	 * need not parse it again. The newswire takes it (freed with it,
+	 * or by wf_newswire_release_spool()); freed here if the open
+	 * fails. NULL: none. */
+	struct wf_record_spool *spool;
 };
 
 struct wf_load_stats {
