@@ -114,8 +114,8 @@ struct wf_archive_stats {
  * allows), each period written on a thread of its own while the next one
  * renders: memory stays bounded by two periods' entries. An archive whose
  * three files exist is frozen: never read, rendered or rewritten. Stories
- * not loaded (index stubs) take their entries from the newswire's spool
- * (wf_load_options.spool) where it has them, else are parsed, rendered and
+ * not loaded (stubs) are read whole from the newswire's spool
+ * (wf_load_options.spool) where it has them, else parsed, then rendered and
  * freed on every CPU. Call before publishing the
  * subscription documents, so they never link to an archive that is not
  * there yet.
