@@ -367,9 +367,8 @@ struct period_stories {
 	size_t n;
 	/* [story]: the record to parse (the view kept a stub), else NULL */
 	const struct wf_record **parse;
-	/* [story]: such a record's ticket in the spool, where it was kept
-	 * whole when the load parsed it (0: not there: parse it) */
-	uint64_t *spooled;
+	/* where the load kept the records it parsed (their tickets are
+	 * wf_record.spooled), or NULL */
 	const struct wf_record_spool *spool;
 	struct wf_article **owned; /* [story]: parsed and kept (withdrawn) */
 	const char *(*frag)[3];    /* [story][format], in the pools */
@@ -398,7 +397,6 @@ period_stories_finish(struct period_stories *ps)
 	}
 	free(ps->owned);
 	free(ps->parse);
-	free(ps->spooled);
 	free(ps->all);
 	memset(ps, 0, sizeof(*ps));
 }
@@ -442,7 +440,8 @@ render_worker(void *arg)
 		if (ps->parse[i]) {
 			/* from the spool (the very parse the stub came
 			 * from), else from the file */
-			parsed = record_spool_load(ps->spool, ps->spooled[i]);
+			parsed = record_spool_load(ps->spool,
+						   ps->parse[i]->spooled);
 			if (!parsed) {
 				parsed = nw_record_parse_again(ps->parse[i], NULL);
 			}
@@ -547,7 +546,6 @@ period_stories_collect(struct period_stories *ps, const struct wf_newswire *nw,
 	ps->all = xcalloc(n ? n : 1, sizeof(*ps->all));
 	ps->parse = xcalloc(n ? n : 1, sizeof(*ps->parse));
 	ps->owned = xcalloc(n ? n : 1, sizeof(*ps->owned));
-	ps->spooled = xcalloc(n ? n : 1, sizeof(*ps->spooled));
 	ps->spool = nw->spool;
 	for (size_t k = 0; k < n; k++) {
 		const struct wf_article *kept = view->history[idx[k]];
@@ -555,7 +553,6 @@ period_stories_collect(struct period_stories *ps, const struct wf_newswire *nw,
 		ps->all[k] = kept;
 		if (!r->loaded && kept == r->article) {
 			ps->parse[k] = r;
-			ps->spooled[k] = nw->spool ? r->spooled : 0;
 		}
 	}
 }
@@ -1153,7 +1150,8 @@ write_temps(struct period_job *job, struct pending *pend, size_t n,
 }
 
 /* Every missing file of the period written into its temporary (while the
- * next period renders), WRITE_CHUNK at a time, then handed to the
+ * next period renders), the files of WRITE_CHUNK directories at a time
+ * (few descriptors open whatever the number of sections), then handed to the
  * committer to be synced and renamed while the next period is written.
  * Errors in @diag; after one, nothing of the period is left. */
 static enum wf_status

@@ -191,9 +191,12 @@ wf_atomic_file_create_temp_at(int dirfd, const char *name, const char *label,
 	return fd;
 }
 
-enum wf_status
-wf_atomic_file_finish_temp_at(int dirfd, int fd, char *tmp, const char *label,
-			      struct wf_diag *diag)
+/* A temporary filled through @fd made ready to rename: mode 0644,
+ * fsynced, closed. On failure (reported in @diag under @label) it is
+ * removed and @tmp freed; WF_ERR_IO. @fd is closed either way. */
+static enum wf_status
+finish_temp_at(int dirfd, int fd, char *tmp, const char *label,
+	       struct wf_diag *diag)
 {
 	/* published files are world-readable whatever the umask */
 	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
@@ -246,8 +249,7 @@ wf_atomic_file_write_temp_at(int dirfd, const char *name, const char *label,
 		p += n;
 		left -= (size_t)n;
 	}
-	if (wf_atomic_file_finish_temp_at(dirfd, fd, tmp, label, diag) !=
-	    WF_OK) {
+	if (finish_temp_at(dirfd, fd, tmp, label, diag) != WF_OK) {
 		return WF_ERR_IO;
 	}
 	*tmp_name = tmp;

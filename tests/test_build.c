@@ -241,20 +241,32 @@ START_TEST(refresh_in_place_matches_a_fresh_load)
 }
 END_TEST
 
-/* A stub chosen for a feed whose file broke after the load is reported
- * and dropped, and the next story takes its place. */
-START_TEST(prepare_replaces_a_stub_that_no_longer_loads)
+/* A wire of three stories, a.xml "Oldest", b.xml "Middle" and c.xml
+ * "Newest", an hour apart, with @conf_extra in its config; @index gets the
+ * path of its build index. */
+static char *
+three_stories(const char *conf_extra, char *index, size_t size)
 {
 	char *root = helpers_make_tempdir();
-	put(root, "wirefeed.conf", CONF "max_entries = 2\n");
+	char conf[1024];
+	snprintf(conf, sizeof(conf), CONF "%s", conf_extra);
+	put(root, "wirefeed.conf", conf);
 	put_record(root, "a.xml", "000000000001", "Oldest",
 		   "2021-12-30T10:00:00-05:00", "");
 	put_record(root, "b.xml", "000000000002", "Middle",
 		   "2021-12-30T11:00:00-05:00", "");
 	put_record(root, "c.xml", "000000000003", "Newest",
 		   "2021-12-30T12:00:00-05:00", "");
+	snprintf(index, size, "%s/.wirefeed-index", root);
+	return root;
+}
+
+/* A stub chosen for a feed whose file broke after the load is reported
+ * and dropped, and the next story takes its place. */
+START_TEST(prepare_replaces_a_stub_that_no_longer_loads)
+{
 	char index[4200];
-	snprintf(index, sizeof(index), "%s/.wirefeed-index", root);
+	char *root = three_stories("max_entries = 2\n", index, sizeof(index));
 	struct reports errors = { .n = 0 };
 	struct wf_load_options lo = { .index_path = index, .error = collect,
 				      .ctx = &errors };
@@ -292,16 +304,9 @@ END_TEST
  * written as an entry without its title and content. */
 START_TEST(render_drops_an_archive_stub_that_no_longer_loads)
 {
-	char *root = helpers_make_tempdir();
-	put(root, "wirefeed.conf", CONF "max_entries = 1\narchives = monthly\n");
-	put_record(root, "a.xml", "000000000001", "Oldest",
-		   "2021-12-30T10:00:00-05:00", "");
-	put_record(root, "b.xml", "000000000002", "Middle",
-		   "2021-12-30T11:00:00-05:00", "");
-	put_record(root, "c.xml", "000000000003", "Newest",
-		   "2021-12-30T12:00:00-05:00", "");
 	char index[4200];
-	snprintf(index, sizeof(index), "%s/.wirefeed-index", root);
+	char *root = three_stories("max_entries = 1\narchives = monthly\n",
+				   index, sizeof(index));
 	struct wf_load_options lo = { .index_path = index };
 	struct wf_newswire *nw = NULL;
 	struct wf_load_stats st = { 0 };

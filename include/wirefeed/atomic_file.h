@@ -51,15 +51,6 @@ wf_atomic_file_write_temp_at(int dirfd, const char *name, const char *label,
 			     struct wf_diag *diag);
 
 /**
- * A temporary filled through @fd made ready to rename: mode 0644,
- * fsynced, closed. On failure (reported in @diag under @label) it is
- * removed and @tmp freed; WF_ERR_IO. @fd is closed either way.
- */
-WF_MUST_CHECK enum wf_status
-wf_atomic_file_finish_temp_at(int dirfd, int fd, char *tmp, const char *label,
-			      struct wf_diag *diag);
-
-/**
  * fsync() the directory @dirfd, making the renames into it durable; a
  * filesystem that refuses (EINVAL) is fine, any other error is reported
  * under @label. WF_OK or WF_ERR_IO.
