@@ -112,6 +112,49 @@ line_start(const char *data, size_t at)
 	return at;
 }
 
+/* RFC 6721 tombstones, which the writers put among the entries (a
+ * withdrawal sorts by its time, as an update does) */
+#define TOMBSTONE_OPEN "<at:deleted-entry "
+#define TOMBSTONE_CLOSE "</at:deleted-entry>"
+
+/* The entry or tombstone at @open: its end (past the closing tag) and its
+ * key, or NULL when it is not of the expected shape. */
+static const char *
+entry_at(const struct shape *sh, const char *open, const char *end,
+	 bool tombstone, uint64_t *key)
+{
+	if (tombstone) {
+		/* the start tag ends at the first '>': attribute values
+		 * have theirs escaped */
+		const char *gt = memchr(open, '>', (size_t)(end - open));
+		const char *ref = gt ? find(open, gt, " ref=\"") : NULL;
+		const char *value = ref ? ref + strlen(" ref=\"") : NULL;
+		const char *quote = value ? memchr(value, '"', (size_t)(gt - value))
+					  : NULL;
+		if (!quote) {
+			return NULL;
+		}
+		*key = hash64(value, (size_t)(quote - value)) ^ FEED_DELTA_TOMBSTONE;
+		if (gt[-1] == '/') {
+			return gt + 1;
+		}
+		const char *close = find(gt, end, TOMBSTONE_CLOSE);
+		return close ? close + strlen(TOMBSTONE_CLOSE) : NULL;
+	}
+	const char *close = find(open, end, sh->close);
+	if (!close) {
+		return NULL;
+	}
+	const char *id = find(open, close, sh->id_open);
+	const char *id_gt = id ? memchr(id, '>', (size_t)(close - id)) : NULL;
+	const char *id_end = id_gt ? find(id_gt, close, sh->id_end) : NULL;
+	if (!id_end) {
+		return NULL;
+	}
+	*key = hash64(id_gt + 1, (size_t)(id_end - id_gt - 1));
+	return close + strlen(sh->close);
+}
+
 bool
 feed_delta_index_parse(const char *data, size_t len, enum wf_file_kind kind,
 		       struct feed_delta_index *out)
@@ -126,21 +169,29 @@ feed_delta_index_parse(const char *data, size_t len, enum wf_file_kind kind,
 	struct feed_delta_index ix = { 0 };
 	size_t cap = 0;
 	const char *p = data;
-	const char *open;
-	while ((open = find(p, end, sh->open)) != NULL) {
-		const char *close = find(open, end, sh->close);
-		if (!close) {
+	/* the next entry and the next tombstone, each found once: a search
+	 * that found none is not repeated */
+	const char *next_entry = find(p, end, sh->open);
+	const char *next_tomb = find(p, end, TOMBSTONE_OPEN);
+	for (;;) {
+		if (next_entry && next_entry < p) {
+			next_entry = find(p, end, sh->open);
+		}
+		if (next_tomb && next_tomb < p) {
+			next_tomb = find(p, end, TOMBSTONE_OPEN);
+		}
+		bool tombstone = next_tomb && (!next_entry || next_tomb < next_entry);
+		const char *open = tombstone ? next_tomb : next_entry;
+		if (!open) {
+			break;
+		}
+		uint64_t key = 0;
+		const char *after = entry_at(sh, open, end, tombstone, &key);
+		if (!after) {
 			goto fail;
 		}
-		const char *after = close + strlen(sh->close);
 		if (after < end && *after == '\n') {
 			after++;
-		}
-		const char *id = find(open, close, sh->id_open);
-		const char *id_gt = id ? memchr(id, '>', (size_t)(close - id)) : NULL;
-		const char *id_end = id_gt ? find(id_gt, close, sh->id_end) : NULL;
-		if (!id_end) {
-			goto fail;
 		}
 		if (ix.n_entries == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -156,7 +207,7 @@ feed_delta_index_parse(const char *data, size_t len, enum wf_file_kind kind,
 		struct feed_delta_entry *e = &ix.entries[ix.n_entries++];
 		e->start = start;
 		e->end = (size_t)(after - data);
-		e->id = hash64(id_gt + 1, (size_t)(id_end - id_gt - 1));
+		e->id = key;
 		e->digest = hash64(data + e->start, e->end - e->start);
 		p = after;
 	}

@@ -37,11 +37,17 @@ feed_delta_is_requested(const char *field);
 struct feed_delta_entry {
 	size_t start, end; /* bytes, from its line's indentation to its
 			      closing tag's newline */
-	uint64_t id;       /* hash64 of the id (Atom <id>, RSS <guid>) */
+	/* hash64 of the id (Atom <id>, RSS <guid>); of an RFC 6721 tombstone
+	 * (at:deleted-entry, among the entries), its ref's, marked apart
+	 * (FEED_DELTA_TOMBSTONE) so it never equals its story's entry */
+	uint64_t id;
 	uint64_t digest;   /* hash64 of the entry's bytes */
 };
 
-/* Where the entries of a rendered feed are. */
+#define FEED_DELTA_TOMBSTONE UINT64_C(0x9e3779b97f4a7c15)
+
+/* Where the entries of a rendered feed are. Tombstones count as entries:
+ * a new one is sent in a delta, one the client has is not. */
 struct feed_delta_index {
 	size_t head_end;   /* [0, head_end): everything before the entries */
 	size_t tail_start; /* [tail_start, len): everything after them */

@@ -11,6 +11,7 @@
 #include "wirefeed/feed.h"
 #include "wirefeed/feedset.h"
 #include "feed_delta.h"
+#include "hash64.h"
 #include "helpers.h"
 
 /* A story in a test feed: id tail, title, updated (minutes after a base). */
@@ -37,14 +38,24 @@ make_article(const struct story *s)
 	return a;
 }
 
-/* Render @n stories (given newest first) as the feed @kind, into a set
- * holding "atom.xml" or "rss.xml". */
+/* Render @n stories (given newest first) as the feed @kind, with the
+ * tombstones (RFC 6721) of the @n_gone withdrawn stories @gone (newest
+ * first; updated_min is the withdrawal's time), into a set holding
+ * "atom.xml" or "rss.xml". */
 static struct wf_feedset *
-render(enum wf_file_kind kind, const struct story *stories, size_t n)
+render_with(enum wf_file_kind kind, const struct story *stories, size_t n,
+	    const struct story *gone, size_t n_gone)
 {
 	struct wf_article **a = calloc(n ? n : 1, sizeof(*a));
 	for (size_t i = 0; i < n; i++) {
 		a[i] = make_article(&stories[i]);
+	}
+	struct wf_article **w = calloc(n_gone ? n_gone : 1, sizeof(*w));
+	for (size_t i = 0; i < n_gone; i++) {
+		w[i] = make_article(&gone[i]);
+		w[i]->status = WF_ARTICLE_WITHDRAWN;
+		w[i]->withdrawn_at = w[i]->updated;
+		wf_article_set_string(&w[i]->withdrawn_reason, "Withdrawn.");
 	}
 	struct wf_feed_spec spec = {
 		.id = "urn:uuid:5f0c9a52-8a7e-4c1e-9d2b-6b1f3e4a7c10",
@@ -56,6 +67,8 @@ render(enum wf_file_kind kind, const struct story *stories, size_t n)
 		.entries = (const struct wf_article *const *)a,
 		.n_entries = n,
 		.updated = n ? a[0]->updated : (struct wf_time){ 0 },
+		.withdrawn = (const struct wf_article *const *)w,
+		.n_withdrawn = n_gone,
 	};
 	char *data = NULL;
 	size_t len = 0;
@@ -69,7 +82,17 @@ render(enum wf_file_kind kind, const struct story *stories, size_t n)
 		wf_article_destroy(a[i]);
 	}
 	free(a);
+	for (size_t i = 0; i < n_gone; i++) {
+		wf_article_destroy(w[i]);
+	}
+	free(w);
 	return set;
+}
+
+static struct wf_feedset *
+render(enum wf_file_kind kind, const struct story *stories, size_t n)
+{
+	return render_with(kind, stories, n, NULL, 0);
 }
 
 /* The ids of the entries in a feed document, space-separated tails. */
@@ -181,14 +204,25 @@ END_TEST
 
 /* ---- the delta --------------------------------------------------------- */
 
-/* The delta of @now against @before, as entry tails ("" when none). */
+/* A feed's stories and its tombstones. */
+struct version {
+	const struct story *stories;
+	size_t n;
+	const struct story *gone;
+	size_t n_gone;
+};
+
+/* The delta of @now against @before, as the id tails of its entries and
+ * tombstones ("" when none). */
 static enum feed_delta_result
-delta_of(enum wf_file_kind kind, const struct story *before, size_t n_before,
-	 const struct story *now, size_t n_now, char *tails, size_t size)
+delta_between(enum wf_file_kind kind, struct version before,
+	      struct version now, char *tails, size_t size)
 {
 	struct feed_history *h = feed_history_create(4);
-	struct wf_feedset *old = render(kind, before, n_before);
-	struct wf_feedset *cur = render(kind, now, n_now);
+	struct wf_feedset *old = render_with(kind, before.stories, before.n,
+					     before.gone, before.n_gone);
+	struct wf_feedset *cur = render_with(kind, now.stories, now.n, now.gone,
+					     now.n_gone);
 	feed_deltas_destroy(feed_history_add(h, &old->files[0], NULL));
 	struct feed_deltas *d = feed_history_add(h, &cur->files[0], NULL);
 	ck_assert_ptr_nonnull(d);
@@ -229,6 +263,15 @@ delta_of(enum wf_file_kind kind, const struct story *before, size_t n_before,
 	wf_feedset_unref(old);
 	wf_feedset_unref(cur);
 	return r;
+}
+
+static enum feed_delta_result
+delta_of(enum wf_file_kind kind, const struct story *before, size_t n_before,
+	 const struct story *now, size_t n_now, char *tails, size_t size)
+{
+	return delta_between(kind, (struct version){ before, n_before, NULL, 0 },
+			     (struct version){ now, n_now, NULL, 0 }, tails,
+			     size);
 }
 
 static void
@@ -314,6 +357,115 @@ START_TEST(withdrawal_gives_the_full_feed)
 	};
 	ck_assert_int_eq(delta_of(WF_FILE_RSS, five, 5, refilled, 5, tails,
 				  sizeof(tails)),
+			 FEED_DELTA_REMOVED);
+}
+END_TEST
+
+/* A story withdrawn at minute 35: its tombstone sorts between Four (40)
+ * and Three (30), among the entries, as the writers place it. */
+static const struct story withdrawn_35[] = {
+	{ "00000000000a", "Withdrawn", 35 },
+};
+
+START_TEST(tombstones_among_entries_are_indexed)
+{
+	for (int k = 0; k < 2; k++) {
+		enum wf_file_kind kind = k ? WF_FILE_RSS : WF_FILE_ATOM;
+		struct wf_feedset *set = render_with(kind, five, 5, withdrawn_35, 1);
+		const struct wf_rendered_file *f = &set->files[0];
+		struct feed_delta_index ix;
+		ck_assert_msg(feed_delta_index_parse(f->data, f->len, kind, &ix),
+			      "a feed with a tombstone among its entries is refused");
+		ck_assert_uint_eq(ix.n_entries, 6);
+		/* the third is the tombstone, whole, and keyed apart from an
+		 * entry of the same id */
+		const char *t = f->data + ix.entries[2].start;
+		size_t t_len = ix.entries[2].end - ix.entries[2].start;
+		ck_assert_int_eq(strncmp(t + strspn(t, " "), "<at:deleted-entry ",
+					 strlen("<at:deleted-entry ")),
+				 0);
+		ck_assert_int_eq(memcmp(t + t_len - strlen("</at:deleted-entry>\n"),
+					"</at:deleted-entry>\n",
+					strlen("</at:deleted-entry>\n")),
+				 0);
+		const char *ref = "urn:uuid:00000000-0000-4000-8000-00000000000a";
+		ck_assert(ix.entries[2].id != hash64(ref, strlen(ref)));
+		ck_assert(ix.entries[2].id ==
+			  (hash64(ref, strlen(ref)) ^ FEED_DELTA_TOMBSTONE));
+		ck_assert_uint_eq(ix.entries[1].end, ix.entries[2].start);
+		ck_assert_uint_eq(ix.entries[2].end, ix.entries[3].start);
+		feed_delta_index_finish(&ix);
+		wf_feedset_unref(set);
+	}
+	/* a tombstone with no children, and one cut short */
+	const char *bare = "<feed>\n  <at:deleted-entry ref=\"urn:x:1\" when=\"2024-01-01T00:00:00Z\"/>\n  <entry><id>a</id></entry>\n</feed>\n";
+	struct feed_delta_index ix;
+	ck_assert(feed_delta_index_parse(bare, strlen(bare), WF_FILE_ATOM, &ix));
+	ck_assert_uint_eq(ix.n_entries, 2);
+	feed_delta_index_finish(&ix);
+	const char *cut = "<feed>\n  <at:deleted-entry ref=\"urn:x:1\" when=\"2024-01-01T00:00:00Z\">\n</feed>\n";
+	ck_assert(!feed_delta_index_parse(cut, strlen(cut), WF_FILE_ATOM, &ix));
+	const char *no_ref = "<feed>\n  <at:deleted-entry when=\"2024-01-01T00:00:00Z\"/>\n</feed>\n";
+	ck_assert(!feed_delta_index_parse(no_ref, strlen(no_ref), WF_FILE_ATOM, &ix));
+}
+END_TEST
+
+START_TEST(new_story_above_a_tombstone_is_a_delta)
+{
+	/* a feed keeps a withdrawal's tombstone among its entries for a
+	 * while; stories published or updated after it still go as deltas,
+	 * without the tombstone the client already has */
+	static const struct story six[] = {
+		{ "000000000006", "Six", 60 }, { "000000000005", "Five", 50 },
+		{ "000000000004", "Four", 40 }, { "000000000003", "Three", 30 },
+		{ "000000000002", "Two", 20 }, { "000000000001", "One", 10 },
+	};
+	static const struct story three_edited[] = {
+		{ "000000000003", "Three, updated", 70 },
+		{ "000000000005", "Five", 50 }, { "000000000004", "Four", 40 },
+		{ "000000000002", "Two", 20 }, { "000000000001", "One", 10 },
+	};
+	for (int k = 0; k < 2; k++) {
+		enum wf_file_kind kind = k ? WF_FILE_RSS : WF_FILE_ATOM;
+		struct version before = { five, 5, withdrawn_35, 1 };
+		char tails[256];
+		ck_assert_int_eq(delta_between(kind, before,
+					       (struct version){ six, 6, withdrawn_35, 1 },
+					       tails, sizeof(tails)),
+				 FEED_DELTA_OK);
+		ck_assert_str_eq(tails, "000000000006");
+		ck_assert_int_eq(delta_between(kind, before,
+					       (struct version){ three_edited, 5,
+								 withdrawn_35, 1 },
+					       tails, sizeof(tails)),
+				 FEED_DELTA_OK);
+		ck_assert_str_eq(tails, "000000000003");
+	}
+}
+END_TEST
+
+START_TEST(withdrawal_with_its_tombstone_gives_the_full_feed)
+{
+	/* Four withdrawn: its entry leaves, its tombstone arrives. The full
+	 * feed is what tells a client that reads no tombstones. */
+	static const struct story four_gone[] = {
+		{ "000000000004", "Four", 45 },
+	};
+	static const struct story without_four[] = {
+		{ "000000000005", "Five", 50 }, { "000000000003", "Three", 30 },
+		{ "000000000002", "Two", 20 }, { "000000000001", "One", 10 },
+	};
+	char tails[256];
+	ck_assert_int_eq(delta_between(WF_FILE_ATOM,
+				       (struct version){ five, 5, NULL, 0 },
+				       (struct version){ without_four, 4, four_gone, 1 },
+				       tails, sizeof(tails)),
+			 FEED_DELTA_REMOVED);
+	/* a tombstone that ages out of the middle of the feed: also full */
+	ck_assert_int_eq(delta_between(WF_FILE_ATOM,
+				       (struct version){ five, 5, withdrawn_35, 1 },
+				       (struct version){ five, 5, NULL, 0 },
+				       tails, sizeof(tails)),
 			 FEED_DELTA_REMOVED);
 }
 END_TEST
@@ -538,6 +690,9 @@ feed_delta_suite(void)
 	tcase_add_test(tc, minor_edit_in_place_is_in_the_delta);
 	tcase_add_test(tc, story_pushing_the_oldest_out_of_a_full_feed_is_a_delta);
 	tcase_add_test(tc, withdrawal_gives_the_full_feed);
+	tcase_add_test(tc, tombstones_among_entries_are_indexed);
+	tcase_add_test(tc, new_story_above_a_tombstone_is_a_delta);
+	tcase_add_test(tc, withdrawal_with_its_tombstone_gives_the_full_feed);
 	tcase_add_test(tc, delta_of_every_entry_is_not_smaller);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("history");

@@ -815,6 +815,52 @@ START_TEST(delta_holds_only_the_two_edited_stories)
 }
 END_TEST
 
+START_TEST(delta_works_with_a_tombstone_among_the_entries)
+{
+	/* A story withdrawn before the server starts leaves its tombstone
+	 * (RFC 6721) in the feed; an edit after it sorts above the tombstone.
+	 * The delta still goes, with the edited story alone. */
+	struct served s;
+	wire_prepare(&s, NULL);
+	/* two minutes ago: the edit below is then surely later */
+	char withdraw[256], at[32];
+	time_t then = time(NULL) - 120;
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime(&then));
+	snprintf(withdraw, sizeof(withdraw),
+		 "withdraw " TIGERS " --reason 'Pulled for legal review.' --at %s", at);
+	wirefeed(&s, withdraw);
+	serve_launch(&s);
+	struct reply before;
+	get(&s, "/atom.xml", NULL, false, &before);
+	ck_assert_int_eq(before.status, 200);
+	ck_assert_ptr_nonnull(strstr(before.body, "<at:deleted-entry ref=\"" TIGERS "\""));
+	wirefeed(&s, "update " COUNCIL " --title 'Council approves bridge budget'");
+	ck_assert(wait_for_new_etag(&s, "/atom.xml", before.etag, 5000));
+	struct reply full;
+	get(&s, "/atom.xml", NULL, false, &full);
+	/* the edited entry, then the tombstone, then the rest */
+	const char *edited = strstr(full.body, "bridge budget</title>");
+	const char *tomb = strstr(full.body, "<at:deleted-entry ");
+	ck_assert(edited && tomb && edited < tomb);
+	ck_assert_ptr_nonnull(strstr(tomb, "<entry>"));
+	char inm[160], ids[512];
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", before.etag);
+	const char *delta_req[] = { "A-IM: feed", inm, NULL };
+	struct reply d;
+	get(&s, "/atom.xml", delta_req, false, &d);
+	ck_assert_int_eq(d.status, 226);
+	ck_assert_str_eq(d.etag, full.etag);
+	entry_ids(d.body, ids, sizeof(ids));
+	ck_assert_str_eq(ids, "fafeacba");
+	/* the client has the tombstone already */
+	ck_assert_ptr_null(strstr(d.body, "deleted-entry"));
+	free(d.body);
+	free(before.body);
+	free(full.body);
+	serve_stop(&s);
+}
+END_TEST
+
 START_TEST(delta_history_zero_turns_deltas_off)
 {
 	struct served s;
@@ -858,6 +904,7 @@ websub_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, delta_holds_only_the_two_edited_stories);
 	tcase_add_test(tc, delta_history_zero_turns_deltas_off);
+	tcase_add_test(tc, delta_works_with_a_tombstone_among_the_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }
