@@ -332,7 +332,6 @@ struct scan {
 	struct index_entry **match; /* the index entry of each name, or NULL */
 	const bool *trusted; /* NULL, or per name: take the index entry as is */
 	bool stubs; /* keep parsed records as stubs (wf_load_options) */
-	const struct wf_config *config;
 	struct wf_record_spool *spool; /* NULL: none */
 	/* work distribution */
 	atomic_size_t next;
@@ -381,8 +380,7 @@ scan_one(struct scan *sc, size_t i)
 		sc->result[i] = SCAN_PARSED;
 		if (sc->stubs && !wf_article_depends_on_clock(r->article)) {
 			/* kept whole for the archives, outside memory */
-			r->spooled = record_spool_add(sc->spool, sc->config,
-						      r->article);
+			r->spooled = record_spool_add(sc->spool, r->article);
 			strip_to_stub(r->article);
 			r->loaded = false;
 		}
@@ -551,8 +549,9 @@ open_records(const char *root, const struct wf_load_options *o,
 		.match = nw_match_index(&ix, names, n_files),
 		.trusted = trusted,
 		.stubs = o->stubs,
-		.config = config,
-		.spool = o->stubs ? o->spool : NULL,
+		/* only archives read the spool */
+		.spool = o->stubs && config->archives != WF_ARCHIVE_OFF ? o->spool
+									 : NULL,
 		.result = xcalloc(slots, sizeof(*sc.result)),
 		.recs = xcalloc(slots, sizeof(*sc.recs)),
 		.diags = xcalloc(slots, sizeof(*sc.diags)),
@@ -648,6 +647,9 @@ wf_newswire_open(const char *root, const struct wf_load_options *o,
 void
 wf_newswire_release_spool(struct wf_newswire *nw)
 {
+	if (!nw->spool) {
+		return; /* no tickets either */
+	}
 	record_spool_destroy(nw->spool);
 	nw->spool = NULL;
 	for (size_t i = 0; i < nw->n_records; i++) {

@@ -297,10 +297,9 @@ spool_file(struct wf_record_spool *s)
 }
 
 uint64_t
-record_spool_add(struct wf_record_spool *s, const struct wf_config *config,
-		 const struct wf_article *a)
+record_spool_add(struct wf_record_spool *s, const struct wf_article *a)
 {
-	if (!s || config->archives == WF_ARCHIVE_OFF) {
+	if (!s) {
 		return 0;
 	}
 	struct buf b;

@@ -5,7 +5,6 @@
 #include <stdint.h>
 
 #include "wirefeed/article.h"
-#include "wirefeed/config.h"
 
 /*
  * The records a load parses, kept whole outside memory, so that writing
@@ -31,12 +30,11 @@ void
 record_spool_destroy(struct wf_record_spool *spool);
 
 /**
- * Keep @a (a whole record) in the spool if @config has archives. Returns
- * its ticket (> 0), 0 if it was not kept (archives off, or a failure).
+ * Keep @a (a whole record) in the spool. Returns its ticket (> 0), 0 if
+ * it was not kept (no spool, or a failure).
  */
 uint64_t
-record_spool_add(struct wf_record_spool *spool, const struct wf_config *config,
-		 const struct wf_article *a);
+record_spool_add(struct wf_record_spool *spool, const struct wf_article *a);
 
 /** The record of @ticket as it was added (wf_article_destroy() it), or
  * NULL: no such ticket, or it cannot be read back. */

@@ -313,7 +313,6 @@ END_TEST
 START_TEST(spool_keeps_every_field)
 {
 	char *tmp = helpers_make_tempdir();
-	struct wf_config config = { .archives = WF_ARCHIVE_MONTHLY };
 	struct wf_record_spool *spool = record_spool_create(tmp);
 	struct wf_article *full = wf_article_create();
 	wf_article_set_string(&full->id, "urn:uuid:00000000-0000-4000-8000-000000000001");
@@ -350,7 +349,7 @@ START_TEST(spool_keeps_every_field)
 	wf_article_set_string(&bare->id, "urn:uuid:00000000-0000-4000-8000-000000000002");
 	const struct wf_article *in[2] = { full, bare };
 	for (int k = 0; k < 2; k++) {
-		uint64_t ticket = record_spool_add(spool, &config, in[k]);
+		uint64_t ticket = record_spool_add(spool, in[k]);
 		ck_assert_uint_ne(ticket, 0);
 		struct wf_article *back = record_spool_load(spool, ticket);
 		ck_assert_ptr_nonnull(back);
@@ -359,8 +358,7 @@ START_TEST(spool_keeps_every_field)
 		ck_assert_int_eq(back->summary != NULL, in[k]->summary != NULL);
 		wf_article_destroy(back);
 	}
-	config.archives = WF_ARCHIVE_OFF;
-	ck_assert_uint_eq(record_spool_add(spool, &config, full), 0);
+	ck_assert_uint_eq(record_spool_add(NULL, full), 0);
 	wf_article_destroy(full);
 	wf_article_destroy(bare);
 	record_spool_destroy(spool);

@@ -106,9 +106,9 @@ struct wf_load_options {
 	 * hundred, and wf_selection_make() parses those again. Memory for
 	 * 100,000 stories drops from about 500 MiB to a tenth. */
 	bool stubs;
-	/* With @stubs, each record parsed whole is also kept in this spool
-	 * before it becomes a stub (src/record_spool.h), so the archives
-	 * need not parse it again. The newswire takes it (freed with it,
+	/* With @stubs and a config with archives, each record parsed whole
+	 * is also kept in this spool before it becomes a stub
+	 * (src/record_spool.h), so the archives need not parse it again. The newswire takes it (freed with it,
 	 * or by wf_newswire_release_spool()); freed here if the open
 	 * fails. NULL: none. */
 	struct wf_record_spool *spool;
